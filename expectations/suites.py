@@ -1,0 +1,113 @@
+"""One Great Expectations suite per source file, built from the contract.
+
+The suite runs over the month's staged rows (raw.<file>), read from DuckDB
+into pandas (GX's SQL source returns nothing on DuckDB). What a month needs
+from outside the file comes in with the frame or as arguments: for each
+foreign key a boolean column `found_column(fk)` (null where the key is
+empty), and last month's row count. The suite never holds data values, so
+neither do the Data Docs rendered from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+
+import great_expectations.expectations as gxe
+
+from expectations.contract import COLLAB_ACTIVITY, DATE, ForeignKey, SourceFile
+
+
+def build_suite(
+    spec: SourceFile,
+    *,
+    as_of: dt.date,
+    foreign_keys: Iterable[ForeignKey] = (),
+    previous_rows: int | None = None,
+    max_dangling_fk_rate: float = 0.01,
+    min_rows_vs_previous_month: float = 0.5,
+) -> list[gxe.Expectation]:
+    suite: list[gxe.Expectation] = []
+    add = suite.append
+    for col in spec.columns:
+        add(gxe.ExpectColumnToExist(column=col.name, meta=_says(f"{col.name}: column missing")))
+        if col.required:
+            add(gxe.ExpectColumnValuesToNotBeNull(column=col.name, meta=_says(f"{col.name}: required value missing")))
+        if col.codes:
+            add(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=col.name,
+                    value_set=list(col.codes),
+                    meta=_says(f"{col.name}: code outside its set"),
+                )
+            )
+        if col.kind == DATE:
+            latest = dt.datetime.combine(as_of, dt.time()) if col.not_after_as_of else None
+            add(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=col.name,
+                    min_value=dt.datetime(1900, 1, 1),
+                    max_value=latest,
+                    meta=_says(f"{col.name}: date before 1900 or after the as-of date"),
+                )
+            )
+    if len(spec.key) == 1:
+        add(
+            gxe.ExpectColumnValuesToBeUnique(
+                column=spec.key[0], meta=_says(f"duplicate primary key ({spec.key[0]})")
+            )
+        )
+    elif spec.key:
+        add(
+            gxe.ExpectCompoundColumnsToBeUnique(
+                column_list=list(spec.key),
+                meta=_says(f"duplicate primary key ({', '.join(spec.key)})"),
+            )
+        )
+    for fk in foreign_keys:
+        add(
+            gxe.ExpectColumnValuesToBeInSet(
+                column=found_column(fk),
+                value_set=[True],
+                mostly=1 - max_dangling_fk_rate,
+                meta=_says(
+                    f"{fk.column}: dangling foreign key to {fk.ref_file}.{fk.ref_column}"
+                    f" (at most {max_dangling_fk_rate:.0%} allowed)"
+                ),
+            )
+        )
+    if previous_rows:
+        floor = math.ceil(previous_rows * min_rows_vs_previous_month)
+        add(
+            gxe.ExpectTableRowCountToBeBetween(
+                min_value=floor,
+                meta=_says(
+                    f"extract shrank by more than half: fewer than {floor:,} rows"
+                    f" (last month {previous_rows:,})"
+                ),
+            )
+        )
+    if "case_review_consistency" in spec.row_rules:
+        for level, activities in COLLAB_ACTIVITY.items():
+            condition = " & ".join(f'{a}=="N"' for a in activities)
+            add(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=level,
+                    value_set=["NONE", "U"],
+                    row_condition=condition,
+                    condition_parser="pandas",
+                    meta=_says(f"{level}: SOME or FULL where its activity was N"),
+                )
+            )
+    return suite
+
+
+def found_column(fk: ForeignKey) -> str:
+    """The frame column saying whether `fk`'s value exists in its parent file."""
+    return f"{fk.column}__found_in_{fk.ref_file}"
+
+
+def _says(rule: str) -> dict:
+    """The rule in plain words, shown when the expectation fails."""
+    return {"rule": rule}

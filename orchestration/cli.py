@@ -1,0 +1,263 @@
+"""`linkages`: the command line (CONTRACT.md §7).
+
+    linkages run --landing DIR --month YYYY-MM[..YYYY-MM] [--warehouse FILE]
+    linkages generate --out DIR --start YYYY-MM --months N --size small|county|state --seed N
+    linkages train --landing DIR --month YYYY-MM [--out MODEL.json]
+    linkages link LEFT.csv RIGHT.csv --out PAIRS.csv [--model MODEL.json]
+    linkages review export QUEUE.csv --warehouse FILE --month YYYY-MM
+    linkages review import QUEUE.csv --landing DIR [--reviewer ID]
+
+`run` executes the Dagster asset graph in process, one report month at a time,
+and exits 0 only if every step and every blocking check passed.
+"""
+
+import argparse
+import logging
+import os
+import sys
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def month_range(text: str) -> list[str]:
+    """'2025-11' or '2025-11..2026-02' -> the report months, in order."""
+    first, _, last = text.partition("..")
+    try:
+        start, end = pd.Period(first, "M"), pd.Period(last or first, "M")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a month or range of months: {text!r}") from None
+    if end < start:
+        raise argparse.ArgumentTypeError(f"range ends before it starts: {text!r}")
+    return [str(start + i) for i in range((end - start).n + 1)]
+
+
+@dataclass
+class MonthOutcome:
+    month: str
+    success: bool
+    failures: list[str] = field(default_factory=list)
+    checks_passed: int = 0
+
+
+def monthly_job(config):
+    """The job, built once per invocation (loading the dbt manifest takes seconds)."""
+    from orchestration.definitions import MONTHLY_JOB, build_definitions
+
+    return build_definitions(config).resolve_job_def(MONTHLY_JOB)
+
+
+def run_month(month: str, job, instance=None) -> MonthOutcome:
+    """Execute the monthly job for one partition and say what failed, by name."""
+    import dagster as dg
+
+    home = os.environ.get("DAGSTER_HOME")
+    if instance is None and home:
+        Path(home).mkdir(parents=True, exist_ok=True)  # Dagster refuses a missing home
+        instance = dg.DagsterInstance.get()  # the UI then shows these runs too
+    result = job.execute_in_process(
+        partition_key=month,
+        instance=instance or dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+    )
+    failures = []
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.step_failure_data.user_failure_data
+            text = error.description if error and error.description else event.message
+            failures.append(f"step {event.step_key} failed: {text}")
+    passed = 0
+    for ev in result.get_asset_check_evaluations():
+        if ev.passed:
+            passed += 1
+            continue
+        rule = ev.metadata.get("failed_expectations") or ev.metadata.get("rule")
+        detail = f": {rule.value}" if rule is not None else ""
+        failures.append(f"check {ev.asset_key.to_user_string()} {ev.check_name} failed{detail}")
+    return MonthOutcome(month, result.success and not failures, failures, passed)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from expectations.runner import build_data_docs
+    from orchestration.lib.config import PipelineConfig
+
+    overrides = {"landing_dir": str(Path(args.landing).resolve())}
+    if args.warehouse:
+        warehouse = Path(args.warehouse).resolve()
+        overrides["warehouse_path"] = str(warehouse)
+        # exports and reports live beside the warehouse unless configured
+        for name in ("exports_dir", "reports_dir"):
+            if "LINKAGES_" + name.upper() not in os.environ:
+                overrides[name] = str(warehouse.parent / name.removesuffix("_dir"))
+    config = PipelineConfig.from_env(**overrides)
+    # partitions must reach back to the first month asked for
+    config = config.model_copy(update={"first_month": min(config.first_month, args.month[0])})
+    ok = True
+    job = monthly_job(config)
+    for month in args.month:
+        print(f"{month}: running ...", flush=True)
+        outcome = run_month(month, job)
+        docs = build_data_docs(Path(config.reports_dir) / month / "data_quality")
+        ok &= outcome.success
+        status = "ok" if outcome.success else "FAILED"
+        print(f"{month}: {status} ({outcome.checks_passed} checks passed)", flush=True)
+        for line in outcome.failures:
+            print(f"  - {line}", flush=True)
+        if docs:
+            print(f"  data quality report: {docs}", flush=True)
+    return EXIT_OK if ok else EXIT_GATE_FAILED
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from synthetic.generate import generate
+
+    timings = generate(
+        Path(args.out), args.start, args.months, args.size, args.seed, args.format,
+        progress=lambda line: print(line, flush=True),
+    )  # fmt: skip
+    print(f"generated in {timings['total_s']:.1f}s -> {Path(args.out) / 'landing'}")
+    return EXIT_OK
+
+
+def _landing_people(month_dir: Path) -> dict:
+    """A month's people straight from the landing files (training is offline)."""
+    from matching.links import CALWORKS, CWS
+
+    def read(name: str):
+        return pd.read_csv(month_dir / f"{name}.csv", dtype=str, keep_default_na=False).replace("", None)
+
+    cases = read("calworks_cases")[["case_number", "address_line1", "city", "zip"]]
+    persons = read("calworks_persons").drop_duplicates("person_id").merge(cases, on="case_number", how="left")
+    clients = read("cws_clients").rename(columns={"client_id": "record_id", "birth_date": "date_of_birth"})
+    return {CALWORKS: persons.rename(columns={"person_id": "record_id"}), CWS: clients}
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from matching.model import MODEL_PATH, save_model, train
+    from matching.standardize import standardize
+
+    records = _landing_people(Path(args.landing) / args.month)
+    frames = {name: standardize(df, name) for name, df in records.items()}
+    sizes = ", ".join(f"{len(df):,} {name}" for name, df in frames.items())
+    print(f"training on {sizes} records of {args.month} ...", flush=True)
+    path = save_model(train(frames, seed=args.seed, max_pairs=args.max_pairs), Path(args.out or MODEL_PATH))
+    print(f"model saved: {path}")
+    return EXIT_OK
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    from matching.links import auto_match
+    from matching.model import load_model, predict, train
+    from matching.standardize import PERSON_COLUMNS, standardize
+
+    frames = {}
+    for name, path in (("left_file", args.left), ("right_file", args.right)):
+        df = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", None)
+        df.columns = [c.strip().lower() for c in df.columns]
+        if "record_id" not in df.columns:
+            print(f"{path}: required column missing: record_id", file=sys.stderr)
+            return EXIT_USAGE
+        frames[name] = standardize(df.reindex(columns=PERSON_COLUMNS), name)
+    model = load_model(Path(args.model)) if args.model else train(frames)
+    threshold = args.threshold if args.threshold is not None else _config().auto_match_threshold
+    floor = args.floor if args.floor is not None else _config().review_floor
+    pairs = predict(frames, model, floor)
+    pairs = pairs.loc[pairs["source_dataset_l"] != pairs["source_dataset_r"]]
+    out = pd.DataFrame({
+        "left_record_id": pairs["unique_id_l"],
+        "right_record_id": pairs["unique_id_r"],
+        "match_probability": pairs["match_probability"].round(6),
+        "is_match": auto_match(pairs, threshold).map({True: "true", False: "false"}),
+    })  # fmt: skip
+    out.to_csv(args.out, index=False)
+    print(f"{len(out):,} candidate pairs at or above {floor} -> {args.out}")
+    return EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from matching.review import DecisionFileError, export_queue, import_decisions
+    from orchestration.lib.warehouse import connect
+
+    if args.action == "export":
+        with connect(args.warehouse, read_only=True) as con:
+            n = export_queue(con, args.month, Path(args.file))
+        print(f"{n:,} pairs to review -> {args.file}")
+        return EXIT_OK
+    target = Path(args.landing) / "reviews" / "decisions.csv"
+    try:
+        n = import_decisions(Path(args.file), target, args.reviewer)
+    except DecisionFileError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{n:,} decisions added to {target}; they apply from the next run on")
+    return EXIT_OK
+
+
+def _config():
+    from orchestration.lib.config import PipelineConfig
+
+    return PipelineConfig.from_env()
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="linkages", description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the monthly pipeline for a month or a range")
+    run.add_argument("--landing", required=True, help="folder holding <YYYY-MM>/ extracts")
+    run.add_argument("--month", required=True, type=month_range, help="YYYY-MM or YYYY-MM..YYYY-MM")
+    run.add_argument("--warehouse", help="DuckDB file (default from configuration)")
+    run.set_defaults(func=cmd_run)
+
+    gen = sub.add_parser("generate", help="write a synthetic county's extracts + ground truth")
+    gen.add_argument("--out", required=True)
+    gen.add_argument("--start", required=True, help="first report month, YYYY-MM")
+    gen.add_argument("--months", type=int, default=12)
+    gen.add_argument("--size", choices=["small", "county", "state"], default="small")
+    gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    gen.set_defaults(func=cmd_generate)
+
+    tr = sub.add_parser("train", help="estimate the linkage model on a landed month; save it")
+    tr.add_argument("--landing", required=True)
+    tr.add_argument("--month", required=True)
+    tr.add_argument("--out", help="model file (default matching/models/person_link.json)")
+    tr.add_argument("--seed", type=int, default=1)
+    tr.add_argument("--max-pairs", type=float, default=5e6)
+    tr.set_defaults(func=cmd_train)
+
+    ln = sub.add_parser("link", help="ad hoc person linkage of two CSV files")
+    ln.add_argument("left")
+    ln.add_argument("right")
+    ln.add_argument("--out", required=True)
+    ln.add_argument("--model", help="a saved model; default: estimate one on the two files")
+    ln.add_argument("--threshold", type=float, help="auto-match threshold (default: configuration)")
+    ln.add_argument("--floor", type=float, help="review floor (default: configuration)")
+    ln.set_defaults(func=cmd_link)
+
+    rv = sub.add_parser("review", help="export the review queue / import reviewers' decisions")
+    rv.add_argument("action", choices=["export", "import"])
+    rv.add_argument("file", help="the queue CSV to write (export) or read back (import)")
+    rv.add_argument("--warehouse", help="export: the warehouse file")
+    rv.add_argument("--month", help="export: the report month")
+    rv.add_argument("--landing", help="import: the landing folder (decisions go to reviews/)")
+    rv.add_argument("--reviewer", help="import: reviewer id for rows that leave it empty")
+    rv.set_defaults(func=cmd_review)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING)
+    # Dagster flags partitioned asset checks as "preview"; operators need not see it each month
+    warnings.filterwarnings("ignore", message=r".*is currently in (beta|preview).*")
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""The whole asset graph: each stage's definitions, merged."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.defs.delivery.definitions import delivery_definitions
+from orchestration.defs.ingest.definitions import ingest_definitions
+from orchestration.defs.linkage.definitions import linkage_definitions
+from orchestration.defs.transform.definitions import transform_definitions
+from orchestration.lib.config import PipelineConfig
+from orchestration.lib.partitions import monthly_partitions
+
+MONTHLY_JOB = "monthly_pipeline"
+
+
+def build_definitions(config: PipelineConfig | None = None) -> dg.Definitions:
+    config = config or PipelineConfig.from_env()
+    partitions = monthly_partitions(config)
+    monthly = dg.define_asset_job(
+        MONTHLY_JOB,
+        selection=dg.AssetSelection.all(),
+        partitions_def=partitions,
+        # one process, steps in order: DuckDB has one writer at a time
+        executor_def=dg.in_process_executor,
+        description="Everything for one report month: ingest and gates, person linkage, dbt lists, exports.",
+    )
+    return dg.Definitions.merge(
+        ingest_definitions(partitions),
+        linkage_definitions(partitions),
+        transform_definitions(partitions),
+        delivery_definitions(partitions),
+        dg.Definitions(jobs=[monthly], resources={"settings": config}),
+    )
+
+
+defs = build_definitions()

@@ -1,0 +1,53 @@
+"""Exports for the offices, and the audit log of every file written."""
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from orchestration.defs.delivery.export import LISTS, export_month
+from orchestration.lib.config import PipelineConfig
+from orchestration.lib.warehouse import WAREHOUSE_POOL, connect, replace_month_frame
+
+EXPORTS_GROUP = "exports"
+
+
+def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=dg.AssetKey(["exports", "office_lists"]),
+        group_name=EXPORTS_GROUP,
+        partitions_def=partitions,
+        deps=[dg.AssetKey(["marts", table]) for table in LISTS],
+        kinds={"csv", "xlsx"},
+        pool=WAREHOUSE_POOL,
+        description="Each list for each office as CSV and XLSX under <exports>/<YYYY-MM>/<office>/, "
+        "a manifest with rows and SHA-256 per file, and one audit.export_log row per file.",
+    )
+    def office_lists(context: dg.AssetExecutionContext, settings: PipelineConfig) -> dg.MaterializeResult:
+        month = context.partition_key
+        with connect(settings.warehouse_path) as con:
+            files = export_month(con, month, Path(settings.exports_dir))
+            log = pd.DataFrame(
+                {
+                    "file": [str(f.path) for f in files],
+                    "list": [f.list_name for f in files],
+                    "office_code": [f.office_code for f in files],
+                    "rows": [f.rows for f in files],
+                    "sha256": [f.sha256 for f in files],
+                    "run_id": context.run_id,
+                    "exported_at": pd.Timestamp.now(tz="UTC").tz_localize(None),
+                }
+            )
+            replace_month_frame(con, "audit.export_log", month, log)
+        offices = sorted({f.office_code for f in files})
+        return dg.MaterializeResult(
+            metadata={
+                "files": len(files),
+                "offices": len(offices),
+                **{f"rows: {name}": sum(f.rows for f in files if f.list_name == name and f.path.suffix == ".csv")
+                   for name in LISTS},  # fmt: skip
+                "folder": dg.MetadataValue.path(str(Path(settings.exports_dir) / month)),
+            }
+        )
+
+    return office_lists

@@ -1,0 +1,157 @@
+"""The month's lists as files for the offices that act on them.
+
+    <exports>/<YYYY-MM>/<office>/<list>.csv and .xlsx     one pair per list and office
+    <exports>/<YYYY-MM>/manifest.json                     rows and SHA-256 of every file
+
+Only what coordination needs: names, birth dates, both case numbers, both
+assigned workers, office, list, reason, a confidence band. Never allegation
+details. The same month gives byte-identical files (the XLSX zip is written
+with fixed timestamps), so a rerun can be verified against the manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from openpyxl import Workbook
+
+LISTS = {
+    "match_list_homeless": "Homeless",
+    "match_list_sanction": "Sanction",
+    "match_list_mutual_cases": "Mutual cases",
+    "match_list_mutual_clients": "Mutual clients",
+}
+EXPORT_COLUMNS = [
+    "list", "report_month", "office_code", "calworks_case_number", "calworks_worker_id",
+    "calworks_person_id", "first_name", "last_name", "date_of_birth", "cws_case_id",
+    "cws_worker_id", "cws_office_code", "cws_client_id", "cws_first_name", "cws_last_name",
+    "cws_birth_date", "plan_type", "reason", "confidence",
+]  # fmt: skip
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+EXPORT_SQL = """
+with listed as (
+    select *, {reason} as reason from marts.{table} where report_month = $m
+),
+persons as (
+    select * from raw.calworks_persons where report_month = $m
+    qualify row_number() over (partition by person_id order by case_number) = 1
+)
+select
+    '{label}' as list,
+    l.report_month,
+    l.office_code,
+    l.calworks_case_number,
+    c.worker_id as calworks_worker_id,
+    l.calworks_person_id,
+    p.first_name,
+    p.last_name,
+    cast(p.date_of_birth as varchar) as date_of_birth,
+    l.cws_case_id,
+    k.assigned_worker_id as cws_worker_id,
+    k.office_code as cws_office_code,
+    l.cws_client_id,
+    cl.first_name as cws_first_name,
+    cl.last_name as cws_last_name,
+    cast(cl.birth_date as varchar) as cws_birth_date,
+    l.plan_type,
+    l.reason,
+    case
+        when l.link_basis = 'REVIEWER' then 'CONFIRMED BY REVIEWER'
+        when l.match_probability >= 0.99 then 'HIGH'
+        else 'STANDARD'
+    end as confidence
+from listed l
+left join raw.calworks_cases c on c.case_number = l.calworks_case_number and c.report_month = $m
+left join persons p on p.person_id = l.calworks_person_id
+left join raw.cws_cases k on k.case_id = l.cws_case_id and k.report_month = $m
+left join raw.cws_clients cl on cl.client_id = l.cws_client_id and cl.report_month = $m
+order by l.office_code, l.calworks_case_number, l.calworks_person_id, l.cws_case_id nulls first, l.cws_client_id
+"""
+
+
+@dataclass
+class ExportedFile:
+    path: Path
+    list_name: str
+    office_code: str
+    rows: int
+    sha256: str
+
+
+def list_rows(con: duckdb.DuckDBPyConnection, table: str, month: str) -> pd.DataFrame:
+    reason = "reason" if table == "match_list_mutual_cases" else "cast(null as varchar)"
+    sql = EXPORT_SQL.format(table=table, label=LISTS[table], reason=reason)
+    return con.execute(sql, {"m": month}).df()[EXPORT_COLUMNS]
+
+
+def _xlsx_bytes(frame: pd.DataFrame, title: str) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append(list(frame.columns))
+    for row in frame.astype(object).where(frame.notna(), None).itertuples(index=False):
+        ws.append(list(row))
+    ws.freeze_panes = "A2"
+    wb.properties.creator = "linkages"
+    # fixed document dates and zip entry times: the same month, the same bytes
+    fixed = pd.Timestamp("2000-01-01").to_pydatetime()
+    wb.properties.created = wb.properties.modified = fixed
+    raw = io.BytesIO()
+    wb.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in sorted(src.infolist(), key=lambda i: i.filename):
+            info = zipfile.ZipInfo(item.filename, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            data = src.read(item.filename)
+            if item.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data)
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def _write_private(path: Path, data: bytes) -> str:
+    """Write owner-only; return the SHA-256 of what was written."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.chmod(path, 0o600)
+    return hashlib.sha256(data).hexdigest()
+
+
+def export_month(con: duckdb.DuckDBPyConnection, month: str, exports_dir: Path) -> list[ExportedFile]:
+    folder = Path(exports_dir) / month
+    if folder.exists():  # a rerun replaces the month's files, nothing stale stays
+        for old in sorted(folder.rglob("*"), reverse=True):
+            old.unlink() if old.is_file() else old.rmdir()
+    files: list[ExportedFile] = []
+    for table in LISTS:
+        rows = list_rows(con, table, month)
+        for office, part in rows.groupby("office_code", sort=True):
+            csv = part.to_csv(index=False, lineterminator="\n").encode("utf-8")
+            for suffix, data in ((".csv", csv), (".xlsx", _xlsx_bytes(part, LISTS[table]))):
+                path = folder / str(office) / f"{table}{suffix}"
+                files.append(ExportedFile(path, table, str(office), len(part), _write_private(path, data)))
+    manifest = {
+        "report_month": month,
+        "files": [
+            {"file": f.path.relative_to(folder).as_posix(), "list": f.list_name,
+             "office_code": f.office_code, "rows": f.rows, "sha256": f.sha256}  # fmt: skip
+            for f in files
+        ],
+    }
+    _write_private(folder / "manifest.json", json.dumps(manifest, indent=2).encode() + b"\n")
+    os.chmod(folder, 0o700)
+    return files

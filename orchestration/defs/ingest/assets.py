@@ -1,0 +1,104 @@
+"""One month-partitioned asset per landing file: raw.<file> + quarantine.<file>."""
+
+
+import dagster as dg
+
+from expectations.contract import SOURCE_FILES, SourceFile
+from orchestration.defs.ingest.load import (
+    ContractError,
+    LoadResult,
+    find_source,
+    replace_month,
+    split,
+)
+from orchestration.lib.config import PipelineConfig
+from orchestration.lib.partitions import as_of
+from orchestration.lib.warehouse import WAREHOUSE_POOL, connect
+
+INGEST_GROUP = "ingest"
+ROWS_RECONCILED = "rows_reconciled"
+QUARANTINE_WITHIN_LIMIT = "quarantine_within_limit"
+
+
+def raw_key(file: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", file])
+
+
+def _metadata(r: LoadResult) -> dict:
+    meta = {
+        "source_file": dg.MetadataValue.path(r.source_path),
+        "rows_read": r.rows_read,
+        "rows_staged": r.rows_staged,
+        "rows_quarantined": r.rows_quarantined,
+        "quarantine_rate": round(r.quarantine_rate, 4),
+        "extra_columns_ignored": ", ".join(r.extra_columns) or "none",
+    }
+    for rule, n in r.quarantined_by_rule.items():
+        meta[f"quarantined: {rule}"] = n
+    for fault, n in r.soft_faults.items():
+        meta[f"soft: {fault}"] = n
+    return meta
+
+
+def _checks(r: LoadResult, config: PipelineConfig) -> list[dg.AssetCheckResult]:
+    return [
+        dg.AssetCheckResult(
+            check_name=ROWS_RECONCILED,
+            passed=r.rows_read == r.rows_staged + r.rows_quarantined,
+            metadata={"rows_read": r.rows_read, "rows_staged": r.rows_staged,
+                      "rows_quarantined": r.rows_quarantined},  # fmt: skip
+        ),
+        dg.AssetCheckResult(
+            check_name=QUARANTINE_WITHIN_LIMIT,
+            passed=r.quarantine_rate <= config.max_quarantine_rate,
+            metadata={
+                "quarantine_rate": round(r.quarantine_rate, 4),
+                "limit": config.max_quarantine_rate,
+                "rule": f"{r.file}: more than {config.max_quarantine_rate:.0%} of rows quarantined"
+                if r.quarantine_rate > config.max_quarantine_rate
+                else "within limit",
+            },
+        ),
+    ]
+
+
+def ingest_asset(spec: SourceFile, partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    key = raw_key(spec.name)
+    parents = sorted({fk.ref_file for fk in spec.foreign_keys if fk.ref_file != spec.name})
+
+    @dg.asset(
+        key=key,
+        group_name=INGEST_GROUP,
+        partitions_def=partitions,
+        deps=[raw_key(p) for p in parents],
+        kinds={"duckdb"},
+        pool=WAREHOUSE_POOL,
+        description=f"{spec.description} Landing file `{spec.name}.csv` (or .parquet), typed;"
+        f" rejected rows go to `quarantine.{spec.name}` with the rule they broke.",
+        check_specs=[
+            dg.AssetCheckSpec(ROWS_RECONCILED, asset=key, blocking=True,
+                              description="rows read = rows staged + rows quarantined"),
+            dg.AssetCheckSpec(QUARANTINE_WITHIN_LIMIT, asset=key, blocking=True,
+                              description="at most 5% of the file's rows quarantined"),
+        ],  # fmt: skip
+    )
+    def _ingest(context: dg.AssetExecutionContext, settings: PipelineConfig) -> dg.MaterializeResult:
+        month = context.partition_key
+        try:
+            path = find_source(settings.month_dir(month), spec)
+            with connect(settings.warehouse_path) as con:
+                result = split(con, path, spec, month, as_of(month))
+                replace_month(con, spec, month)
+        except ContractError as exc:
+            raise dg.Failure(
+                description=str(exc),
+                metadata={"file": exc.file, "rule": exc.rule, "count": exc.count or 0},
+                allow_retries=False,
+            ) from None
+        return dg.MaterializeResult(metadata=_metadata(result), check_results=_checks(result, settings))
+
+    return _ingest
+
+
+def build_ingest_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+    return [ingest_asset(spec, partitions) for spec in SOURCE_FILES]

@@ -1,0 +1,89 @@
+"""The Great Expectations gate on every ingested file, as a blocking check."""
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from expectations.contract import SOURCE_FILES, SourceFile
+from expectations.runner import validate
+from expectations.suites import build_suite, found_column
+from orchestration.defs.ingest.assets import raw_key
+from orchestration.lib.config import PipelineConfig
+from orchestration.lib.partitions import as_of
+from orchestration.lib.warehouse import connect, scalar, table_exists
+
+CONTRACT_GATE = "contract_gate"
+
+
+def _gate_inputs(con, spec: SourceFile, month: str) -> tuple[pd.DataFrame, list, int | None]:
+    """The month's staged rows, a found-in-parent flag per checkable foreign
+    key (computed in DuckDB: parents hold up to millions of keys), and last
+    month's row count."""
+    cols = [f'c."{c}"' for c in spec.column_names]
+    joins, checkable = [], []
+    for i, fk in enumerate(spec.foreign_keys):
+        if not table_exists(con, "raw", fk.ref_file):
+            continue
+        checkable.append(fk)
+        cols.append(
+            f'case when c."{fk.column}" is null then null else p{i}.k is not null end'
+            f' as "{found_column(fk)}"'
+        )
+        joins.append(
+            f'left join (select distinct "{fk.ref_column}" as k from raw.{fk.ref_file}'
+            f' where report_month = $month) p{i} on p{i}.k = c."{fk.column}"'
+        )
+    sql = (
+        f"select {', '.join(cols)} from raw.{spec.name} c {' '.join(joins)}"
+        " where c.report_month = $month"
+    )
+    frame = con.execute(sql, {"month": month}).df()
+    previous = str(pd.Period(month, "M") - 1)
+    prev_rows = scalar(
+        con, f"select count(*) from raw.{spec.name} where report_month = ?", [previous]
+    )
+    return frame, checkable, prev_rows or None
+
+
+def contract_gate(
+    spec: SourceFile, partitions: dg.PartitionsDefinition
+) -> dg.AssetChecksDefinition:
+    parents = sorted({fk.ref_file for fk in spec.foreign_keys if fk.ref_file != spec.name})
+
+    @dg.asset_check(
+        asset=raw_key(spec.name),
+        name=CONTRACT_GATE,
+        blocking=True,
+        partitions_def=partitions,
+        additional_deps=[raw_key(p) for p in parents],
+        description=f"Great Expectations suite `{spec.name}_contract`: columns, required values,"
+        " code sets, unique keys, foreign keys (at most 1% dangling), date sanity, and no"
+        " shrink by more than half against last month.",
+    )
+    def _gate(
+        context: dg.AssetCheckExecutionContext, settings: PipelineConfig
+    ) -> dg.AssetCheckResult:
+        month = context.partition_key
+        with connect(settings.warehouse_path, read_only=True) as con:
+            frame, foreign_keys, prev_rows = _gate_inputs(con, spec, month)
+        suite = build_suite(
+            spec,
+            as_of=pd.Timestamp(as_of(month)).date(),
+            foreign_keys=foreign_keys,
+            previous_rows=prev_rows,
+            max_dangling_fk_rate=settings.max_dangling_fk_rate,
+            min_rows_vs_previous_month=settings.min_rows_vs_previous_month,
+        )
+        docs = Path(settings.reports_dir) / month / "data_quality"
+        result = validate(frame, f"{spec.name}_contract", suite, docs_dir=docs)
+        return dg.AssetCheckResult(
+            passed=result.success,
+            metadata={"file": spec.name, "rows_checked": len(frame), **result.metadata()},
+        )
+
+    return _gate
+
+
+def build_ingest_checks(partitions: dg.PartitionsDefinition) -> list[dg.AssetChecksDefinition]:
+    return [contract_gate(spec, partitions) for spec in SOURCE_FILES]

@@ -1,0 +1,103 @@
+"""Person linkage for the month: pairs, links, review queue, stable keys."""
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from matching.keys import assign_keys, clusters
+from matching.links import CALWORKS, CWS, link_month, month_records
+from matching.model import load_model
+from matching.review import DecisionFileError, load_decisions
+from orchestration.defs.ingest.assets import raw_key
+from orchestration.lib.config import PipelineConfig
+from orchestration.lib.warehouse import WAREHOUSE_POOL, connect, replace_month_frame, table_exists
+
+LINKAGE_GROUP = "linkage"
+PERSON_LINKS = dg.AssetKey(["linkage", "person_links"])
+
+
+def _previous_keys(con, month: str) -> pd.DataFrame:
+    if not table_exists(con, "linkage", "person_keys"):
+        return pd.DataFrame(columns=["system", "record_id", "person_key"])
+    # the latest key each record held in any month before this one
+    return con.execute(
+        """select system, record_id, person_key from linkage.person_keys
+           where report_month < $m
+           qualify row_number() over (partition by system, record_id order by report_month desc) = 1""",
+        {"m": month},
+    ).df()
+
+
+def _write(con, month: str, tables: dict[str, pd.DataFrame]) -> None:
+    for name, frame in tables.items():
+        replace_month_frame(con, f"linkage.{name}", month, frame)
+
+
+def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=PERSON_LINKS,
+        group_name=LINKAGE_GROUP,
+        partitions_def=partitions,
+        deps=[raw_key("calworks_persons"), raw_key("calworks_cases"), raw_key("cws_clients")],
+        kinds={"splink", "duckdb"},
+        pool=WAREHOUSE_POOL,
+        description="CalWORKs persons linked to CWS clients with the saved Splink model "
+        "(matching/models/person_link.json), reviewer decisions applied. Also writes "
+        "linkage.person_pairs, linkage.review_queue, linkage.person_keys and "
+        "linkage.person_key_events for the month.",
+    )
+    def person_links(
+        context: dg.AssetExecutionContext, settings: PipelineConfig
+    ) -> dg.MaterializeResult:
+        month = context.partition_key
+        try:
+            decisions = load_decisions(settings.decisions_path)
+        except DecisionFileError as exc:
+            raise dg.Failure(description=str(exc), allow_retries=False) from None
+        model = load_model(Path(settings.model_path))
+        with connect(settings.warehouse_path) as con:
+            records = month_records(con, month)
+            result = link_month(
+                records, model, decisions, settings.auto_match_threshold, settings.review_floor
+            )
+            everyone = pd.concat(
+                [
+                    pd.DataFrame({"system": name, "record_id": df["record_id"]})
+                    for name, df in records.items()
+                ],
+                ignore_index=True,
+            )
+            keys, events = assign_keys(
+                everyone,
+                clusters(everyone, result.pairs, settings.auto_match_threshold),
+                _previous_keys(con, month),
+            )
+            _write(con, month, {
+                "person_pairs": result.pairs,
+                "person_links": result.links,
+                "review_queue": result.review_queue,
+                "person_keys": keys,
+                "person_key_events": events,
+            })  # fmt: skip
+        n_cws = len(records[CWS])
+        return dg.MaterializeResult(
+            metadata={
+                "calworks_records": len(records[CALWORKS]),
+                "cws_records": n_cws,
+                "pairs_scored": len(result.pairs),
+                "links": len(result.links),
+                "links_by_reviewer": int((result.links["link_basis"] == "REVIEWER").sum()),
+                "review_queue": len(result.review_queue),
+                "cws_clients_linked_rate": round(
+                    result.links["cws_client_id"].nunique() / max(n_cws, 1), 4
+                ),
+                "person_keys": int(keys["person_key"].nunique()),
+                "key_merges": int((events["event"] == "MERGE").sum()),
+                "key_splits": int((events["event"] == "SPLIT").sum()),
+                "auto_match_threshold": settings.auto_match_threshold,
+                "review_floor": settings.review_floor,
+            }
+        )
+
+    return person_links

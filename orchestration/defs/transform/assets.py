@@ -1,0 +1,83 @@
+"""dbt: staging, intermediate and list marts, built for one report month."""
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.lib.config import PipelineConfig
+from orchestration.lib.warehouse import WAREHOUSE_POOL
+
+DBT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
+DBT_PROJECT = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
+# dbt installed beside this Python, found even when the venv is not on PATH
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+GROUP_BY_FOLDER = {"staging": "staging", "intermediate": "staging", "marts": "lists"}
+
+
+def _manifest_is_stale() -> bool:
+    manifest = DBT_PROJECT.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [p for d in ("models", "macros", "seeds", "tests") for p in (DBT_DIR / d).rglob("*")]
+    sources += [DBT_DIR / "dbt_project.yml", DBT_DIR / "profiles.yml"]
+    return any(p.is_file() and p.stat().st_mtime > built for p in sources)
+
+
+def ensure_manifest() -> Path:
+    """dagster-dbt reads manifest.json at import: (re)build it when missing or
+    older than the project's files (`dagster dev` does this through
+    prepare_if_dev; a fresh clone or an edited model needs it here too)."""
+    DBT_PROJECT.prepare_if_dev()
+    if _manifest_is_stale():
+        subprocess.run(
+            [DBT_EXECUTABLE, "parse", "--quiet",
+             "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR)],
+            check=True, cwd=DBT_DIR,
+        )  # fmt: skip
+    return DBT_PROJECT.manifest_path
+
+
+class LinkagesTranslator(DagsterDbtTranslator):
+    """Sources are the ingest and linkage assets; models are keyed by schema."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        return dg.AssetKey([dbt_resource_props["config"]["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "staging"
+        folder = dbt_resource_props["fqn"][1] if len(dbt_resource_props["fqn"]) > 2 else "staging"
+        return GROUP_BY_FOLDER.get(folder, "staging")
+
+
+def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    @dbt_assets(
+        manifest=ensure_manifest(),
+        project=DBT_PROJECT,
+        partitions_def=partitions,
+        dagster_dbt_translator=LinkagesTranslator(),
+        pool=WAREHOUSE_POOL,
+    )
+    def linkages_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineConfig):
+        # the profile reads the warehouse path from the environment of dbt's process
+        os.environ["LINKAGES_WAREHOUSE_PATH"] = str(Path(settings.warehouse_path).resolve())
+        dbt_vars = json.dumps({"report_month": context.partition_key})
+        yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()
+
+    return linkages_dbt
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(
+        project_dir=DBT_PROJECT, profiles_dir=str(DBT_DIR), dbt_executable=DBT_EXECUTABLE
+    )

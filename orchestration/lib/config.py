@@ -1,0 +1,57 @@
+"""The one configuration object: paths and thresholds.
+
+Values come from, in order of precedence: environment variables
+(`LINKAGES_<FIELD>`), a YAML file named by `LINKAGES_CONFIG`, the defaults here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+import yaml
+
+ENV_PREFIX = "LINKAGES_"
+
+
+class PipelineConfig(dg.ConfigurableResource):
+    landing_dir: str = "data/landing"
+    warehouse_path: str = "data/warehouse.duckdb"
+    exports_dir: str = "data/exports"
+    reports_dir: str = "data/reports"
+    # first report month that can be run (Dagster's partitions start here)
+    first_month: str = "2024-01"
+    # the saved linkage model; reviewer decisions are read from <landing>/reviews/
+    model_path: str = str(Path(__file__).resolve().parents[2] / "matching" / "models" / "person_link.json")
+    # linkage decision bands (CONTRACT.md §5)
+    auto_match_threshold: float = 0.95
+    review_floor: float = 0.50
+    # the ingest gates (CONTRACT.md §8)
+    max_quarantine_rate: float = 0.05
+    max_dangling_fk_rate: float = 0.01
+    min_rows_vs_previous_month: float = 0.5
+    # the linkage gate: no person spread over more records than this; links
+    # per CWS client within this factor of last month's
+    max_cluster_size: int = 12
+    max_link_rate_change: float = 0.5
+
+    @classmethod
+    def from_env(cls, **overrides) -> PipelineConfig:
+        values: dict = {}
+        config_file = os.environ.get(ENV_PREFIX + "CONFIG")
+        if config_file:
+            values.update(yaml.safe_load(Path(config_file).read_text()) or {})
+        for name, field in cls.model_fields.items():
+            env = os.environ.get(ENV_PREFIX + name.upper())
+            if env is not None:
+                values[name] = field.annotation(env) if field.annotation in (int, float) else env
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def month_dir(self, month: str) -> Path:
+        return Path(self.landing_dir) / month
+
+    @property
+    def decisions_path(self) -> Path:
+        return Path(self.landing_dir) / "reviews" / "decisions.csv"
