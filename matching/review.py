@@ -1,0 +1,96 @@
+"""Clerical review decisions (CONTRACT.md §5): reviewers override the model.
+
+`reviews/decisions.csv`: calworks_person_id, cws_client_id, decision (MATCH,
+NON_MATCH), reviewer_id, decided_at. Later decisions on the same pair win.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+DECISION_COLUMNS = ["calworks_person_id", "cws_client_id", "decision", "reviewer_id", "decided_at"]
+DECISIONS = ("MATCH", "NON_MATCH")
+
+
+class DecisionFileError(ValueError):
+    pass
+
+
+def load_decisions(path: Path) -> pd.DataFrame:
+    """The latest decision per pair; an absent file means no decisions."""
+    if not path.is_file():
+        return pd.DataFrame(columns=DECISION_COLUMNS)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", None)
+    df.columns = [c.strip().lower() for c in df.columns]
+    missing = [c for c in DECISION_COLUMNS if c not in df.columns]
+    if missing:
+        raise DecisionFileError(f"{path.name}: required column missing (count: {len(missing)}): {', '.join(missing)}")
+    df["decision"] = df["decision"].str.strip().str.upper()
+    bad = ~df["decision"].isin(DECISIONS) | df["calworks_person_id"].isna() | df["cws_client_id"].isna()
+    if bad.any():
+        rows = ", ".join(str(i + 2) for i in df.index[bad][:10])
+        raise DecisionFileError(f"{path.name}: decision not MATCH/NON_MATCH or ids missing (count: {int(bad.sum())}) on lines {rows}")
+    df["decided_at"] = pd.to_datetime(df["decided_at"], errors="coerce")
+    df = df.reset_index().sort_values(["decided_at", "index"], na_position="first")
+    return df.drop_duplicates(["calworks_person_id", "cws_client_id"], keep="last")[DECISION_COLUMNS]
+
+
+QUEUE_SQL = """
+select
+    q.report_month,
+    q.calworks_person_id,
+    q.cws_client_id,
+    round(q.match_probability, 4) as match_probability,
+    p.first_name as calworks_first_name, c.first_name as cws_first_name,
+    p.middle_name as calworks_middle_name, c.middle_name as cws_middle_name,
+    p.last_name as calworks_last_name, c.last_name as cws_last_name,
+    p.date_of_birth as calworks_date_of_birth, c.birth_date as cws_birth_date,
+    p.sex as calworks_sex, c.sex as cws_sex,
+    right(p.ssn, 4) as calworks_ssn_last4, right(c.ssn, 4) as cws_ssn_last4,
+    {gammas},
+    '' as decision,
+    '' as reviewer_id
+from linkage.review_queue q
+join (select * from raw.calworks_persons where report_month = $m
+      qualify row_number() over (partition by person_id order by case_number) = 1) p
+  on p.person_id = q.calworks_person_id
+join raw.cws_clients c on c.client_id = q.cws_client_id and c.report_month = $m
+where q.report_month = $m
+order by q.match_probability desc, q.calworks_person_id, q.cws_client_id
+"""
+
+
+def export_queue(con, month: str, out: Path) -> int:
+    """Write the month's review queue, both records side by side with the
+    comparison levels that drove the score; reviewers fill in `decision`."""
+    cols = [r[0] for r in con.execute("describe linkage.review_queue").fetchall()]
+    gammas = ", ".join(f"q.{c} as level_{c.removeprefix('gamma_')}" for c in cols if c.startswith("gamma_"))
+    queue = con.execute(QUEUE_SQL.format(gammas=gammas or "null as levels"), {"m": month}).df()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    queue.to_csv(out, index=False)
+    return len(queue)
+
+
+def import_decisions(queue_file: Path, decisions_file: Path, reviewer_id: str | None, now=None) -> int:
+    """Append the filled-in decisions of an exported queue to decisions.csv."""
+    queue = pd.read_csv(queue_file, dtype=str, keep_default_na=False)
+    queue["decision"] = queue["decision"].str.strip().str.upper()
+    done = queue.loc[queue["decision"] != ""]
+    bad = ~done["decision"].isin(DECISIONS)
+    if bad.any():
+        raise DecisionFileError(
+            f"{queue_file.name}: decision not MATCH/NON_MATCH (count: {int(bad.sum())})"
+        )
+    reviewer = done["reviewer_id"].where(done["reviewer_id"] != "", reviewer_id)
+    if reviewer.isna().any():
+        raise DecisionFileError(f"{queue_file.name}: reviewer_id missing (count: {int(reviewer.isna().sum())})")
+    stamp = (now or pd.Timestamp.now(tz="UTC")).isoformat()
+    rows = pd.DataFrame({
+        "calworks_person_id": done["calworks_person_id"], "cws_client_id": done["cws_client_id"],
+        "decision": done["decision"], "reviewer_id": reviewer, "decided_at": stamp,
+    })  # fmt: skip
+    decisions_file.parent.mkdir(parents=True, exist_ok=True)
+    rows.to_csv(decisions_file, mode="a", header=not decisions_file.exists(), index=False)
+    return len(rows)
