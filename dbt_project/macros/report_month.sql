@@ -1,0 +1,15 @@
+{#- The report month's dates, from var('report_month') = 'YYYY-MM' (CONTRACT.md §6). -#}
+
+{% macro month_start() -%}
+    cast('{{ var("report_month") }}-01' as date)
+{%- endmacro %}
+
+{#- the as-of date: the month's last day -#}
+{% macro as_of_date() -%}
+    cast({{ dbt.dateadd("day", -1, dbt.dateadd("month", 1, month_start())) }} as date)
+{%- endmacro %}
+
+{#- recent referrals: received on or after the first day of the month 11 months before -#}
+{% macro recent_from() -%}
+    cast({{ dbt.dateadd("month", -11, month_start()) }} as date)
+{%- endmacro %}

@@ -1,0 +1,61 @@
+{{ config(materialized='table') }}
+{#-
+    Every family (CalWORKs case, CWS case) ever listed, over all months: identified in
+    the first month it appears on any list, on that month's first day unless a case
+    review gives an earlier identified_date for the same CWS case.
+-#}
+with
+
+listed as (
+
+    {% for list in ['match_list_homeless', 'match_list_sanction', 'match_list_mutual_cases', 'match_list_mutual_clients'] %}
+    select report_month, calworks_case_number, cws_case_id from {{ ref(list) }}
+    {% if not loop.last %}union{% endif %}
+    {% endfor %}
+
+),
+
+families as (
+
+    select
+        calworks_case_number,
+        cws_case_id,
+        min(report_month) as first_identified_month,
+        max(report_month) as last_listed_month,
+        count(distinct report_month) as months_listed
+
+    from listed
+    group by calworks_case_number, cws_case_id
+
+),
+
+reviews as (
+
+    select cws_case_id, min(identified_date) as reviewed_identified_date
+    from {{ source('raw', 'case_reviews') }}
+    where cws_case_id is not null
+    group by cws_case_id
+
+),
+
+final as (
+
+    select
+        families.calworks_case_number,
+        families.cws_case_id,
+        families.first_identified_month,
+        case
+            when reviews.reviewed_identified_date < cast(families.first_identified_month || '-01' as date)
+                then reviews.reviewed_identified_date
+            else cast(families.first_identified_month || '-01' as date)
+        end as identified_date,
+        families.last_listed_month,
+        families.months_listed
+
+    from families
+    left join reviews
+        on families.cws_case_id = reviews.cws_case_id
+
+)
+
+select * from final
