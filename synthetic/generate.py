@@ -1,0 +1,138 @@
+"""`linkages generate`: a demo county's monthly extracts, with ground truth.
+
+Layout written under OUT:
+
+    OUT/landing/<YYYY-MM>/<file>.csv        the extracts, exactly as a county lands them
+    OUT/truth/person_records.csv            system, record_id -> true person, noise applied
+    OUT/truth/people.csv                    the true people (twins, juniors flagged)
+    OUT/truth/<YYYY-MM>/<list>.csv          the true lists and prevention levels
+
+The truth folder sits beside the landing folder, never inside it, so the
+pipeline cannot see it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from expectations.contract import CASE_REVIEWS
+from synthetic.extracts import month_extract
+from synthetic.population import SIZES, build_population
+from synthetic.reviews import new_reviews
+from synthetic.timeline import build_timeline
+from synthetic.truth import true_lists
+
+
+def _to_arrow(df: pd.DataFrame) -> pa.Table:
+    arrays = []
+    for col in df.columns:
+        s = df[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            arr = pa.array(s, from_pandas=True).cast(pa.date32())
+        elif pd.api.types.is_numeric_dtype(s) and not isinstance(s.dtype, pd.CategoricalDtype):
+            arr = pa.array(s, from_pandas=True)
+        else:  # identifiers and codes stay text, leading zeros and all
+            arr = pa.array(s, from_pandas=True)
+            arr = arr.cast(pa.string()) if arr.type != pa.string() else arr
+        arrays.append(arr)
+    return pa.Table.from_arrays(arrays, names=list(df.columns))
+
+
+def write_frame(df: pd.DataFrame, path: Path, fmt: str = "csv") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = _to_arrow(df)
+    if fmt == "parquet":
+        pq.write_table(table, path.with_suffix(".parquet"))
+    else:
+        opts = pacsv.WriteOptions(quoting_style="needed")
+        pacsv.write_csv(table, path.with_suffix(".csv"), write_options=opts)
+
+
+def generate(
+    out: Path,
+    start: str,
+    months: int,
+    size: str = "small",
+    seed: int = 0,
+    fmt: str = "csv",
+    progress: Callable[[str], None] = print,
+) -> dict[str, float]:
+    """Write `months` monthly extracts from `start` (YYYY-MM); return timings."""
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {sorted(SIZES)}, got {size!r}")
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    first = pd.Period(start, "M")
+    report_months = [first + i for i in range(months)]
+    end = report_months[-1].end_time.normalize()
+    pop = build_population(rng, SIZES[size], end)
+    timeline = build_timeline(rng, pop, first.start_time, end)
+    timings = {"population_and_timeline_s": time.perf_counter() - t0}
+    progress(f"population: {len(pop.people):,} people in {len(pop.families):,} families")
+
+    cw_truth = timeline.cw_members.set_index("person_id")["true_person_id"]
+    cws_truth = timeline.cws_clients.set_index("client_id")["true_person_id"]
+    reviews = pd.DataFrame(
+        {c: pd.Series(dtype="object") for c in CASE_REVIEWS.column_names}
+    ).astype({"review_date": "datetime64[ns]"})
+    identified: set[tuple] = set()
+    for month in report_months:
+        t1 = time.perf_counter()
+        extract = month_extract(timeline, month, reviews)
+        for name, frame in extract.items():
+            write_frame(frame, out / "landing" / str(month) / name, fmt)
+        truth = true_lists(extract, month, cw_truth, cws_truth)
+        for name, frame in truth.items():
+            write_frame(frame, out / "truth" / str(month) / name)
+        reviews = _add_reviews(rng, reviews, truth, identified, month)
+        progress(
+            f"{month}: {sum(len(f) for f in extract.values()):,} extract rows, "
+            f"{len(truth['match_list_mutual_cases']):,} true mutual-case rows "
+            f"({time.perf_counter() - t1:.1f}s)"
+        )
+    _write_person_truth(out / "truth", pop, timeline)
+    timings["total_s"] = time.perf_counter() - t0
+    return timings
+
+
+def _add_reviews(rng, reviews, truth, identified, month) -> pd.DataFrame:
+    on_lists = pd.concat(
+        [truth[n] for n in ("match_list_homeless", "match_list_sanction", "match_list_mutual_cases")]
+    )[["calworks_case_number", "cws_case_id"]].drop_duplicates()
+    keys = list(on_lists.itertuples(index=False, name=None))
+    new = on_lists.loc[[k not in identified for k in keys]]
+    identified.update(keys)
+    fresh = new_reviews(rng, new, month, first_id=len(reviews) + 1)
+    return fresh if reviews.empty else pd.concat([reviews, fresh], ignore_index=True)
+
+
+def _write_person_truth(folder: Path, pop, t) -> None:
+    people = pop.people
+    flags = people.set_index("true_person_id")[["family_id", "is_twin", "is_junior"]]
+    cw = pd.DataFrame(
+        {
+            "system": "calsaws",
+            "record_id": t.cw_members["person_id"],
+            "true_person_id": t.cw_members["true_person_id"],
+            "noise": t.cw_members["rec_noise"],
+        }
+    )
+    cws = pd.DataFrame(
+        {
+            "system": "cws",
+            "record_id": t.cws_clients["client_id"],
+            "true_person_id": t.cws_clients["true_person_id"],
+            "noise": t.cws_clients["noise"],
+        }
+    )
+    records = pd.concat([cw, cws], ignore_index=True).join(flags, on="true_person_id")
+    write_frame(records, folder / "person_records")
+    write_frame(people, folder / "people")

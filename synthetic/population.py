@@ -1,0 +1,346 @@
+"""True people and families, and the noisy records each system keeps of them.
+
+Everything is vectorised with numpy so the `county` size (about 150,000
+families) builds in seconds. One `numpy.random.Generator` is threaded through,
+so a seed gives the same population every time.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.resources
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from synthetic import names
+
+SIZES = {
+    # families; about 2.8 CalWORKs persons and 0.7 CWS clients per family
+    "small": 720,
+    "county": 145_000,
+    "state": 435_000,
+}
+FAMILY_TYPES = ("two_parent", "single_parent", "caretaker", "parent_other_adult")
+FAMILY_TYPE_P = (0.33, 0.50, 0.11, 0.06)
+# which systems a family is known to: CalWORKs only, both, CWS only
+SYSTEMS = ("cw", "both", "cws")
+SYSTEMS_P = (0.75, 0.15, 0.10)
+OFFICES = tuple(f"{n:02d}" for n in (2, 3, 5, 6, 10, 12, 16, 20, 21, 31, 36, 51, 60, 77))
+
+
+@dataclass
+class Population:
+    families: pd.DataFrame  # family_id, group, family_type, systems, office_code, ...
+    people: pd.DataFrame  # true_person_id, family_id, family_role, kin, names, dob, sex, ssn
+
+
+# share of names drawn from the census frequency lists rather than the
+# group's common-name pool
+CENSUS_SHARE = 0.5
+
+
+def _pick(rng: np.random.Generator, pools: dict[str, list[str]], groups: np.ndarray, census: str):
+    out = np.empty(len(groups), dtype=object)
+    for group, pool in pools.items():
+        idx = np.flatnonzero(groups == group)
+        out[idx] = rng.choice(pool, size=len(idx))
+    tail = rng.random(len(groups)) < CENSUS_SHARE
+    census_names, p = names.census(census)
+    out[tail] = rng.choice(census_names, size=int(tail.sum()), p=p)
+    return out
+
+
+def unique_ssns(rng: np.random.Generator, n: int) -> np.ndarray:
+    """n distinct SSNs that pass the contract's validity rule."""
+    out = np.empty(0, dtype=np.int64)
+    while len(out) < n:
+        area = rng.integers(1, 900, size=int(n * 1.2) + 10)
+        area = area[area != 666]
+        k = len(area)
+        group = rng.integers(1, 100, size=k)
+        serial = rng.integers(1, 10_000, size=k)
+        num = area * 1_000_000 + group * 10_000 + serial
+        num = num[~np.isin(num, (123456789, 111111111))]  # valid-shaped placeholders
+        out = np.unique(np.concatenate([out, num]))
+    out = rng.permutation(out)[:n]
+    ssn = np.char.zfill(out.astype(str), 9)
+    return ssn.astype(object)
+
+
+def build_population(rng: np.random.Generator, n_families: int, end: pd.Timestamp) -> Population:
+    fam = pd.DataFrame({"family_id": np.arange(n_families)})
+    fam["group"] = rng.choice(
+        list(names.GROUP_WEIGHTS), size=n_families, p=list(names.GROUP_WEIGHTS.values())
+    )
+    fam["family_type"] = rng.choice(FAMILY_TYPES, size=n_families, p=FAMILY_TYPE_P)
+    fam["systems"] = rng.choice(SYSTEMS, size=n_families, p=SYSTEMS_P)
+    fam["office_code"] = rng.choice(OFFICES, size=n_families)
+    fam["n_children"] = np.minimum(1 + rng.poisson(0.9, n_families), 6)
+    fam["surname"] = _pick(rng, names.pool(names.LAST), fam["group"].to_numpy(), "all.last")
+    # mothers keep their own surname in many families (Latino naming, unmarried parents)
+    fam["mother_surname"] = np.where(
+        rng.random(n_families) < 0.45,
+        _pick(rng, names.pool(names.LAST), fam["group"].to_numpy(), "all.last"),
+        fam["surname"],
+    )
+    people = _people(rng, fam, end)
+    return Population(families=fam, people=people)
+
+
+def _adult_rows(fam: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    t = fam["family_type"].to_numpy()
+    n = len(fam)
+    mother_present = (t != "caretaker") & ~((t == "single_parent") & (rng.random(n) < 0.15))
+    father_present = (t == "two_parent") | ((t == "single_parent") & ~mother_present)
+    rows = [
+        # caretaker families: the absent mother is a CWS-only person (never on CalWORKs)
+        fam.loc[mother_present | (t == "caretaker")].assign(
+            kin="mother", family_role="PARENT", sex="F"
+        ),
+        fam.loc[father_present].assign(kin="father", family_role="PARENT", sex="M"),
+        fam.loc[t == "caretaker"].assign(
+            kin="grandparent", family_role="CARETAKER_RELATIVE", sex="F"
+        ),
+        fam.loc[t == "parent_other_adult"].assign(
+            kin="other_adult", family_role="OTHER_ADULT", sex="M"
+        ),
+    ]
+    adults = pd.concat(rows, ignore_index=True)
+    adults.loc[(adults["kin"] == "mother") & (adults["family_type"] == "caretaker"), "kin"] = (
+        "absent_mother"
+    )
+    return adults
+
+
+def _people(rng: np.random.Generator, fam: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    adults = _adult_rows(fam, rng)
+    na = len(adults)
+    age_years = np.where(
+        adults["kin"].eq("grandparent"),
+        rng.integers(44, 72, na),
+        np.where(adults["kin"].eq("other_adult"), rng.integers(19, 60, na), rng.integers(19, 46, na)),
+    )
+    adults["dob"] = end - pd.to_timedelta(age_years * 365.25 + rng.integers(0, 365, na), unit="D")
+
+    # children: up to 17, and born when the mother was at least 16
+    kids = fam.loc[fam.index.repeat(fam["n_children"])].copy()
+    kids["child_no"] = kids.groupby("family_id").cumcount()
+    mother_age = (
+        adults.loc[adults["kin"].isin(["mother", "absent_mother", "father"])]
+        .groupby("family_id")["dob"]
+        .min()
+    )
+    max_age_days = ((end - kids["family_id"].map(mother_age)).dt.days - 16 * 365).clip(
+        lower=30, upper=17 * 365
+    )
+    nk = len(kids)
+    kids["dob"] = end - pd.to_timedelta(
+        (rng.random(nk) * max_age_days.to_numpy()).astype(int), unit="D"
+    )
+    kids["sex"] = rng.choice(["F", "M"], size=nk)
+    kids["kin"] = "child"
+    kids["family_role"] = "CHILD"
+    # twins: the second child shares the first's birth date (and surname)
+    twin = (kids["child_no"] == 1) & (rng.random(nk) < 0.04)
+    first_dob = kids.loc[kids["child_no"] == 0].set_index("family_id")["dob"]
+    kids.loc[twin, "dob"] = kids.loc[twin, "family_id"].map(first_dob)
+    kids["is_twin"] = twin | (
+        (kids["child_no"] == 0) & kids["family_id"].isin(kids.loc[twin, "family_id"])
+    )
+
+    people = pd.concat([adults, kids], ignore_index=True)
+    n = len(people)
+    people["true_person_id"] = np.char.add("T", np.char.zfill(np.arange(n).astype(str), 8))
+    groups = people["group"].to_numpy()
+    female = people["sex"].eq("F").to_numpy()
+    first_f = _pick(rng, names.pool(names.FIRST_F), groups, "female.first")
+    first_m = _pick(rng, names.pool(names.FIRST_M), groups, "male.first")
+    people["first_name"] = np.where(female, first_f, first_m)
+    people["middle_name"] = np.where(
+        rng.random(n) < 0.55, rng.choice(names.MIDDLE_POOL, size=n), None
+    )
+    people["last_name"] = np.where(
+        people["kin"].isin(["mother", "absent_mother"]), people["mother_surname"], people["surname"]
+    )
+    # Latino children often carry both parents' surnames
+    double = (
+        people["kin"].eq("child")
+        & people["group"].eq("latino")
+        & (people["surname"] != people["mother_surname"])
+        & (rng.random(n) < 0.35)
+    )
+    people.loc[double, "last_name"] = people.loc[double, "surname"] + " " + people.loc[
+        double, "mother_surname"
+    ]
+    _juniors(people, rng)
+    people["ssn"] = unique_ssns(rng, n)
+    people["is_twin"] = people["is_twin"].fillna(False).astype(bool)
+    people["child_no"] = people["child_no"].fillna(-1).astype(int)
+    cols = [
+        "true_person_id", "family_id", "kin", "family_role", "child_no", "first_name",
+        "middle_name", "last_name", "dob", "sex", "ssn", "is_twin", "is_junior",
+    ]  # fmt: skip
+    return people[cols]
+
+
+def _juniors(people: pd.DataFrame, rng: np.random.Generator) -> None:
+    """A son named after his father: same first, middle and last name."""
+    fathers = people.loc[people["kin"].eq("father")].set_index("family_id")
+    sons = people.loc[
+        people["kin"].eq("child")
+        & people["sex"].eq("M")
+        & people["child_no"].eq(0)
+        & people["family_id"].isin(fathers.index)
+    ]
+    pick = sons.index[rng.random(len(sons)) < 0.15]
+    fam_ids = people.loc[pick, "family_id"]
+    for col in ("first_name", "middle_name", "last_name"):
+        people.loc[pick, col] = fam_ids.map(fathers[col]).to_numpy()
+    people["is_junior"] = False
+    people.loc[pick, "is_junior"] = True
+    senior = people["kin"].eq("father") & people["family_id"].isin(fam_ids)
+    people.loc[senior, "is_junior"] = True
+
+
+# -- record noise ---------------------------------------------------------------
+
+
+def _nickname_table() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    path = importlib.resources.files("nicknames") / "names.csv"
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["relationship"] == "has_nickname":
+                table.setdefault(row["name1"].title(), []).append(row["name2"].title())
+    for formal, short in names.SPANISH_DIMINUTIVES.items():
+        table.setdefault(formal, []).extend(short)
+    return table
+
+
+NICKNAMES = _nickname_table()
+_LETTERS = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+
+
+def _typo(rng: np.random.Generator, s: str) -> str:
+    if not s or len(s) < 3:
+        return s
+    i = int(rng.integers(1, len(s)))
+    return s[:i] + rng.choice(_LETTERS) + s[i + 1 :]
+
+
+def _transpose(rng: np.random.Generator, s: str) -> str:
+    if not s or len(s) < 4:
+        return s
+    i = int(rng.integers(1, len(s) - 2))
+    return s[:i] + s[i + 1] + s[i] + s[i + 2 :]
+
+
+def _mistype_ssn(rng: np.random.Generator, ssn: str) -> str:
+    i = int(rng.integers(3, 9))  # keep the area, so the result stays valid-shaped
+    d = str((int(ssn[i]) + int(rng.integers(1, 10))) % 10)
+    return ssn[:i] + d + ssn[i + 1 :]
+
+
+def noisy_records(
+    rng: np.random.Generator, people: pd.DataFrame, rates: dict[str, float]
+) -> pd.DataFrame:
+    """One record per row of `people`, with noise drawn at `rates`.
+
+    Returns the record's first/middle/last name, dob, sex, ssn and a
+    `noise` column listing what was applied (for the quality breakdown).
+    """
+    n = len(people)
+    rec = people[["true_person_id", "first_name", "middle_name", "last_name", "dob", "sex", "ssn"]].copy()
+    noise = [[] for _ in range(n)]
+    draw = {k: rng.random(n) < v for k, v in rates.items()}
+    first = rec["first_name"].to_numpy(dtype=object).copy()
+    middle = rec["middle_name"].to_numpy(dtype=object).copy()
+    last = rec["last_name"].to_numpy(dtype=object).copy()
+    dob = rec["dob"].to_numpy().copy()
+    ssn = rec["ssn"].to_numpy(dtype=object).copy()
+    sex = rec["sex"].to_numpy(dtype=object).copy()
+    adult_f = (people["kin"].isin(["mother", "absent_mother", "grandparent"])).to_numpy()
+    is_child = people["kin"].eq("child").to_numpy()
+
+    for i in np.flatnonzero(draw.get("nickname", np.zeros(n, bool))):
+        options = NICKNAMES.get(first[i])
+        if options:
+            first[i] = options[int(rng.integers(len(options)))]
+            noise[i].append("nickname")
+    for i in np.flatnonzero(draw.get("typo", np.zeros(n, bool))):
+        if rng.random() < 0.5:
+            first[i] = _typo(rng, first[i])
+        else:
+            last[i] = _typo(rng, last[i])
+        noise[i].append("typo")
+    for i in np.flatnonzero(draw.get("transposition", np.zeros(n, bool))):
+        first[i] = _transpose(rng, first[i])
+        noise[i].append("transposition")
+    for i in np.flatnonzero(draw.get("surname_change", np.zeros(n, bool)) & adult_f):
+        other = names.pool(names.LAST)["latino" if rng.random() < 0.5 else "white"]
+        new = other[int(rng.integers(len(other)))]
+        last[i] = f"{last[i]}-{new}" if rng.random() < 0.5 else new
+        noise[i].append("surname_change")
+    for i in np.flatnonzero(draw.get("double_surname_dropped", np.zeros(n, bool))):
+        if " " in last[i]:
+            last[i] = last[i].split(" ")[0]
+            noise[i].append("surname_change")
+    missing_middle = draw.get("missing_middle", np.zeros(n, bool)) & pd.notna(middle)
+    middle[missing_middle] = None
+    for i in np.flatnonzero(missing_middle):
+        noise[i].append("missing_middle")
+    for i in np.flatnonzero(draw.get("dob_swap", np.zeros(n, bool))):
+        d = pd.Timestamp(dob[i])
+        # only backwards, so a swapped date never lands after the record was made
+        if d.day < d.month:
+            dob[i] = np.datetime64(pd.Timestamp(d.year, d.day, d.month))
+            noise[i].append("dob_swap")
+    off = draw.get("dob_off_by_one", np.zeros(n, bool))
+    dob[off] = dob[off] + np.where(rng.random(off.sum()) < 0.5, 1, -1).astype("timedelta64[D]")
+    for i in np.flatnonzero(off):
+        noise[i].append("dob_off_by_one")
+    ssn_keep = np.where(is_child, rates.get("ssn_present_child", 1), rates.get("ssn_present", 1))
+    no_ssn = rng.random(n) >= ssn_keep
+    ssn[no_ssn] = None
+    for i in np.flatnonzero(no_ssn):
+        noise[i].append("missing_ssn")
+    for i in np.flatnonzero(draw.get("ssn_mistyped", np.zeros(n, bool)) & ~no_ssn):
+        ssn[i] = _mistype_ssn(rng, ssn[i])
+        noise[i].append("ssn_mistyped")
+    placeholder = draw.get("ssn_placeholder", np.zeros(n, bool))
+    ssn[placeholder] = rng.choice(["999999999", "123456789", "000000000", "666123456"], placeholder.sum())
+    for i in np.flatnonzero(placeholder):
+        noise[i].append("ssn_invalid")
+    unknown_sex = draw.get("sex_unknown", np.zeros(n, bool))
+    sex[unknown_sex] = "U"
+    rec["first_name"], rec["middle_name"], rec["last_name"] = first, middle, last
+    rec["dob"], rec["ssn"], rec["sex"] = dob, ssn, sex
+    rec["noise"] = [";".join(x) for x in noise]
+    rec["true_dob"] = people["dob"].to_numpy()
+    return rec
+
+
+CALWORKS_NOISE = {
+    "typo": 0.01,
+    "missing_middle": 0.3,
+    "dob_off_by_one": 0.003,
+    "ssn_present": 0.94,
+    "ssn_present_child": 0.88,
+    "ssn_placeholder": 0.01,
+}
+CWS_NOISE = {
+    "nickname": 0.10,
+    "typo": 0.06,
+    "transposition": 0.03,
+    "surname_change": 0.18,
+    "double_surname_dropped": 0.4,
+    "missing_middle": 0.5,
+    "dob_swap": 0.03,
+    "dob_off_by_one": 0.03,
+    "ssn_present": 0.25,
+    "ssn_present_child": 0.08,
+    "ssn_mistyped": 0.08,
+    "sex_unknown": 0.01,
+}

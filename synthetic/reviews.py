@@ -1,0 +1,71 @@
+"""Case reviews (the Linkages case review tool) for families once identified.
+
+Answers are random but always consistent with the contract's rules: a
+collaboration level of SOME or FULL only where its activity took place, no
+CFTM attendance without a CFTM, a monitoring rate only with joint monitoring.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from expectations import contract
+
+
+def _ynu(rng, n, p_yes=0.6, p_no=0.3):
+    return rng.choice(["Y", "N", "U"], size=n, p=[p_yes, p_no, 1 - p_yes - p_no])
+
+
+def new_reviews(
+    rng: np.random.Generator, identified: pd.DataFrame, month: pd.Period, first_id: int
+) -> pd.DataFrame:
+    """Reviews for families first identified in `month` (columns
+    calworks_case_number, cws_case_id); about half are reviewed, weeks later."""
+    fam = identified.loc[identified["cws_case_id"].notna()]
+    fam = fam.loc[rng.random(len(fam)) < 0.5].reset_index(drop=True)
+    n = len(fam)
+    start = month.start_time
+    # workers sometimes record an identification earlier than the list did
+    earlier = rng.random(n) < 0.15
+    identified_date = start - pd.to_timedelta(np.where(earlier, rng.integers(3, 40, n), 0), unit="D")
+    r = pd.DataFrame(
+        {
+            "review_id": [f"CR{first_id + i:07d}" for i in range(n)],
+            "cws_case_id": fam["cws_case_id"],
+            "calworks_case_number": fam["calworks_case_number"],
+            "reviewer_id": rng.choice([f"RV{i:03d}" for i in range(1, 25)], n),
+            "review_date": start + pd.to_timedelta(rng.integers(20, 120, n), unit="D"),
+            "identified_date": identified_date,
+        }
+    )
+    r["needs_shared"] = _ynu(rng, n, 0.72, 0.18)
+    r["needs_shared_date"] = (
+        r["identified_date"] + pd.to_timedelta(rng.integers(0, 45, n), unit="D")
+    ).where(r["needs_shared"].eq("Y"))
+    for col in (
+        "objectives_in_plan", "joint_monitoring", "cftm_held",
+        "calworks_services_recommended", "cws_services_recommended", "services_accessed",
+    ):  # fmt: skip
+        r[col] = _ynu(rng, n)
+    r["joint_monitoring_per_month"] = np.select(
+        [r["joint_monitoring"].eq("Y"), r["joint_monitoring"].eq("N")],
+        [np.round(rng.uniform(0.5, 4.0, n), 1), 0.0],
+        np.nan,
+    )
+    r["cftm_attendance"] = np.select(
+        [r["cftm_held"].eq("N"), r["cftm_held"].eq("U")],
+        ["NEITHER", "U"],
+        rng.choice(["BOTH", "CWS_ONLY", "CALWORKS_ONLY", "U"], n, p=[0.6, 0.25, 0.1, 0.05]),
+    )
+    none_recommended = r["calworks_services_recommended"].eq("N") & r[
+        "cws_services_recommended"
+    ].eq("N")
+    r["services_recommended_count"] = np.where(none_recommended, 0, rng.integers(1, 9, n))
+    r["collab_eligibility"] = rng.choice(contract.COLLAB_CODES, n)
+    for level, activities in contract.COLLAB_ACTIVITY.items():
+        level_draw = rng.choice(contract.COLLAB_CODES, n, p=[0.3, 0.35, 0.25, 0.1])
+        no_activity = np.logical_and.reduce([r[a].eq("N") for a in activities])
+        r[level] = np.where(no_activity & np.isin(level_draw, ["SOME", "FULL"]), "NONE", level_draw)
+    r["review_date"] = r[["review_date", "identified_date"]].max(axis=1)
+    return r

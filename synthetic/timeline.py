@@ -1,0 +1,565 @@
+"""What happens to each family over time, in both systems.
+
+Every event carries its true dates; a month's extract (`extracts.py`) is then a
+point-in-time view: rows that exist by the as-of date, end dates only once they
+have passed, the CWS service component in effect on that day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from synthetic import names
+from synthetic.population import CALWORKS_NOISE, CWS_NOISE, Population, noisy_records
+
+AID_CODES = ("30", "32", "33", "35", "3E", "3L", "3P", "3R")
+ALLEGATION_TYPES_P = {
+    "GENERAL_NEGLECT": 0.42,
+    "SUBSTANTIAL_RISK": 0.16,
+    "PHYSICAL_ABUSE": 0.12,
+    "EMOTIONAL_ABUSE": 0.08,
+    "AT_RISK_SIBLING_ABUSED": 0.08,
+    "CARETAKER_ABSENCE": 0.06,
+    "SEVERE_NEGLECT": 0.04,
+    "SEXUAL_ABUSE": 0.03,
+    "EXPLOITATION": 0.01,
+}
+ER, FM, FR, PP = 1692, 1693, 1694, 1695
+EXIT_CODES = {
+    "reunification": (5439, 5440, 5513),
+    "adoption": (5426, 5438, 5505, 5519),
+    "guardianship": (5434, 5516),
+    "emancipation": (5427, 5433, 5506, 5510),
+    "other": (5431, 5520),
+}
+
+
+@dataclass
+class Timeline:
+    cw_cases: pd.DataFrame
+    cw_members: pd.DataFrame  # one row per person per case, with the CalSAWS record
+    wtw: pd.DataFrame
+    participation: pd.DataFrame
+    wages: pd.DataFrame
+    cws_clients: pd.DataFrame  # one row per client record (a person may have two)
+    referrals: pd.DataFrame
+    allegations: pd.DataFrame
+    cws_cases: pd.DataFrame
+    components: pd.DataFrame
+    participants: pd.DataFrame
+    episodes: pd.DataFrame
+    placements: pd.DataFrame
+
+
+def _days(rng, lo, hi, n=None):
+    return pd.to_timedelta(rng.integers(lo, hi, n), unit="D")
+
+
+def _ids(prefix: str, n: int, width: int, start: int = 1) -> np.ndarray:
+    return np.char.add(prefix, np.char.zfill(np.arange(start, start + n).astype(str), width))
+
+
+def _base36(n: int, rng: np.random.Generator) -> np.ndarray:
+    """CWS/CMS-style 10-character identifiers (upper-case base 36, zero padded)."""
+    nums = rng.permutation(np.arange(n) * 7919 + 10_000_000)
+    alphabet = np.array(list("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    out = np.full(n, "", dtype=object)
+    x = nums.copy()
+    for _ in range(10):
+        out = alphabet[x % 36].astype(object) + out
+        x //= 36
+    return out
+
+
+def build_timeline(
+    rng: np.random.Generator, pop: Population, start: pd.Timestamp, end: pd.Timestamp
+) -> Timeline:
+    history = start - pd.DateOffset(months=30)
+    fam = pop.families
+    cw_cases = _cw_cases(rng, fam, history, end)
+    cw_members = _cw_members(rng, pop.people, cw_cases, end)
+    wtw = _wtw(rng, cw_members, cw_cases)
+    participation = _participation(rng, cw_members, cw_cases, start, end)
+    wages = _wages(rng, cw_members, start, end)
+    cws = _CwsBuilder(rng, pop, cw_cases, history, end).build()
+    return Timeline(cw_cases, cw_members, wtw, participation, wages, **cws)
+
+
+# -- CalWORKs ---------------------------------------------------------------------
+
+
+def _address(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    city_idx = rng.integers(0, len(names.CITIES), n)
+    cities = np.array([c for c, _ in names.CITIES], dtype=object)[city_idx]
+    zip3 = np.array([z for _, z in names.CITIES], dtype=object)[city_idx]
+    return pd.DataFrame(
+        {
+            "address_line1": [
+                f"{num} {s} {t}"
+                for num, s, t in zip(
+                    rng.integers(100, 19999, n),
+                    rng.choice(names.STREETS, n),
+                    rng.choice(names.STREET_TYPES, n),
+                    strict=True,
+                )
+            ],
+            "city": cities,
+            "zip": zip3 + np.char.zfill(rng.integers(1, 99, n).astype(str), 2).astype(object),
+            "phone": [f"({a}) {b}-{c:04d}" for a, b, c in zip(
+                rng.choice([213, 310, 323, 562, 626, 661, 818], n),
+                rng.integers(200, 999, n),
+                rng.integers(0, 9999, n),
+                strict=True,
+            )],
+        }
+    )
+
+
+def _cw_cases(rng, fam: pd.DataFrame, history, end) -> pd.DataFrame:
+    cw = fam.loc[fam["systems"].isin(["cw", "both"])].reset_index(drop=True)
+    n = len(cw)
+    span = (end - history).days
+    c = pd.DataFrame({"family_id": cw["family_id"], "office_code": cw["office_code"]})
+    c["case_number"] = _ids("", n, 8, start=rng.integers(1000, 5000))  # leading zeros
+    c["application_date"] = history + pd.to_timedelta(rng.integers(0, span, n), unit="D")
+    # families also known to CWS are more often homeless and sanctioned
+    both = cw["systems"].eq("both").to_numpy()
+    c["known_to_cws"] = both
+    c["denied"] = rng.random(n) < 0.08
+    c["decision_date"] = c["application_date"] + _days(rng, 5, 45, n)
+    # time on aid: long-tailed, about two years on average
+    on_aid = pd.to_timedelta(rng.exponential(700, n).astype(int) + 60, unit="D")
+    c["disc_date"] = (c["decision_date"] + on_aid).where(~c["denied"])
+    homeless = (rng.random(n) < np.where(both, 0.5, 0.2)) & ~c["denied"]
+    # for families also in CWS, homelessness tends to come with the CWS involvement
+    lag = np.where(both, rng.integers(0, 240, n), rng.integers(0, 500, n))
+    length = np.where(both, rng.integers(180, 600, n), rng.integers(45, 400, n))
+    c["homeless_start"] = (c["decision_date"] + pd.to_timedelta(lag, unit="D")).where(homeless)
+    c["homeless_end"] = c["homeless_start"] + pd.to_timedelta(length, unit="D")
+    c["worker_id"] = np.char.add("EW", rng.integers(10000, 99999, n).astype(str))
+    return pd.concat([c, _address(rng, n)], axis=1)
+
+
+def _cw_members(rng, people: pd.DataFrame, cases: pd.DataFrame, end) -> pd.DataFrame:
+    m = people.loc[people["kin"] != "absent_mother"].merge(
+        cases[
+            ["family_id", "case_number", "application_date", "decision_date", "disc_date",
+             "known_to_cws"]
+        ],
+        on="family_id",
+    )
+    n = len(m)
+    m["person_id"] = _ids("", n, 10, start=rng.integers(10_000, 90_000))
+    m["role"] = m["family_role"]
+    aided_p = np.select(
+        [m["role"].eq("CHILD"), m["role"].eq("PARENT"), m["role"].eq("CARETAKER_RELATIVE")],
+        [0.97, 0.9, 0.4],
+        0.2,
+    )
+    m["aid_status"] = np.where(rng.random(n) < aided_p, "AIDED", "NON_AIDED")
+    # a member is on the case from application or birth, whichever is later
+    m["join_date"] = m[["application_date", "dob"]].max(axis=1)
+    leaves = m["role"].isin(["PARENT", "OTHER_ADULT"]) & (m["kin"] != "mother") & (
+        rng.random(n) < 0.10
+    )
+    leaves |= m["role"].eq("CHILD") & (rng.random(n) < 0.02)
+    m["leave_date"] = (m["join_date"] + _days(rng, 30, 700, n)).where(leaves)
+    rec = noisy_records(rng, m, CALWORKS_NOISE)
+    for col in ("first_name", "middle_name", "last_name", "dob", "sex", "ssn", "noise"):
+        m["rec_" + col] = rec[col].to_numpy()
+    m["cin"] = np.where(
+        rng.random(n) < 0.7,
+        np.char.add(rng.integers(10_000_000, 99_999_999, n).astype(str), rng.choice(list("ABCDEFGH"), n)),
+        None,
+    )
+    return m
+
+
+def _wtw(rng, members: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    adults = members.loc[
+        members["role"].isin(["PARENT", "OTHER_ADULT"])
+        & members["aid_status"].eq("AIDED")
+        & members["disc_date"].notna()  # denied cases never reach WTW
+    ].reset_index(drop=True)
+    n = len(adults)
+    begin = adults["decision_date"] + _days(rng, 7, 30, n)
+    stop = adults[["disc_date", "leave_date"]].min(axis=1)
+    exempt = rng.random(n) < 0.15
+    rows = [
+        pd.DataFrame(
+            {
+                "person_id": adults["person_id"],
+                "case_number": adults["case_number"],
+                "wtw_status": np.where(exempt, "EXEMPT", "ENROLLED"),
+                "begin": begin,
+                "end": stop,
+            }
+        )
+    ]
+    # a sanction: non-compliance, then the sanction, cured (or not) months later
+    sanctioned = ~exempt & (rng.random(n) < np.where(adults["known_to_cws"], 0.45, 0.2))
+    nc = begin + _days(rng, 45, 600, n)
+    sanction_from = nc + _days(rng, 20, 40, n)
+    cured = sanction_from + _days(rng, 30, 330, n)
+    cured = cured.where(rng.random(n) < 0.6)
+    ok = sanctioned & (sanction_from < stop)
+    a = adults.loc[ok]
+    rows[0].loc[ok, "end"] = nc[ok] - pd.Timedelta(days=1)
+    rows.append(
+        pd.DataFrame(
+            {
+                "person_id": a["person_id"], "case_number": a["case_number"],
+                "wtw_status": "NONCOMPLIANCE", "begin": nc[ok],
+                "end": sanction_from[ok] - pd.Timedelta(days=1),
+            }
+        )
+    )  # fmt: skip
+    sanction_end = pd.concat([cured[ok] - pd.Timedelta(days=1), stop[ok]], axis=1).min(axis=1)
+    rows.append(
+        pd.DataFrame(
+            {
+                "person_id": a["person_id"], "case_number": a["case_number"],
+                "wtw_status": "SANCTION", "begin": sanction_from[ok], "end": sanction_end,
+            }
+        )
+    )  # fmt: skip
+    back = ok & cured.notna() & (cured < stop)
+    b = adults.loc[back]
+    rows.append(
+        pd.DataFrame(
+            {
+                "person_id": b["person_id"], "case_number": b["case_number"],
+                "wtw_status": "ENROLLED", "begin": cured[back], "end": stop[back],
+            }
+        )
+    )  # fmt: skip
+    # caretaker relatives are not required to participate
+    care = members.loc[members["role"].eq("CARETAKER_RELATIVE") & members["disc_date"].notna()]
+    rows.append(
+        pd.DataFrame(
+            {
+                "person_id": care["person_id"], "case_number": care["case_number"],
+                "wtw_status": "NOT_REQUIRED", "begin": care["decision_date"],
+                "end": care[["disc_date", "leave_date"]].min(axis=1),
+            }
+        )
+    )  # fmt: skip
+    out = pd.concat(rows, ignore_index=True)
+    return out.loc[out["end"].isna() | (out["end"] >= out["begin"])].reset_index(drop=True)
+
+
+def _month_index(ts: pd.Series) -> np.ndarray:
+    return (ts.dt.year * 12 + ts.dt.month - 1).to_numpy()
+
+
+def _participation(rng, members, cases, start, end) -> pd.DataFrame:
+    """MEDS: one row per aided member per month the case was active at month end."""
+    aided = members.loc[members["aid_status"].eq("AIDED") & members["disc_date"].notna()]
+    first = pd.Series(start - pd.DateOffset(months=12), index=aided.index)
+    begin = pd.concat([aided["decision_date"], aided["join_date"], first], axis=1).max(axis=1)
+    # on aid on day x when begin <= x < stop; the horizon's last day counts
+    horizon = pd.Series(end + pd.Timedelta(days=1), index=aided.index)
+    stop = pd.concat([aided["disc_date"], aided["leave_date"], horizon], axis=1).min(axis=1)
+    last_day = stop - pd.Timedelta(days=1)
+    first_m = _month_index(begin)
+    last_m = _month_index(last_day) - (~last_day.dt.is_month_end).to_numpy().astype(int)
+    n_months = np.maximum(last_m - first_m + 1, 0)
+    pid = np.repeat(aided["person_id"].to_numpy(), n_months)
+    offs = np.arange(n_months.sum()) - np.repeat(np.cumsum(n_months) - n_months, n_months)
+    month_idx = np.repeat(first_m, n_months) + offs
+    code = np.repeat(rng.choice(AID_CODES, len(aided)), n_months)
+    return pd.DataFrame({"person_id": pid, "month_idx": month_idx, "aid_code": code})
+
+
+def _wages(rng, members, start, end) -> pd.DataFrame:
+    adults = members.loc[
+        members["role"].isin(["PARENT", "OTHER_ADULT", "CARETAKER_RELATIVE"])
+    ].drop_duplicates("true_person_id")
+    n = len(adults)
+    q0 = (start - pd.DateOffset(months=12)).to_period("Q")
+    quarters = pd.period_range(q0, end.to_period("Q"), freq="Q")
+    attach = rng.beta(1.2, 2.0, n)
+    rows = []
+    employer = rng.integers(100_000, 999_999, n)
+    for q in quarters:
+        employed = rng.random(n) < attach
+        wages = np.round(rng.lognormal(8.2, 0.7, employed.sum()), 2)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "ssn": adults["ssn"].to_numpy()[employed],
+                    "quarter": str(q),
+                    "employer_id": np.char.add("E", employer[employed].astype(str)),
+                    "wages": wages,
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+# -- Child welfare ------------------------------------------------------------------
+
+
+class _CwsBuilder:
+    """Referrals, allegations, promotion to cases, components, removals."""
+
+    def __init__(self, rng, pop: Population, cw_cases, history, end):
+        self.rng, self.history, self.end = rng, history, end
+        self.people = pop.people
+        fam = pop.families
+        self.fams = fam.loc[fam["systems"].isin(["cws", "both"])]
+        self.anchor = cw_cases.set_index("family_id")["application_date"]
+        self.cw_address = cw_cases.set_index("family_id")[["address_line1", "city", "zip"]]
+        self.rows = {k: [] for k in ("ref", "alg", "case", "comp", "part", "epi", "plc")}
+
+    def build(self) -> dict[str, pd.DataFrame]:
+        # plain dicts: pandas row access costs ~20 ms a family at this loop's size
+        by_family: dict[int, list[dict]] = {}
+        cols = ["true_person_id", "family_id", "kin", "dob"]
+        for person in self.people[cols].to_dict("records"):
+            by_family.setdefault(person["family_id"], []).append(person)
+        for fam in self.fams.itertuples():
+            self._family(fam, by_family[fam.family_id])
+        frames = {k: pd.DataFrame(v) for k, v in self.rows.items()}
+        return self._finish(frames)
+
+    def _family(self, fam, members: list[dict]) -> None:
+        rng = self.rng
+        span = (self.end - self.history).days
+        if fam.family_id in self.anchor.index:  # known to both: CWS around the CalWORKs case
+            first = self.anchor[fam.family_id] + pd.Timedelta(days=int(rng.normal(90, 240)))
+        else:
+            first = self.history + pd.Timedelta(days=int(rng.integers(0, span)))
+        first = min(max(first, self.history), self.end)
+        dates = [first]
+        for _ in range(rng.poisson(0.9)):
+            dates.append(dates[-1] + pd.Timedelta(days=int(rng.integers(60, 540))))
+        kids = [p for p in members if p["kin"] == "child"]
+        parents = [p for p in members if p["kin"] in ("mother", "absent_mother", "father")]
+        caretaker = [p for p in members if p["kin"] == "grandparent"]
+        open_until = pd.Timestamp.min
+        for received in dates:
+            if received > self.end:
+                break
+            born = [k for k in kids if k["dob"] < received - pd.Timedelta(days=7)]
+            if not born:
+                continue
+            open_until = self._referral(fam, received, born, parents, caretaker, open_until)
+
+    def _referral(self, fam, received, kids, parents, caretaker, open_until):
+        rng = self.rng
+        rid = f"R{len(self.rows['ref']) + 1:09d}"
+        response = rng.choice(["IMMEDIATE", "TEN_DAY", "EVALUATED_OUT"], p=[0.25, 0.5, 0.25])
+        victims = [k for k in kids if rng.random() < 0.75] or kids[:1]
+        substantiated = False
+        for v in victims:
+            perp = None
+            if parents and rng.random() < 0.8:
+                perp = parents[int(rng.integers(len(parents)))]
+            for atype in rng.choice(
+                list(ALLEGATION_TYPES_P), size=1 + int(rng.random() < 0.15),
+                p=list(ALLEGATION_TYPES_P.values()), replace=False,
+            ):  # fmt: skip
+                dispo = int(rng.choice([45, 46, 47], p=[0.35, 0.42, 0.23]))
+                if response == "EVALUATED_OUT":
+                    dispo = 46
+                substantiated |= dispo == 45
+                self.rows["alg"].append(
+                    {
+                        "allegation_id": f"A{len(self.rows['alg']) + 1:09d}",
+                        "referral_id": rid,
+                        "victim": v["true_person_id"],
+                        "perpetrator": None if perp is None else perp["true_person_id"],
+                        "allegation_type": atype,
+                        "disposition_code": dispo,
+                        "disposition_date": received + pd.Timedelta(days=int(rng.integers(20, 60))),
+                        "event_date": received,
+                    }
+                )
+        closure = received + pd.Timedelta(
+            days=int(rng.integers(1, 10) if response == "EVALUATED_OUT" else rng.integers(20, 75))
+        )
+        ref = {"referral_id": rid, "received_date": received, "response_type": response,
+               "closure_date": closure, "case_id": None, "promoted_date": pd.NaT}  # fmt: skip
+        promote = (
+            response != "EVALUATED_OUT" and substantiated and received > open_until
+            and rng.random() < 0.85
+        )  # fmt: skip
+        if promote:
+            case_start = received + pd.Timedelta(days=int(rng.integers(14, 45)))
+            ref["closure_date"] = case_start
+            ref["promoted_date"] = case_start
+            case_ids, open_until = self._cases(fam, case_start, victims, parents, caretaker)
+            ref["case_id"] = case_ids[0]
+        self.rows["ref"].append(ref)
+        return open_until
+
+    def _cases(self, fam, start, victims, parents, caretaker):
+        """One case per victim child (CWS/CMS cases are child based); siblings
+        share the path the family takes."""
+        rng = self.rng
+        path = rng.choice(["FM", "FR", "CLOSE"], p=[0.5, 0.4, 0.1])
+        court = rng.random() < (0.85 if path == "FR" else 0.55)
+        er_end = start + pd.Timedelta(days=int(rng.integers(20, 60)))
+        comps = [(ER, start)]
+        removal, exit_date, exit_kind = None, None, None
+        if path == "CLOSE":
+            end = er_end
+        elif path == "FM":
+            comps.append((FM, er_end))
+            end = er_end + pd.Timedelta(days=int(rng.integers(180, 420)))
+        else:
+            removal = start
+            comps.append((FR, er_end))
+            fr_end = er_end + pd.Timedelta(days=int(rng.integers(180, 540)))
+            if rng.random() < 0.6:
+                exit_kind, exit_date = "reunification", fr_end
+                comps.append((FM, fr_end))
+                end = fr_end + pd.Timedelta(days=int(rng.integers(120, 300)))
+            else:
+                comps.append((PP, fr_end))
+                end = fr_end + pd.Timedelta(days=int(rng.integers(180, 700)))
+                exit_kind, exit_date = str(rng.choice(["adoption", "guardianship", "other"], p=[0.5, 0.35, 0.15])), end
+        case_ids = []
+        office = fam.office_code
+        worker = f"SW{rng.integers(1000, 9999)}"
+        for v in victims:
+            cid = f"{len(self.rows['case']) + 1:010d}"
+            case_ids.append(cid)
+            kid_exit_kind = exit_kind
+            if exit_kind and exit_kind != "reunification" and (exit_date - v["dob"]).days > 17.5 * 365:
+                kid_exit_kind = "emancipation"
+            self.rows["case"].append(
+                {"case_id": cid, "focus": v["true_person_id"], "office_code": office,
+                 "case_start_date": start, "case_end_date": end,
+                 "case_plan_basis": "COURT" if court else "VOLUNTARY",
+                 "assigned_worker_id": worker, "event_date": start}  # fmt: skip
+            )
+            for code, since in comps:
+                self.rows["comp"].append({"case_id": cid, "component": code, "since": since})
+            self.rows["part"].append({"case_id": cid, "person": v["true_person_id"],
+                                      "role": "FOCUS_CHILD", "named": "Y", "event_date": start})
+            for p in parents:
+                role = {"mother": "MOTHER", "absent_mother": "MOTHER", "father": "FATHER"}[p["kin"]]
+                if rng.random() < 0.1:
+                    role = "PARENT"
+                named = "Y" if rng.random() < (0.9 if p["kin"] != "father" else 0.75) else "N"
+                self.rows["part"].append({"case_id": cid, "person": p["true_person_id"],
+                                          "role": role, "named": named, "event_date": start})
+            for c in caretaker:
+                self.rows["part"].append({"case_id": cid, "person": c["true_person_id"],
+                                          "role": "RELATIVE_CAREGIVER",
+                                          "named": "Y" if rng.random() < 0.6 else "N",
+                                          "event_date": start})  # fmt: skip
+            if removal is not None:
+                self._episode(v, removal, exit_date, kid_exit_kind, relative=len(caretaker) > 0)
+        return case_ids, end
+
+    def _episode(self, child, removal, exit_date, exit_kind, relative):
+        rng = self.rng
+        eid = f"E{len(self.rows['epi']) + 1:09d}"
+        self.rows["epi"].append(
+            {"episode_id": eid, "child": child["true_person_id"], "removal_date": removal,
+             "exit_date": exit_date,
+             "exit_reason_code": int(rng.choice(EXIT_CODES[exit_kind])),
+             "event_date": removal}  # fmt: skip
+        )
+        n = 1 + rng.poisson(0.8)
+        cuts = sorted(rng.integers(1, max(2, (exit_date - removal).days), n - 1)) if n > 1 else []
+        bounds = [removal] + [removal + pd.Timedelta(days=int(c)) for c in cuts] + [exit_date]
+        for i in range(len(bounds) - 1):
+            if relative:
+                ftype = 1421
+            elif i == 0 and rng.random() < 0.3:
+                ftype = 1418
+            elif i == len(bounds) - 2 and exit_kind == "adoption":
+                ftype = 2222
+            elif i == len(bounds) - 2 and exit_kind == "guardianship":
+                ftype = 5411
+            else:
+                ftype = int(rng.choice([1416, 1414, 2200, 1421, 1419], p=[0.3, 0.3, 0.15, 0.2, 0.05]))
+            self.rows["plc"].append(
+                {"placement_id": f"{eid}-{i + 1}", "episode_id": eid, "child": child["true_person_id"],
+                 "start_date": bounds[i], "end_date": bounds[i + 1], "facility_type_code": ftype,
+                 "event_date": bounds[i]}  # fmt: skip
+            )
+
+    def _finish(self, f: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        rng = self.rng
+        # who is involved, and since when: a client record exists from then on
+        involved = pd.concat(
+            [
+                f["alg"][["victim", "event_date"]].rename(columns={"victim": "person"}),
+                f["alg"][["perpetrator", "event_date"]].rename(columns={"perpetrator": "person"}),
+                f["part"][["person", "event_date"]],
+            ]
+        ).dropna(subset=["person"])
+        first_seen = involved.groupby("person")["event_date"].min()
+        ppl = self.people.set_index("true_person_id").loc[first_seen.index].reset_index()
+        ppl["first_seen"] = first_seen.to_numpy()
+        # some people get a second client id later on (a search that missed them)
+        dup = rng.random(len(ppl)) < 0.04
+        ppl["dup_date"] = (ppl["first_seen"] + _days(rng, 30, 700, len(ppl))).where(dup)
+        ppl.loc[ppl["dup_date"] > self.end, "dup_date"] = pd.NaT
+        ids = _base36(len(ppl) + int(ppl["dup_date"].notna().sum()), rng)
+        ppl["client_id"] = ids[: len(ppl)]
+        ppl.loc[ppl["dup_date"].notna(), "dup_client_id"] = ids[len(ppl) :]
+
+        primary = noisy_records(rng, ppl, CWS_NOISE).assign(
+            client_id=ppl["client_id"].to_numpy(), created=ppl["first_seen"].to_numpy()
+        )
+        d = ppl.loc[ppl["dup_date"].notna()]
+        second = noisy_records(rng, d, CWS_NOISE).assign(
+            client_id=d["dup_client_id"].to_numpy(), created=d["dup_date"].to_numpy()
+        )
+        clients = pd.concat([primary, second], ignore_index=True)
+        clients = clients.join(_address(rng, len(clients))[["address_line1", "city", "zip"]])
+        # CWS usually records the household address CalWORKs has (when the family has one)
+        family = clients["true_person_id"].map(self.people.set_index("true_person_id")["family_id"])
+        shared = family.isin(self.cw_address.index).to_numpy() & (rng.random(len(clients)) < 0.6)
+        cols = ["address_line1", "city", "zip"]
+        clients.loc[shared, cols] = self.cw_address.loc[family[shared], cols].to_numpy()
+        # an unborn or just-born child is often recorded without a first name
+        age_at_entry = (clients["created"] - clients["dob"]).dt.days
+        unnamed = (age_at_entry < 30) & (rng.random(len(clients)) < 0.3)
+        clients.loc[unnamed, "first_name"] = None
+        clients.loc[unnamed, "noise"] = clients.loc[unnamed, "noise"] + ";first_missing"
+        clients.loc[rng.random(len(clients)) < 0.02, "dob"] = pd.NaT
+
+        lookup = ppl.set_index("true_person_id")[["client_id", "dup_client_id", "dup_date"]]
+
+        def client_of(frame: pd.DataFrame, col: str) -> np.ndarray:
+            ref = lookup.reindex(frame[col])
+            use_dup = ref["dup_date"].notna().to_numpy() & (
+                frame["event_date"].to_numpy() >= ref["dup_date"].to_numpy()
+            )
+            return np.where(use_dup, ref["dup_client_id"], ref["client_id"])
+
+        alg = f["alg"]
+        alg["victim_client_id"] = client_of(alg, "victim")
+        alg["perpetrator_client_id"] = np.where(
+            alg["perpetrator"].notna(), client_of(alg.fillna({"perpetrator": ""}), "perpetrator"), None
+        )
+        cases = f["case"]
+        cases["focus_child_client_id"] = client_of(cases, "focus")
+        part = f["part"]
+        part["client_id"] = client_of(part, "person")
+        # a person can hold two client ids on one case only once: keep the first
+        part = part.drop_duplicates(["case_id", "client_id"])
+        epi = f["epi"]
+        epi["client_id"] = client_of(epi, "child")
+        plc = f["plc"]
+        plc["client_id"] = client_of(plc, "child")
+        return {
+            "cws_clients": clients,
+            "referrals": f["ref"],
+            "allegations": alg,
+            "cws_cases": cases,
+            "components": f["comp"],
+            "participants": part,
+            "episodes": epi,
+            "placements": plc,
+        }
