@@ -1,0 +1,52 @@
+"""Build the dbt project over a warehouse the test fills by hand."""
+
+import json
+import os
+import subprocess
+
+import duckdb
+import pandas as pd
+
+from expectations.contract import DATE, DECIMAL, FILES_BY_NAME, INT
+from orchestration.defs.transform.assets import DBT_DIR, DBT_EXECUTABLE
+
+SQL_TYPES = {DATE: "date", INT: "bigint", DECIMAL: "decimal(18, 2)"}
+
+
+def load_raw(con, month: str, frames: dict[str, pd.DataFrame]) -> None:
+    """raw.<file> for every source file, typed as the ingest types them;
+    columns a fixture leaves out are null."""
+    con.execute("create schema if not exists raw")
+    for name, spec in FILES_BY_NAME.items():
+        cols = ", ".join(f'"{c.name}" {SQL_TYPES.get(c.kind, "varchar")}' for c in spec.columns)
+        con.execute(f"create table if not exists raw.{name} (report_month varchar, {cols}, _source_row bigint)")
+        frame = frames.get(name)
+        if frame is not None and len(frame):
+            con.register("_f", frame.assign(report_month=month))
+            present = ", ".join(f'"{c}"' for c in frame.columns) + ", report_month"
+            con.execute(f"insert into raw.{name} ({present}) select {present} from _f")
+            con.unregister("_f")
+
+
+def load_links(con, month: str, links: pd.DataFrame) -> None:
+    con.execute("create schema if not exists linkage")
+    con.execute(
+        "create table if not exists linkage.person_links (report_month varchar, calworks_person_id varchar,"
+        " cws_client_id varchar, match_probability double, link_basis varchar)"
+    )
+    con.register("_l", links.assign(report_month=month))
+    con.execute("insert into linkage.person_links by name select * from _l")
+    con.unregister("_l")
+
+
+def run_dbt(warehouse, month: str, target_dir) -> subprocess.CompletedProcess:
+    """`dbt build` of the whole project for one report month."""
+    env = {**os.environ, "LINKAGES_WAREHOUSE_PATH": str(warehouse)}
+    cmd = [DBT_EXECUTABLE, "build", "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+           "--target-path", str(target_dir), "--vars", json.dumps({"report_month": month})]  # fmt: skip
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=DBT_DIR)
+
+
+def read(warehouse, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).df()

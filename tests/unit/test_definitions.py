@@ -1,0 +1,40 @@
+"""The asset graph: one lineage from landing files to office exports."""
+
+import dagster as dg
+
+from expectations.contract import SOURCE_FILES
+from orchestration.definitions import MONTHLY_JOB, defs
+
+LISTS = ["match_list_homeless", "match_list_sanction", "match_list_mutual_cases", "match_list_mutual_clients"]
+
+
+def key(*parts):
+    return dg.AssetKey(list(parts))
+
+
+def test_graph_groups_and_lineage():
+    graph = defs.resolve_asset_graph()
+    groups = {k.to_user_string(): graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    assert {groups[f"raw/{f.name}"] for f in SOURCE_FILES} == {"ingest"}
+    assert groups["linkage/person_links"] == "linkage"
+    assert {groups[f"marts/{name}"] for name in LISTS} == {"lists"}
+    assert groups["exports/office_lists"] == "exports"
+    # landing -> linkage -> dbt -> exports, one graph
+    assert key("raw", "cws_clients") in graph.get(key("linkage", "person_links")).parent_keys
+    assert key("linkage", "person_links") in graph.get(key("staging", "stg_linkage__person_links")).parent_keys
+    assert key("raw", "calworks_cases") in graph.get(key("staging", "stg_calsaws__cases")).parent_keys
+    assert set(graph.get(key("exports", "office_lists")).parent_keys) == {key("marts", n) for n in LISTS}
+
+
+def test_every_ingest_asset_has_its_blocking_gates():
+    checks = {(c.asset_key.to_user_string(), c.name): c for c in defs.resolve_asset_graph().asset_check_keys}
+    for spec in SOURCE_FILES:
+        for name in ("rows_reconciled", "quarantine_within_limit", "contract_gate"):
+            assert (f"raw/{spec.name}", name) in checks
+    assert ("linkage/person_links", "linkage_gate") in checks
+
+
+def test_monthly_job_is_partitioned_by_report_month():
+    job = defs.resolve_job_def(MONTHLY_JOB)
+    assert job.partitions_def.get_partition_keys()[0] == "2024-01"
+    assert all(len(k) == 7 for k in job.partitions_def.get_partition_keys()[:24])

@@ -1,0 +1,68 @@
+"""Person keys stay with their records; merges keep the older key; splits are logged."""
+
+import pandas as pd
+
+from matching.keys import assign_keys, clusters
+
+
+def recs(*ids):
+    return pd.DataFrame({"system": [i.split(":")[0] for i in ids], "record_id": [i.split(":")[1] for i in ids]})
+
+
+def pairs(*edges, p=0.99):
+    rows = [(a.split(":")[0], a.split(":")[1], b.split(":")[0], b.split(":")[1], p) for a, b in edges]
+    return pd.DataFrame(rows, columns=["source_dataset_l", "unique_id_l", "source_dataset_r", "unique_id_r", "match_probability"])
+
+
+NO_KEYS = pd.DataFrame(columns=["system", "record_id", "person_key"])
+
+
+def keyed(result):
+    df, _ = result
+    return dict(zip(df["system"] + ":" + df["record_id"], df["person_key"], strict=True))
+
+
+def test_first_month_gives_one_key_per_cluster():
+    r = recs("calworks:1", "cws:a", "cws:b", "calworks:2")
+    # 1-a linked; b a second client id of the same person; 2 alone
+    c = clusters(r, pairs(("calworks:1", "cws:a"), ("cws:a", "cws:b")), 0.95)
+    keys = keyed(assign_keys(r, c, NO_KEYS))
+    assert keys["calworks:1"] == keys["cws:a"] == keys["cws:b"]
+    assert keys["calworks:2"] != keys["calworks:1"]
+    assert sorted(set(keys.values())) == ["PK0000000001", "PK0000000002"]
+
+
+def test_pairs_below_threshold_do_not_join_clusters():
+    r = recs("calworks:1", "cws:a")
+    c = clusters(r, pairs(("calworks:1", "cws:a"), p=0.6), 0.95)
+    assert c.nunique() == 2
+
+
+def test_keys_are_stable_and_new_records_join_existing_keys():
+    previous = pd.DataFrame({"system": ["calworks", "cws"], "record_id": ["1", "a"], "person_key": ["PK0000000007", "PK0000000007"]})
+    r = recs("calworks:1", "cws:a", "cws:new", "calworks:9")
+    c = clusters(r, pairs(("calworks:1", "cws:a"), ("cws:new", "calworks:1")), 0.95)
+    keys, events = assign_keys(r, c, previous)
+    k = dict(zip(keys["system"] + ":" + keys["record_id"], keys["person_key"], strict=True))
+    assert k["calworks:1"] == k["cws:a"] == k["cws:new"] == "PK0000000007"
+    assert k["calworks:9"] == "PK0000000008"  # next after the largest ever issued
+    assert events.empty
+
+
+def test_merge_keeps_the_older_key_and_logs_both():
+    previous = pd.DataFrame({"system": ["calworks", "cws"], "record_id": ["1", "a"], "person_key": ["PK0000000003", "PK0000000002"]})
+    r = recs("calworks:1", "cws:a")
+    keys, events = assign_keys(r, clusters(r, pairs(("calworks:1", "cws:a")), 0.95), previous)
+    assert set(keys["person_key"]) == {"PK0000000002"}
+    assert events.values.tolist() == [["MERGE", "PK0000000002", "PK0000000003", 2]]
+
+
+def test_split_keeps_the_key_with_the_larger_group():
+    previous = pd.DataFrame({"system": ["calworks", "cws", "cws"], "record_id": ["1", "a", "b"], "person_key": ["PK0000000004"] * 3})
+    r = recs("calworks:1", "cws:a", "cws:b")
+    # a reviewer broke b away: only 1-a remain linked
+    keys, events = assign_keys(r, clusters(r, pairs(("calworks:1", "cws:a")), 0.95), previous)
+    k = dict(zip(keys["record_id"], keys["person_key"], strict=True))
+    assert k["1"] == k["a"] == "PK0000000004"
+    assert k["b"] == "PK0000000005"
+    assert events.values.tolist() == [["SPLIT", "PK0000000004", None, 1]]
