@@ -12,6 +12,7 @@ and exits 0 only if every step and every blocking check passed.
 """
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -51,7 +52,17 @@ def monthly_job(config):
     return build_definitions(config).resolve_job_def(MONTHLY_JOB)
 
 
-def run_month(month: str, job, instance=None) -> MonthOutcome:
+@contextlib.contextmanager
+def _stdout_to(path: Path | None):
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out, contextlib.redirect_stdout(out):
+        yield
+
+
+def run_month(month: str, job, instance=None, log_file: Path | None = None) -> MonthOutcome:
     """Execute the monthly job for one partition and say what failed, by name."""
     import dagster as dg
 
@@ -59,12 +70,14 @@ def run_month(month: str, job, instance=None) -> MonthOutcome:
     if instance is None and home:
         Path(home).mkdir(parents=True, exist_ok=True)  # Dagster refuses a missing home
         instance = dg.DagsterInstance.get()  # the UI then shows these runs too
-    result = job.execute_in_process(
-        partition_key=month,
-        instance=instance or dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-    )
+    # dbt echoes every node to stdout; the terminal gets the summary, the log file the rest
+    with _stdout_to(log_file):
+        result = job.execute_in_process(
+            partition_key=month,
+            instance=instance or dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
     failures = []
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
@@ -101,7 +114,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     job = monthly_job(config)
     for month in args.month:
         print(f"{month}: running ...", flush=True)
-        outcome = run_month(month, job)
+        outcome = run_month(month, job, log_file=Path(config.reports_dir) / month / "run.log")
         docs = build_data_docs(Path(config.reports_dir) / month / "data_quality")
         ok &= outcome.success
         status = "ok" if outcome.success else "FAILED"
@@ -253,6 +266,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("dagster").setLevel(logging.WARNING)  # dbt's progress lines go to run.log
     # Dagster flags partitioned asset checks as "preview"; operators need not see it each month
     warnings.filterwarnings("ignore", message=r".*is currently in (beta|preview).*")
     args = parser().parse_args(argv)
