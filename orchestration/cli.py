@@ -109,7 +109,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 overrides[name] = str(warehouse.parent / name.removesuffix("_dir"))
     config = PipelineConfig.from_env(**overrides)
     # partitions must reach back to the first month asked for
-    config = config.model_copy(update={"first_month": min(config.first_month, args.month[0])})
+    first = min(filter(None, (config.first_month, args.month[0])))
+    config = config.model_copy(update={"first_month": first})
     ok = True
     job = monthly_job(config)
     for month in args.month:

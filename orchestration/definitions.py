@@ -10,6 +10,8 @@ from orchestration.defs.linkage.definitions import linkage_definitions
 from orchestration.defs.transform.definitions import transform_definitions
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.partitions import monthly_partitions
+from orchestration.schedules import monthly_schedule
+from orchestration.sensors import landing_sensor, record_run_failures
 
 MONTHLY_JOB = "monthly_pipeline"
 
@@ -30,7 +32,12 @@ def build_definitions(config: PipelineConfig | None = None) -> dg.Definitions:
         linkage_definitions(partitions),
         transform_definitions(partitions),
         delivery_definitions(partitions),
-        dg.Definitions(jobs=[monthly], resources={"settings": config}),
+        dg.Definitions(
+            jobs=[monthly],
+            schedules=[monthly_schedule(monthly)],
+            sensors=[landing_sensor(monthly, partitions), record_run_failures],
+            resources={"settings": config},
+        ),
     )
 
 

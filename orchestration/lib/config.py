@@ -20,10 +20,16 @@ class PipelineConfig(dg.ConfigurableResource):
     warehouse_path: str = "data/warehouse.duckdb"
     exports_dir: str = "data/exports"
     reports_dir: str = "data/reports"
-    # first report month that can be run (Dagster's partitions start here)
-    first_month: str = "2024-01"
+    # first report month that can be run (Dagster's partitions start here);
+    # empty: the oldest month folder in the landing folder
+    first_month: str = ""
+    # the landing sensor runs a month once its files are all there and none
+    # has changed for this long (an extract still being copied is not run)
+    landing_settle_seconds: int = 600
     # the saved linkage model; reviewer decisions are read from <landing>/reviews/
-    model_path: str = str(Path(__file__).resolve().parents[2] / "matching" / "models" / "person_link.json")
+    model_path: str = str(
+        Path(__file__).resolve().parents[2] / "matching" / "models" / "person_link.json"
+    )
     # linkage decision bands (CONTRACT.md §5)
     auto_match_threshold: float = 0.95
     review_floor: float = 0.50

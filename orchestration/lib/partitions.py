@@ -6,10 +6,20 @@ import dagster as dg
 import pandas as pd
 
 from orchestration.lib.config import PipelineConfig
+from orchestration.lib.landing import landed_months
+
+
+def first_month(config: PipelineConfig) -> str:
+    """The configured first month, else the oldest landed one, else last month."""
+    if config.first_month:
+        return config.first_month
+    landed = landed_months(config.landing_dir)
+    return landed[0] if landed else str(pd.Timestamp.now().to_period("M") - 1)
 
 
 def monthly_partitions(config: PipelineConfig) -> dg.MonthlyPartitionsDefinition:
-    return dg.MonthlyPartitionsDefinition(start_date=config.first_month, fmt="%Y-%m")
+    # a month's partition exists once the month has ended
+    return dg.MonthlyPartitionsDefinition(start_date=first_month(config), fmt="%Y-%m")
 
 
 def as_of(month: str) -> str:

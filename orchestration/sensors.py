@@ -1,0 +1,130 @@
+"""Sensors: run a month when its extracts have landed; record failed runs."""
+
+import json
+import time
+
+import dagster as dg
+import pandas as pd
+
+from orchestration.lib.config import PipelineConfig
+from orchestration.lib.landing import landed_months, last_change, month_fingerprint
+from orchestration.lib.warehouse import connect
+
+LANDING_SENSOR = "landing_sensor"
+FAILURE_SENSOR = "record_run_failures"
+RUN_FAILURES_TABLE = "ops.run_failures"
+
+
+# a month is done when its exports are: the last asset of the run
+DONE_ASSET = dg.AssetKey(["exports", "office_lists"])
+
+
+def landing_requests(
+    config: PipelineConfig,
+    partition_keys: set[str],
+    cursor: dict[str, str],
+    now: float,
+    done_at=lambda month: None,
+) -> tuple[list[dg.RunRequest], dict[str, str]]:
+    """Run requests for months whose files are complete, settled and new or
+    changed since the cursor; the updated cursor (month -> fingerprint).
+    `done_at(month)` is when the month last ran to the end: a month already
+    run since its files last changed (by the CLI, say) is not run again."""
+    requests, seen = [], dict(cursor)
+    for month in landed_months(config.landing_dir):
+        if month not in partition_keys:  # not ended yet, or before the first month
+            continue
+        folder = config.month_dir(month)
+        fingerprint = month_fingerprint(folder, now, config.landing_settle_seconds)
+        if fingerprint is None or cursor.get(month) == fingerprint:
+            continue
+        done = done_at(month)
+        if month not in cursor and done is not None and done > last_change(folder):
+            seen[month] = fingerprint
+            continue
+        requests.append(
+            dg.RunRequest(
+                run_key=f"landing:{month}:{fingerprint[:16]}",
+                partition_key=month,
+                tags={"linkages/trigger": "landing" if month not in cursor else "landing-changed"},
+            )
+        )
+        seen[month] = fingerprint
+    return requests, seen
+
+
+def landing_sensor(job, partitions: dg.PartitionsDefinition):
+    @dg.sensor(
+        name=LANDING_SENSOR,
+        job=job,
+        minimum_interval_seconds=60,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Starts a month's run once every required extract is in "
+        "<landing>/<YYYY-MM>/ and none has changed for the settling period; "
+        "again whenever a file of that month changes.",
+    )
+    def _sensor(context: dg.SensorEvaluationContext, settings: PipelineConfig):
+        cursor = json.loads(context.cursor) if context.cursor else {}
+        keys = set(partitions.get_partition_keys())
+        requests, cursor = landing_requests(
+            settings, keys, cursor, time.time(), lambda month: _done_at(context.instance, month)
+        )
+        context.update_cursor(json.dumps(cursor, sort_keys=True))
+        if not requests:
+            return dg.SkipReason("no month newly complete or changed")
+        return requests
+
+    return _sensor
+
+
+def _done_at(instance: dg.DagsterInstance, month: str) -> float | None:
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=DONE_ASSET, asset_partitions=[month]), limit=1
+    ).records
+    return records[0].timestamp if records else None
+
+
+def failure_rows(context: dg.RunFailureSensorContext) -> pd.DataFrame:
+    """One row per failed step. Only messages our own code raised (dg.Failure,
+    which never carry personal data) are kept; other errors by class name."""
+    run = context.dagster_run
+    rows = []
+    for event in context.get_step_failure_events() or [None]:
+        data = event.step_failure_data if event else None
+        user = data.user_failure_data if data else None
+        if user and user.description:
+            message = user.description
+        elif data and data.error:
+            error = data.error.cause or data.error  # Dagster wraps the error the step raised
+            message = f"{error.cls_name} (details in the Dagster run log)"
+        else:
+            message = "run failed before any step"
+        rows.append({
+            "run_id": run.run_id,
+            "job_name": run.job_name,
+            "report_month": run.tags.get("dagster/partition"),
+            "step_key": event.step_key if event else None,
+            "message": message,
+            "failed_at": pd.Timestamp.now(tz="UTC").tz_localize(None),
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def record_failures(warehouse_path: str, rows: pd.DataFrame) -> None:
+    with connect(warehouse_path) as con:
+        con.execute("create schema if not exists ops")
+        con.register("_failures", rows)
+        con.execute(
+            f"create table if not exists {RUN_FAILURES_TABLE} as select * from _failures limit 0"
+        )
+        con.execute(f"insert into {RUN_FAILURES_TABLE} by name select * from _failures")
+        con.unregister("_failures")
+
+
+@dg.run_failure_sensor(
+    name=FAILURE_SENSOR,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description=f"Every failed run's failed steps go to {RUN_FAILURES_TABLE} in the warehouse.",
+)
+def record_run_failures(context: dg.RunFailureSensorContext, settings: PipelineConfig):
+    record_failures(settings.warehouse_path, failure_rows(context))
