@@ -3,7 +3,8 @@
 import dagster as dg
 
 from expectations.contract import SOURCE_FILES
-from orchestration.definitions import MONTHLY_JOB, defs
+from orchestration.definitions import MONTHLY_JOB, build_definitions, defs
+from orchestration.lib.config import PipelineConfig
 
 LISTS = ["match_list_homeless", "match_list_sanction", "match_list_mutual_cases", "match_list_mutual_clients"]
 
@@ -19,6 +20,11 @@ def test_graph_groups_and_lineage():
     assert groups["linkage/person_links"] == "linkage"
     assert {groups[f"marts/{name}"] for name in LISTS} == {"lists"}
     assert groups["exports/office_lists"] == "exports"
+    assert groups["staging/stg_cws__clients"] == "staging"
+    assert {graph.get(k).owners[0] for k in graph.get_all_asset_keys()} == {"team:county-analytics"}
+    assert {"duckdb", "great_expectations"} <= set(graph.get(key("raw", "cws_clients")).kinds)
+    assert "splink" in graph.get(key("linkage", "person_links")).kinds
+    assert "dbt" in graph.get(key("marts", "match_list_homeless")).kinds
     # landing -> linkage -> dbt -> exports, one graph
     assert key("raw", "cws_clients") in graph.get(key("linkage", "person_links")).parent_keys
     assert key("linkage", "person_links") in graph.get(key("staging", "stg_linkage__person_links")).parent_keys
@@ -35,6 +41,6 @@ def test_every_ingest_asset_has_its_blocking_gates():
 
 
 def test_monthly_job_is_partitioned_by_report_month():
-    job = defs.resolve_job_def(MONTHLY_JOB)
+    job = build_definitions(PipelineConfig(first_month="2024-01")).resolve_job_def(MONTHLY_JOB)
     assert job.partitions_def.get_partition_keys()[0] == "2024-01"
     assert all(len(k) == 7 for k in job.partitions_def.get_partition_keys()[:24])

@@ -6,16 +6,16 @@ import dagster as dg
 import pandas as pd
 
 from orchestration.defs.delivery.export import LISTS, export_month
+from orchestration.lib.catalog import EXPORTS_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.warehouse import WAREHOUSE_POOL, connect, replace_month_frame
-
-EXPORTS_GROUP = "exports"
 
 
 def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     @dg.asset(
         key=dg.AssetKey(["exports", "office_lists"]),
         group_name=EXPORTS_GROUP,
+        owners=OWNERS,
         partitions_def=partitions,
         deps=[dg.AssetKey(["marts", table]) for table in LISTS],
         kinds={"csv", "xlsx"},

@@ -11,11 +11,11 @@ from orchestration.defs.ingest.load import (
     replace_month,
     split,
 )
+from orchestration.lib.catalog import INGEST_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.partitions import as_of
 from orchestration.lib.warehouse import WAREHOUSE_POOL, connect
 
-INGEST_GROUP = "ingest"
 ROWS_RECONCILED = "rows_reconciled"
 QUARANTINE_WITHIN_LIMIT = "quarantine_within_limit"
 
@@ -69,9 +69,10 @@ def ingest_asset(spec: SourceFile, partitions: dg.PartitionsDefinition) -> dg.As
     @dg.asset(
         key=key,
         group_name=INGEST_GROUP,
+        owners=OWNERS,
         partitions_def=partitions,
         deps=[raw_key(p) for p in parents],
-        kinds={"duckdb"},
+        kinds={"duckdb", "great_expectations"},
         pool=WAREHOUSE_POOL,
         description=f"{spec.description} Landing file `{spec.name}.csv` (or .parquet), typed;"
         f" rejected rows go to `quarantine.{spec.name}` with the rule they broke.",

@@ -10,10 +10,11 @@ from matching.links import CALWORKS, CWS, link_month, month_records
 from matching.model import load_model
 from matching.review import DecisionFileError, load_decisions
 from orchestration.defs.ingest.assets import raw_key
+from orchestration.lib.catalog import LINKAGE_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
+from orchestration.lib.privacy import pseudonym
 from orchestration.lib.warehouse import WAREHOUSE_POOL, connect, replace_month_frame, table_exists
 
-LINKAGE_GROUP = "linkage"
 PERSON_LINKS = dg.AssetKey(["linkage", "person_links"])
 
 
@@ -34,10 +35,31 @@ def _write(con, month: str, tables: dict[str, pd.DataFrame]) -> None:
         replace_month_frame(con, f"linkage.{name}", month, frame)
 
 
+# cross-system pairs by score, for the trend plots the UI draws of each number
+SCORE_BANDS = ((0.5, 0.8), (0.8, 0.95), (0.95, 0.99), (0.99, 1.01))
+
+
+def score_bands(pairs: pd.DataFrame) -> dict[str, int]:
+    cross = pairs.loc[pairs["source_dataset_l"] != pairs["source_dataset_r"], "match_probability"]
+    return {f"pairs scored {lo:.2f}-{min(hi, 1):.2f}": int(cross.between(lo, hi, inclusive="left").sum())
+            for lo, hi in SCORE_BANDS}  # fmt: skip
+
+
+def review_preview(queue: pd.DataFrame, rows: int = 5) -> str:
+    """The first pairs awaiting review, ids as keyed pseudonyms: no personal data."""
+    top = queue.sort_values("match_probability", ascending=False).head(rows)
+    lines = ["| CalWORKs person (hashed) | CWS client (hashed) | probability |", "|---|---|---|"]
+    for row in top.itertuples():
+        lines.append(f"| {pseudonym(row.calworks_person_id)} | {pseudonym(row.cws_client_id)} "
+                     f"| {row.match_probability:.3f} |")  # fmt: skip
+    return "\n".join(lines)
+
+
 def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     @dg.asset(
         key=PERSON_LINKS,
         group_name=LINKAGE_GROUP,
+        owners=OWNERS,
         partitions_def=partitions,
         deps=[raw_key("calworks_persons"), raw_key("calworks_cases"), raw_key("cws_clients")],
         kinds={"splink", "duckdb"},
@@ -95,8 +117,10 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                 "person_keys": int(keys["person_key"].nunique()),
                 "key_merges": int((events["event"] == "MERGE").sum()),
                 "key_splits": int((events["event"] == "SPLIT").sum()),
+                **score_bands(result.pairs),
                 "auto_match_threshold": settings.auto_match_threshold,
                 "review_floor": settings.review_floor,
+                "review_queue_preview": dg.MetadataValue.md(review_preview(result.review_queue)),
             }
         )
 

@@ -11,6 +11,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.lib.catalog import LISTS_GROUP, OWNERS, STAGING_GROUP
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.warehouse import WAREHOUSE_POOL
 
@@ -18,7 +19,7 @@ DBT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 DBT_PROJECT = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 # dbt installed beside this Python, found even when the venv is not on PATH
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
-GROUP_BY_FOLDER = {"staging": "staging", "intermediate": "staging", "marts": "lists"}
+GROUP_BY_FOLDER = {"staging": STAGING_GROUP, "intermediate": STAGING_GROUP, "marts": LISTS_GROUP}
 
 
 def _manifest_is_stale() -> bool:
@@ -33,9 +34,8 @@ def _manifest_is_stale() -> bool:
 
 def ensure_manifest() -> Path:
     """dagster-dbt reads manifest.json at import: (re)build it when missing or
-    older than the project's files (`dagster dev` does this through
-    prepare_if_dev; a fresh clone or an edited model needs it here too)."""
-    DBT_PROJECT.prepare_if_dev()
+    older than the project's files. Not `prepare_if_dev()`: under `dagster dev`
+    it looks for `dbt` on PATH, which an unactivated venv does not have."""
     if _manifest_is_stale():
         subprocess.run(
             [DBT_EXECUTABLE, "parse", "--quiet",
@@ -55,9 +55,16 @@ class LinkagesTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
-            return "staging"
-        folder = dbt_resource_props["fqn"][1] if len(dbt_resource_props["fqn"]) > 2 else "staging"
-        return GROUP_BY_FOLDER.get(folder, "staging")
+            return STAGING_GROUP
+        fqn = dbt_resource_props["fqn"]
+        # marts/<subfolder>/model: the subfolder (lists, outcomes) is the group
+        if len(fqn) > 3 and fqn[1] == "marts":
+            return fqn[2]
+        folder = fqn[1] if len(fqn) > 2 else STAGING_GROUP
+        return GROUP_BY_FOLDER.get(folder, STAGING_GROUP)
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return OWNERS
 
 
 def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
@@ -67,6 +74,8 @@ def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
         partitions_def=partitions,
         dagster_dbt_translator=LinkagesTranslator(),
         pool=WAREHOUSE_POOL,
+        # dbt gets one report month per invocation: a backfill is one run per month
+        backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=1),
     )
     def linkages_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineConfig):
         # the profile reads the warehouse path from the environment of dbt's process
