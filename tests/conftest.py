@@ -12,6 +12,7 @@ DEMO_MONTHS = 3
 def _throwaway_dagster_instance():
     """Tests never record runs in the operator's Dagster home (set up before any other fixture)."""
     home = os.environ.pop("DAGSTER_HOME", None)
+    os.environ.setdefault("LINKAGES_HASH_SECRET", "test-secret-not-for-production")
     yield
     if home is not None:
         os.environ["DAGSTER_HOME"] = home

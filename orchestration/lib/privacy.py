@@ -1,0 +1,38 @@
+"""Keyed pseudonyms: where an identifier must be shown outside the lists (asset
+metadata previews, analyst marts), it is an HMAC-SHA256 of the id under a
+secret kept outside the repository — stable for joins, useless without the key."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+SECRET_ENV = "LINKAGES_HASH_SECRET"
+SECRET_FILE_ENV = "LINKAGES_HASH_SECRET_FILE"
+DEFAULT_SECRET_FILE = Path.home() / ".config" / "linkages" / "hash_secret"
+
+
+@lru_cache(maxsize=4)
+def _secret(from_env: str | None, file: str) -> bytes:
+    if from_env:
+        return from_env.encode()
+    path = Path(file)
+    if not path.exists():  # first run on this machine (the demo): make one, owner-only
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+def hash_secret() -> bytes:
+    return _secret(os.environ.get(SECRET_ENV), os.environ.get(SECRET_FILE_ENV, str(DEFAULT_SECRET_FILE)))
+
+
+def pseudonym(value: object) -> str:
+    """16 hex characters standing for `value`."""
+    return hmac.new(hash_secret(), str(value).encode(), hashlib.sha256).hexdigest()[:16]
