@@ -10,7 +10,8 @@ DEMO_LAST ?= 2026-10
 # Dagster records demo and UI runs here so the UI shows them; tests use a throwaway instance.
 DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install demo test ui lint bench clean
+.PHONY: install demo test ui docs browser lint bench clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,13 +37,26 @@ demo: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	@echo "extracts  : $(DEMO)/landing/<YYYY-MM>/   ground truth: $(DEMO)/truth/"
 	@echo "Dagster UI: make ui   (then open http://127.0.0.1:3000)"
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# the UI test drives Debian's Chromium headless; installed once when missing
+browser:
+	@command -v chromium >/dev/null || { echo "== installing Debian's chromium for the UI test"; \
+	  $(SUDO) apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null; }; }
 
 ui: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	LINKAGES_LANDING_DIR=$(CURDIR)/$(DEMO)/landing LINKAGES_WAREHOUSE_PATH=$(CURDIR)/$(DEMO)/warehouse.duckdb \
 	LINKAGES_EXPORTS_DIR=$(CURDIR)/$(DEMO)/exports LINKAGES_REPORTS_DIR=$(CURDIR)/$(DEMO)/reports \
 	LINKAGES_FIRST_MONTH=$(DEMO_START) DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+# dbt's docs site (models, tests, lineage) for the demo warehouse; GX Data Docs are built by every run
+docs: $(STAMP)
+	cd dbt_project && LINKAGES_WAREHOUSE_PATH=$(CURDIR)/$(DEMO)/warehouse.duckdb $(CURDIR)/$(BIN)/dbt docs generate \
+	  --static --quiet --profiles-dir . --target-path $(CURDIR)/$(DEMO)/reports/dbt_docs
+	@echo "dbt docs : $(DEMO)/reports/dbt_docs/static_index.html   (one self-contained page)"
+	@echo "GX docs  : $(DEMO)/reports/<YYYY-MM>/data_quality/gx/uncommitted/data_docs/local_site/index.html"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
