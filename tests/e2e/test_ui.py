@@ -3,6 +3,7 @@ headless Chromium (Debian's package; `make test` installs it when missing)."""
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -62,8 +63,12 @@ def dagster_ui(recorded_run, tmp_path_factory):
                 time.sleep(1)
         yield url
     finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=60)
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # its daemon can hang on shutdown: it holds nothing we need
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
         log.close()
 
 
