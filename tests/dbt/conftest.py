@@ -39,11 +39,13 @@ def load_links(con, month: str, links: pd.DataFrame) -> None:
     con.unregister("_l")
 
 
-def run_dbt(warehouse, month: str, target_dir) -> subprocess.CompletedProcess:
-    """`dbt build` of the whole project for one report month."""
+def run_dbt(warehouse, month: str, target_dir, select: str | None = None, **dbt_vars) -> subprocess.CompletedProcess:
+    """`dbt build` for one report month: the whole project, or `select`."""
     env = {**os.environ, "LINKAGES_WAREHOUSE_PATH": str(warehouse)}
     cmd = [DBT_EXECUTABLE, "build", "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-           "--target-path", str(target_dir), "--vars", json.dumps({"report_month": month})]  # fmt: skip
+           "--target-path", str(target_dir), "--vars", json.dumps({"report_month": month, **dbt_vars})]  # fmt: skip
+    if select:
+        cmd += ["--select", select]
     return subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=DBT_DIR)
 
 
