@@ -33,6 +33,7 @@ demo: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	@echo ""
 	@echo "warehouse : $(DEMO)/warehouse.duckdb   (lists in schema marts)"
 	@echo "lists     : $(DEMO)/exports/<YYYY-MM>/<office>/   (CSV + XLSX, manifest.json)"
+	@echo "report    : $(DEMO)/reports/$(DEMO_LAST)/evaluation.html   (evaluation measures, small cells suppressed)"
 	@echo "data docs : $(DEMO)/reports/<YYYY-MM>/data_quality/gx/uncommitted/data_docs/local_site/index.html"
 	@echo "extracts  : $(DEMO)/landing/<YYYY-MM>/   ground truth: $(DEMO)/truth/"
 	@echo "Dagster UI: make ui   (then open http://127.0.0.1:3000)"

@@ -7,6 +7,7 @@ import dagster as dg
 from orchestration.defs.delivery.definitions import delivery_definitions
 from orchestration.defs.ingest.definitions import ingest_definitions
 from orchestration.defs.linkage.definitions import linkage_definitions
+from orchestration.defs.report.definitions import report_definitions
 from orchestration.defs.transform.definitions import transform_definitions
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.partitions import monthly_partitions
@@ -25,13 +26,15 @@ def build_definitions(config: PipelineConfig | None = None) -> dg.Definitions:
         partitions_def=partitions,
         # one process, steps in order: DuckDB has one writer at a time
         executor_def=dg.in_process_executor,
-        description="Everything for one report month: ingest and gates, person linkage, dbt lists, exports.",
+        description="Everything for one report month: ingest and gates, person linkage, dbt lists "
+        "and outcome measures, exports, the evaluation report.",
     )
     return dg.Definitions.merge(
         ingest_definitions(partitions),
         linkage_definitions(partitions),
         transform_definitions(partitions),
         delivery_definitions(partitions),
+        report_definitions(partitions),
         dg.Definitions(
             jobs=[monthly],
             schedules=[monthly_schedule(monthly)],

@@ -199,3 +199,33 @@ def test_person_keys_are_stable_from_month_to_month(warehouse):
         ).fetchall()[0]
     assert both > 1000
     assert kept / both >= 0.999, (kept, both)
+
+
+def test_evaluation_report_shows_exactly_the_suppressed_reporting_tables(warehouse):
+    from orchestration.defs.report.render import HIDDEN, SECTIONS
+
+    page = warehouse.parent / "reports" / MONTHS[-1] / "evaluation.html"
+    text = page.read_text(encoding="utf-8")
+    assert "<script" not in text and "http" not in text  # self-contained
+    tables = iter(pd.read_html(page, keep_default_na=False))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for section in SECTIONS:
+            mart = con.execute(f"select * exclude (report_month, is_suppressed) from reporting.{section.table} "
+                               "where report_month = ? order by all", [MONTHS[-1]]).df()  # fmt: skip
+            if mart.empty:
+                assert f"id='{section.table}'" in text
+                continue
+            shown = next(tables).astype(str)
+            want = mart.astype(object).where(mart.notna(), HIDDEN).astype(str)
+            assert list(shown.columns) == list(want.columns), section.table
+            assert len(shown) == len(want), section.table
+            # numbers as the page prints them (pandas formats floats), compared as numbers
+            for column in want.columns:
+                for got, expected in zip(shown[column], want[column], strict=True):
+                    if expected == HIDDEN or got == HIDDEN:
+                        assert got == expected, (section.table, column)
+                    else:
+                        try:
+                            assert float(got) == pytest.approx(float(expected)), (section.table, column)
+                        except ValueError:
+                            assert got == expected, (section.table, column)

@@ -11,7 +11,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.lib.catalog import LISTS_GROUP, OWNERS, STAGING_GROUP
+from orchestration.lib.catalog import LISTS_GROUP, OWNERS, REPORT_GROUP, STAGING_GROUP
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.warehouse import WAREHOUSE_POOL
 
@@ -19,7 +19,12 @@ DBT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 DBT_PROJECT = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 # dbt installed beside this Python, found even when the venv is not on PATH
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
-GROUP_BY_FOLDER = {"staging": STAGING_GROUP, "intermediate": STAGING_GROUP, "marts": LISTS_GROUP}
+GROUP_BY_FOLDER = {
+    "staging": STAGING_GROUP,
+    "intermediate": STAGING_GROUP,
+    "marts": LISTS_GROUP,
+    "reporting": REPORT_GROUP,
+}
 
 
 def _manifest_is_stale() -> bool:
