@@ -63,7 +63,7 @@ def test_rereferrals_before_and_after_identification(built):
                     "substantiated_after, referrals_before_excl_start_month, "
                     "substantiated_before_excl_start_month, referrals_after_excl_start_month")  # fmt: skip
     assert got == {
-        "CA1": (3, 2, 1, 1, 1, 1, 0, 1),  # R1 R2 before (R1 in the start month), R3 after
+        "CA1": (3, 3, 0, 2, 0, 2, 1, 0),  # R1 R2 R3 before (R1 in the start month), none after
         "CA2": (1, 0, 1, 0, 0, 0, 0, 0),  # one referral, in the case-start month; left out of the rates
         "CA3": (2, 1, 1, 0, 1, 0, 0, 1),  # R8 before (start month), R7 after; R6 after the end
     }
@@ -74,10 +74,10 @@ def test_rereferrals_before_and_after_identification(built):
         ["NOT_REVIEWED", "referrals", "all", "before", 1, 1.0],
         ["NOT_REVIEWED", "substantiated", "all", "after", 1, round(1 / 6, 4)],
         ["NOT_REVIEWED", "substantiated", "all", "before", 1, 0.0],
-        ["REVIEWED", "referrals", "all", "after", 1, 0.2],
-        ["REVIEWED", "referrals", "all", "before", 1, round(2 / 3, 4)],
-        ["REVIEWED", "substantiated", "all", "after", 1, 0.2],
-        ["REVIEWED", "substantiated", "all", "before", 1, round(1 / 3, 4)],
+        ["REVIEWED", "referrals", "all", "after", 1, 0.0],  # no referral after: a rate of 0, still counted
+        ["REVIEWED", "referrals", "all", "before", 1, 1.0],
+        ["REVIEWED", "substantiated", "all", "after", 1, 0.0],
+        ["REVIEWED", "substantiated", "all", "before", 1, round(2 / 3, 4)],
     ]
 
 
