@@ -65,7 +65,7 @@ def main() -> None:
     write_section(
         f"Lists against ground truth, {args.size} size",
         f"""`linkages run` over {args.months} month(s) from {args.start} of `{args.size}` data (seed 1):
-ingest and gates, linkage with the saved model, dbt build. Keys compared:
+ingest and gates, linkage with the saved model, dbt build (lists, outcome measures, reporting), exports and the evaluation report. Keys compared:
 (case, person, CWS case); prevention level by (case, level).
 
 | list | rows listed | true rows | precision | recall |
