@@ -8,15 +8,7 @@ with
 
 reviews as (
 
-    select *
-    from (
-        select
-            *,
-            row_number() over (partition by cws_case_id order by review_date desc, review_id desc) as review_rank
-        from {{ ref('stg_linkage__case_reviews') }}
-        where report_month = '{{ var("report_month") }}'
-    ) ranked
-    where review_rank = 1
+    select * from {{ ref('int_latest_case_reviews') }}
 
 ),
 

@@ -10,13 +10,8 @@ with
 
 substantiated as (
 
-    select allegations.victim_client_id as client_id, referrals.received_date
-    from {{ ref('stg_cws__allegations') }} as allegations
-    inner join {{ ref('stg_cws__referrals') }} as referrals
-        on allegations.referral_id = referrals.referral_id
-        and allegations.report_month = referrals.report_month
-    where allegations.report_month = '{{ var("report_month") }}'
-        and allegations.disposition = 'SUBSTANTIATED'
+    select victim_client_id as client_id, received_date
+    from {{ ref('int_substantiated_allegations') }}
 
 ),
 
