@@ -19,7 +19,8 @@ def landed_months(landing_dir: str | Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and MONTH_DIR.match(p.name))
 
 
-def _source_path(month_dir: Path, name: str) -> Path | None:
+def source_path(month_dir: Path, name: str) -> Path | None:
+    """A source file of the month, as CSV or Parquet; None when neither is there."""
     for suffix in (".csv", ".parquet"):
         if (month_dir / f"{name}{suffix}").is_file():
             return month_dir / f"{name}{suffix}"
@@ -32,7 +33,7 @@ def month_fingerprint(month_dir: Path, now: float, settle_seconds: float) -> str
     `settle_seconds` ago — an extract still being copied is not run."""
     parts = []
     for spec in SOURCE_FILES:
-        path = _source_path(month_dir, spec.name)
+        path = source_path(month_dir, spec.name)
         if path is None:
             return None
         stat = path.stat()

@@ -30,6 +30,7 @@ from expectations.contract import (
     Column,
     SourceFile,
 )
+from orchestration.lib.landing import source_path
 from orchestration.lib.warehouse import replace_month as replace_table_month
 from orchestration.lib.warehouse import scalar
 
@@ -63,10 +64,9 @@ class LoadResult:
 
 
 def find_source(month_dir: Path, spec: SourceFile) -> Path:
-    for suffix in (".csv", ".parquet"):
-        path = month_dir / f"{spec.name}{suffix}"
-        if path.is_file():
-            return path
+    path = source_path(month_dir, spec.name)
+    if path is not None:
+        return path
     raise ContractError(spec.name, "required file missing", 0, f"looked in {month_dir}")
 
 
