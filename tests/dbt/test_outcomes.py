@@ -38,9 +38,13 @@ def built(tmp_path_factory):
     return warehouse
 
 
+def plain(df: pd.DataFrame) -> pd.DataFrame:
+    """Nulls of every kind (NaN, NA) as None, to compare with hand-written rows."""
+    return df.astype(object).where(df.notna(), None)
+
+
 def by_family(warehouse, table, columns):
-    df = read(warehouse, f"select calworks_case_number, {columns} from marts.{table} order by 1")
-    df = df.astype(object).where(df.notna(), None)
+    df = plain(read(warehouse, f"select calworks_case_number, {columns} from marts.{table} order by 1"))
     return {row[0]: tuple(row[1:]) for row in df.itertuples(index=False)}
 
 
@@ -151,7 +155,7 @@ def test_small_cells_are_suppressed_with_their_complements(built, tmp_path):
     shutil.copy(built, warehouse)
     _build_outcomes(warehouse, tmp_path / "target", small_cell_max=1)
     events = read(warehouse, "select event_type, detail, n, is_suppressed from reporting.rpt_event_types order by all")
-    assert events.astype(object).where(events.notna(), None).values.tolist() == [
+    assert plain(events).values.tolist() == [
         # PHYSICAL_ABUSE (1) is hidden; with TOTAL 3 shown, GENERAL_NEGLECT (2) would reveal it
         ["ALLEGATION", "GENERAL_NEGLECT", None, True], ["ALLEGATION", "PHYSICAL_ABUSE", None, True],
         ["ALLEGATION", "TOTAL", 3, False],
@@ -161,12 +165,12 @@ def test_small_cells_are_suppressed_with_their_complements(built, tmp_path):
     ]  # fmt: skip
     offices = read(warehouse, "select office_code, n_families, mean_days "
                               "from reporting.rpt_identification_timeliness order by 1")  # fmt: skip
-    assert offices.astype(object).where(offices.notna(), None).values.tolist() == [
+    assert plain(offices).values.tolist() == [
         ["05", None, None], ["07", None, None], ["ALL", 3, 44.3]]  # 07 (1) and its complement 05 (2)
     outcomes = read(warehouse, "select split, n_families, n_exited, n_reunified, reunification_rate "
                                "from reporting.rpt_family_outcomes where split = 'ALL'")  # fmt: skip
     # 1 of 2 reunified: both the count and the rate would reveal a cell of 1
-    assert outcomes.astype(object).where(outcomes.notna(), None).values.tolist() == [["ALL", 3, 2, None, None]]
+    assert plain(outcomes).values.tolist() == [["ALL", 3, 2, None, None]]
 
 
 def test_reporting_never_shows_a_small_count_by_default(built, tmp_path):
