@@ -30,3 +30,9 @@
 {% macro unless_small(count, value) -%}
     case when {{ is_small(count) }} then null else {{ value }} end
 {%- endmacro %}
+
+{#- a value computed from `part` of `whole` (and so from its complement), or null when any of the three is small -#}
+{% macro unless_part_small(part, whole, value) -%}
+    case when {{ is_small(part) }} or {{ is_small(whole ~ ' - ' ~ part) }} or {{ is_small(whole) }}
+        then null else {{ value }} end
+{%- endmacro %}

@@ -52,9 +52,7 @@ select
     {{ unless_small('n_families', 'round(mean_longest_calworks_run_months, 1)') }} as mean_longest_calworks_run_months,
     {{ unless_small('n_exited', 'n_exited') }} as n_exited,
     {#- reunified and not reunified add up to n_exited: hide both when either is small -#}
-    case when {{ is_small('n_reunified') }} or {{ is_small('n_exited - n_reunified') }} or {{ is_small('n_exited') }}
-        then null else n_reunified end as n_reunified,
-    case when {{ is_small('n_reunified') }} or {{ is_small('n_exited - n_reunified') }} or {{ is_small('n_exited') }}
-        then null else round(1.0 * n_reunified / nullif(n_exited, 0), 3) end as reunification_rate,
+    {{ unless_part_small('n_reunified', 'n_exited', 'n_reunified') }} as n_reunified,
+    {{ unless_part_small('n_reunified', 'n_exited', 'round(1.0 * n_reunified / nullif(n_exited, 0), 3)') }} as reunification_rate,
     {{ is_small('n_families') }} as is_suppressed
 from measures

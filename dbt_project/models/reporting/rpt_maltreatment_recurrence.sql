@@ -23,9 +23,7 @@ select
     '{{ var("report_month") }}' as report_month,
     population,
     {{ unless_small('n_children', 'n_children') }} as n_children,
-    case when {{ is_small('n_recurred') }} or {{ is_small('n_children - n_recurred') }} or {{ is_small('n_children') }}
-        then null else n_recurred end as n_recurred,
-    case when {{ is_small('n_recurred') }} or {{ is_small('n_children - n_recurred') }} or {{ is_small('n_children') }}
-        then null else round(1.0 * n_recurred / n_children, 3) end as recurrence_rate,
+    {{ unless_part_small('n_recurred', 'n_children', 'n_recurred') }} as n_recurred,
+    {{ unless_part_small('n_recurred', 'n_children', 'round(1.0 * n_recurred / n_children, 3)') }} as recurrence_rate,
     {{ is_small('n_children') }} as is_suppressed
 from measures
