@@ -21,6 +21,8 @@ def test_graph_groups_and_lineage():
     assert {groups[f"marts/{name}"] for name in LISTS} == {"lists"}
     assert groups["exports/office_lists"] == "exports"
     assert groups["staging/stg_cws__clients"] == "staging"
+    assert groups["marts/fct_identified_families"] == "outcomes"
+    assert groups["reporting/rpt_event_types"] == groups["report/evaluation"] == "report"
     assert {graph.get(k).owners[0] for k in graph.get_all_asset_keys()} == {"team:county-analytics"}
     assert {"duckdb", "great_expectations"} <= set(graph.get(key("raw", "cws_clients")).kinds)
     assert "splink" in graph.get(key("linkage", "person_links")).kinds

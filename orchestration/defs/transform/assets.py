@@ -11,7 +11,13 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.lib.catalog import LISTS_GROUP, OWNERS, REPORT_GROUP, STAGING_GROUP
+from orchestration.lib.catalog import (
+    LISTS_GROUP,
+    OUTCOMES_GROUP,
+    OWNERS,
+    REPORT_GROUP,
+    STAGING_GROUP,
+)
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.warehouse import WAREHOUSE_POOL
 
@@ -19,9 +25,11 @@ DBT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 DBT_PROJECT = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 # dbt installed beside this Python, found even when the venv is not on PATH
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+# a model's group by its folder under models/; the first matching prefix wins
 GROUP_BY_FOLDER = {
     "staging": STAGING_GROUP,
     "intermediate": STAGING_GROUP,
+    "marts/outcomes": OUTCOMES_GROUP,
     "marts": LISTS_GROUP,
     "reporting": REPORT_GROUP,
 }
@@ -61,12 +69,8 @@ class LinkagesTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
             return STAGING_GROUP
-        fqn = dbt_resource_props["fqn"]
-        # marts/<subfolder>/model: the subfolder (lists, outcomes) is the group
-        if len(fqn) > 3 and fqn[1] == "marts":
-            return fqn[2]
-        folder = fqn[1] if len(fqn) > 2 else STAGING_GROUP
-        return GROUP_BY_FOLDER.get(folder, STAGING_GROUP)
+        folder = "/".join(dbt_resource_props["fqn"][1:-1])  # fqn: project, folders..., model
+        return next((g for prefix, g in GROUP_BY_FOLDER.items() if folder.startswith(prefix)), STAGING_GROUP)
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
         return OWNERS
