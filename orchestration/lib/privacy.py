@@ -36,3 +36,9 @@ def hash_secret() -> bytes:
 def pseudonym(value: object) -> str:
     """16 hex characters standing for `value`."""
     return hmac.new(hash_secret(), str(value).encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def keyed_hashes(values) -> list[str]:
+    """pseudonym() of each value, computed once per distinct value."""
+    memo: dict = {}
+    return [memo[v] if v in memo else memo.setdefault(v, pseudonym(v)) for v in values]

@@ -69,6 +69,16 @@ def replace_month(con: duckdb.DuckDBPyConnection, table: str, month: str, relati
     schema = table.split(".")[0]
     con.execute(f"create schema if not exists {schema}")
     con.execute(f"create table if not exists {table} as select * from {relation} limit 0")
+    _add_new_columns(con, table, relation)
     # fetch each count: DuckDB 2 refuses new work while a result is unread
     con.execute(f"delete from {table} where report_month = ?", [month]).fetchall()
     con.execute(f"insert into {table} by name select * from {relation}").fetchall()
+
+
+def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, relation: str) -> None:
+    """A column a newer version writes is added to a table an older one made,
+    so a warehouse carries over upgrades (earlier months' rows get NULL)."""
+    have = {row[0] for row in con.execute(f"describe {table}").fetchall()}
+    for name, kind, *_ in con.execute(f"describe {relation}").fetchall():
+        if name not in have:
+            con.execute(f'alter table {table} add column "{name}" {kind}')

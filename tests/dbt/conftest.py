@@ -37,6 +37,18 @@ def load_links(con, month: str, links: pd.DataFrame) -> None:
     con.register("_l", links.assign(report_month=month))
     con.execute("insert into linkage.person_links by name select * from _l")
     con.unregister("_l")
+    load_keys(con, month, pd.DataFrame(columns=["system", "record_id", "person_key", "person_hash"]))
+
+
+def load_keys(con, month: str, keys: pd.DataFrame) -> None:
+    """linkage.person_keys rows: system, record_id, person_key, person_hash."""
+    con.execute(
+        "create table if not exists linkage.person_keys (report_month varchar, system varchar,"
+        " record_id varchar, person_key varchar, person_hash varchar)"
+    )
+    con.register("_k", keys.astype(str).assign(report_month=month))
+    con.execute("insert into linkage.person_keys by name select * from _k")
+    con.unregister("_k")
 
 
 def run_dbt(warehouse, month: str, target_dir, select: str | None = None, **dbt_vars) -> subprocess.CompletedProcess:

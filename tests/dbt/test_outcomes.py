@@ -7,7 +7,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tests.dbt.conftest import load_links, load_raw, read, run_dbt
+from tests.dbt.conftest import load_keys, load_links, load_raw, read, run_dbt
 from tests.fixtures import outcomes_case as case
 
 OUTCOMES = "path:models/marts/outcomes path:models/reporting"
@@ -27,6 +27,7 @@ def built(tmp_path_factory):
         load_raw(con, case.MONTH, case.raw_frames())
         load_links(con, case.MONTH, pd.DataFrame(columns=["calworks_person_id", "cws_client_id",
                                                           "match_probability", "link_basis"]))  # fmt: skip
+        load_keys(con, case.MONTH, case.person_keys())
     proc = run_dbt(warehouse, case.MONTH, folder / "target")
     assert proc.returncode == 0, proc.stdout[-3000:]
     history = case.HISTORY.assign(identified_date=pd.to_datetime(case.HISTORY["identified_date"]).dt.date)
@@ -141,11 +142,12 @@ def test_case_review_indicators_exclude_unknown_and_blank(built):
 
 
 def test_recurrence_of_substantiated_maltreatment(built):
-    got = read(built, "select client_id, is_in_identified_family, has_recurrence "
+    got = read(built, "select person_hash, is_in_identified_family, has_recurrence "
                       "from marts.fct_maltreatment_recurrence order by 1")  # fmt: skip
-    # C2: R10 is within 14 days and R1 more than 12 months after; C6: R7 within 12 months.
-    # C7 was 20, C8 has no birth date.
-    assert got.values.tolist() == [["C2", True, False], ["C6", True, True]]
+    # C2: R10 is within 14 days, R1 more than 12 months after, but R14 (on C2's second
+    # record C9) 81 days after: one child, recurred. C6: R7 within 12 months.
+    # C7 was 20, C8 has no birth date. The child is known only by the keyed hash.
+    assert got.values.tolist() == [["H-PK-C2", True, True], ["H-PK-C6", True, True]]
 
 
 def test_small_cells_are_suppressed_with_their_complements(built, tmp_path):

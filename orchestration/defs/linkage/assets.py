@@ -12,7 +12,7 @@ from matching.review import DecisionFileError, load_decisions
 from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.catalog import LINKAGE_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
-from orchestration.lib.privacy import pseudonym
+from orchestration.lib.privacy import keyed_hashes, pseudonym
 from orchestration.lib.warehouse import WAREHOUSE_POOL, connect, replace_month_frame, table_exists
 
 PERSON_LINKS = dg.AssetKey(["linkage", "person_links"])
@@ -95,6 +95,7 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                 clusters(everyone, result.pairs, settings.auto_match_threshold),
                 _previous_keys(con, month),
             )
+            keys["person_hash"] = keyed_hashes(keys["person_key"])
             _write(con, month, {
                 "person_pairs": result.pairs,
                 "person_links": result.links,
