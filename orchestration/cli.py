@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_GATE_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 
 
 def month_range(text: str) -> list[str]:
@@ -96,8 +96,8 @@ def run_month(month: str, job, instance=None, log_file: Path | None = None) -> M
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from expectations.runner import build_data_docs
     from orchestration.lib.config import PipelineConfig
+    from orchestration.lib.warehouse import WarehouseBusy, run_lock
 
     overrides = {"landing_dir": str(Path(args.landing).resolve())}
     if args.warehouse:
@@ -111,9 +111,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     # partitions must reach back to the first month asked for
     first = min(filter(None, (config.first_month, args.month[0])))
     config = config.model_copy(update={"first_month": first})
+    try:
+        with run_lock(config.warehouse_path):
+            return _run_months(config, args.month)
+    except WarehouseBusy as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BUSY
+
+
+def _run_months(config, months: list[str]) -> int:
+    from expectations.runner import build_data_docs
+
     ok = True
     job = monthly_job(config)
-    for month in args.month:
+    for month in months:
         print(f"{month}: running ...", flush=True)
         outcome = run_month(month, job, log_file=Path(config.reports_dir) / month / "run.log")
         docs = build_data_docs(Path(config.reports_dir) / month / "data_quality")

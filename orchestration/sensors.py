@@ -1,14 +1,16 @@
 """Sensors: run a month when its extracts have landed; record failed runs."""
 
 import json
+import os
 import time
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.landing import landed_months, last_change, month_fingerprint
-from orchestration.lib.warehouse import connect
+from orchestration.lib.warehouse import WarehouseBusy, connect
 
 LANDING_SENSOR = "landing_sensor"
 FAILURE_SENSOR = "record_run_failures"
@@ -110,8 +112,29 @@ def failure_rows(context: dg.RunFailureSensorContext) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _pending_path(warehouse_path: str) -> Path:
+    return Path(warehouse_path + ".pending_failures.csv")
+
+
 def record_failures(warehouse_path: str, rows: pd.DataFrame) -> None:
-    with connect(warehouse_path) as con:
+    """Insert the rows, with any left pending before. A sensor tick has 60 s and
+    Dagster does not offer a failed run twice: when a run holds the warehouse
+    longer, the rows wait in a file beside it for the next failure."""
+    pending = _pending_path(warehouse_path)
+    if pending.exists():
+        rows = pd.concat([pd.read_csv(pending, parse_dates=["failed_at"]), rows], ignore_index=True)
+    try:
+        _insert_failures(warehouse_path, rows)
+    except WarehouseBusy:
+        fd = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            rows.to_csv(out, index=False)
+        raise
+    pending.unlink(missing_ok=True)
+
+
+def _insert_failures(warehouse_path: str, rows: pd.DataFrame) -> None:
+    with connect(warehouse_path, wait_seconds=40) as con:
         con.execute("create schema if not exists ops")
         con.register("_failures", rows)
         con.execute(

@@ -1,38 +1,92 @@
-"""Short-lived DuckDB connections to the warehouse file.
+"""Short-lived DuckDB connections to the warehouse file, and the run lock.
 
 DuckDB allows one writer at a time: every asset that writes opens, writes and
 closes inside one `with` block, and all writers share one concurrency pool.
+Across processes (a `linkages run` beside a run the UI launched) a step that
+finds the file locked waits for it; two `linkages run` on one warehouse do not
+interleave at all: the second stops at once (`run_lock`).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 WAREHOUSE_POOL = "duckdb_warehouse"
+WAIT_ENV = "LINKAGES_WAREHOUSE_WAIT_SECONDS"
+DEFAULT_WAIT_SECONDS = 1800  # longer than any one step of a state-size month
+
+
+class WarehouseBusy(RuntimeError):
+    """The warehouse is held by another process; names the file, never data."""
 
 
 @contextmanager
-def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    path: str | Path, read_only: bool = False, wait_seconds: float | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """wait_seconds: how long to wait for another process's lock (default
+    LINKAGES_WAREHOUSE_WAIT_SECONDS, else 30 minutes); then WarehouseBusy."""
     path = Path(path)
-    if read_only:
-        con = duckdb.connect(str(path), read_only=True)
-    else:
+    if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # personal data inside: the file and its WAL are created owner-only
-        old = os.umask(0o077)
-        try:
-            con = duckdb.connect(str(path))
-        finally:
-            os.umask(old)
+    if wait_seconds is None:
+        wait_seconds = float(os.environ.get(WAIT_ENV, DEFAULT_WAIT_SECONDS))
+    con = _open_when_free(path, read_only, wait_seconds)
     try:
         yield con
     finally:
         con.close()
+
+
+def _open_when_free(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        old = os.umask(0o077)  # personal data inside: the file and its WAL are owner-only
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "Could not set lock" not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"warehouse {path} is still in use by another process after {wait_seconds:.0f} s "
+                    f"(set {WAIT_ENV} to wait longer)"
+                ) from None
+        finally:
+            os.umask(old)
+        time.sleep(0.5)
+
+
+@contextmanager
+def run_lock(warehouse: str | Path) -> Iterator[None]:
+    """Hold `<warehouse>.lock` for a whole run. The kernel drops the lock when
+    the process ends, however it ends, so a killed run never leaves it stale."""
+    path = Path(str(warehouse) + ".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "unknown"
+            raise WarehouseBusy(
+                f"another `linkages run` is using the warehouse {warehouse} ({holder}); "
+                "this run stopped before touching it — run it again when that one has finished"
+            ) from None
+        os.ftruncate(fd, 0)
+        started = datetime.now(UTC).isoformat(timespec="seconds")
+        os.pwrite(fd, f"pid {os.getpid()}, started {started}".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
