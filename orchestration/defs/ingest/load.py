@@ -114,7 +114,8 @@ def read_as_text(con: duckdb.DuckDBPyConnection, path: Path, spec: SourceFile) -
     except duckdb.Error as exc:
         # DuckDB's message can quote a line of the file: keep only its first words
         kind = str(exc).split(":")[0][:80]
-        raise ContractError(spec.name, "file is unreadable as CSV (RFC 4180)", 1, kind) from None
+        form = "CSV (RFC 4180)" if path.suffix == ".csv" else "Parquet"
+        raise ContractError(spec.name, f"file is unreadable as {form}", 1, kind) from None
     names = [r[0] for r in con.execute("describe src").fetchall() if r[0] != "_source_row"]
     if path.suffix != ".csv":
         casts = ", ".join(f'cast("{_q(n)}" as varchar) as "{_q(n)}"' for n in names)
