@@ -6,6 +6,7 @@ identifier but the keyed hash."""
 
 import os
 import re
+import stat
 import subprocess
 import sys
 import time
@@ -155,3 +156,19 @@ def test_the_scan_finds_each_kind_of_value_it_looks_for(generated):
     name, ssn, dob = (sorted(values[k])[0] for k in ("name", "ssn", "birth date"))
     text = f"step failed for {name.title()} ssn={ssn} born {dob}; fine: 2025-11-01 PK0000000042"
     assert sorted(leaks(text, values, "a log")) == ["birth date in a log", "name in a log", "ssn in a log"]
+
+
+def test_the_warehouse_and_every_office_folder_are_owner_only(privacy_run):
+    root, _, _ = privacy_run
+    good = root / "good"
+    mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
+    assert mode(good / "warehouse.duckdb") == 0o600
+    assert mode(good / "warehouse.duckdb.lock") == 0o600
+    month = good / "exports" / DEMO_START
+    offices = [p for p in month.iterdir() if p.is_dir()]
+    files = [p for p in month.rglob("*") if p.is_file()]
+    assert len(offices) > 1 and {mode(p) for p in [month, *offices]} == {0o700}
+    assert {mode(p) for p in files} == {0o600}
+    with duckdb.connect(str(good / "warehouse.duckdb"), read_only=True) as con:
+        logged = con.execute("select file from audit.export_log").fetchall()
+    assert sorted(Path(f) for (f,) in logged) == sorted(p for p in files if p.name != "manifest.json")
