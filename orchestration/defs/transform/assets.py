@@ -90,7 +90,10 @@ def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
         # the profile reads the warehouse path from the environment of dbt's process
         os.environ["LINKAGES_WAREHOUSE_PATH"] = str(Path(settings.warehouse_path).resolve())
         dbt_vars = json.dumps({"report_month": context.partition_key})
-        yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()
+        # one artifacts folder per month, replaced by its rerun (dagster-dbt's default,
+        # a new folder per invocation, grew by ~5 MB a run without end)
+        target = DBT_DIR / "target" / "months" / context.partition_key
+        yield from dbt.cli(["build", "--vars", dbt_vars], context=context, target_path=target).stream()
 
     return linkages_dbt
 
