@@ -1,7 +1,7 @@
 """Stable person keys: a record keeps its key from month to month.
 
-Clusters are the connected components of the pairs at or above the
-auto-match threshold (within and across systems). Each cluster takes the
+Clusters are the connected components of the month's links across the two
+systems and of the pairs at or above the auto-match threshold within each. Each cluster takes the
 oldest key any of its records held last month (keys are issued in order, so
 the smallest is the oldest); a cluster with no keyed record gets a new key.
 When a cluster joins records of several keys, that is a merge; when records
@@ -19,10 +19,23 @@ from scipy.sparse.csgraph import connected_components
 KEY_WIDTH = 10
 
 
-def clusters(records: pd.DataFrame, pairs: pd.DataFrame, threshold: float) -> pd.Series:
-    """records: system, record_id. Returns a cluster number per record (index aligned)."""
+def key_edges(pairs: pd.DataFrame, links: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """What joins records under one key: the month's links across the two systems
+    (calworks_person_id, cws_client_id: a household link or a reviewer's MATCH
+    joins, a reviewer's NON_MATCH has cut its pair) and, within each system, the
+    pairs at or above the threshold (one person's two records)."""
+    same = pairs["source_dataset_l"] == pairs["source_dataset_r"]
+    within = pairs.loc[same & (pairs["match_probability"] >= threshold)]
+    across = pd.DataFrame({"source_dataset_l": "calworks", "unique_id_l": links["calworks_person_id"],
+                           "source_dataset_r": "cws", "unique_id_r": links["cws_client_id"]})  # fmt: skip
+    return pd.concat([within[across.columns], across], ignore_index=True)
+
+
+def clusters(records: pd.DataFrame, edges: pd.DataFrame) -> pd.Series:
+    """records: system, record_id; edges: the pairs that join two records
+    (source_dataset_l/r, unique_id_l/r). A cluster number per record (index aligned)."""
     ids = pd.Index(records["system"] + ":" + records["record_id"])
-    strong = pairs.loc[pairs["match_probability"] >= threshold]
+    strong = edges
     left = ids.get_indexer(strong["source_dataset_l"] + ":" + strong["unique_id_l"])
     right = ids.get_indexer(strong["source_dataset_r"] + ":" + strong["unique_id_r"])
     ok = (left >= 0) & (right >= 0)

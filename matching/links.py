@@ -1,8 +1,16 @@
 """One month's person linkage: records -> scored pairs -> links and a review queue.
 
     linked  = (auto_match: probability >= auto-match threshold, not twin-like;
+               or a household link, below;
                or a reviewer said MATCH) and no reviewer said NON_MATCH
-    review  = probability >= floor, not auto-matched, not yet decided
+    review  = probability >= floor, not linked, not yet decided
+
+A household link: a CalWORKs person and a CWS client who are both still
+unlinked, whose CalWORKs case and CWS case are already joined by another linked
+member of each, and who are each other's best-scoring candidate in that family
+(probability >= household floor, no tie). A mother who took her married name
+and has no SSN on file scores low on her own, but her children, linked, say
+which family to look in; only one person there can be her.
 """
 
 from __future__ import annotations
@@ -30,6 +38,36 @@ def auto_match(pairs: pd.DataFrame, threshold: float) -> pd.Series:
     can outweigh a wholly different birth date). Such pairs go to clerical review."""
     relative_like = pairs["gamma_first_name"].eq(DISAGREES) | pairs["gamma_dob"].eq(DISAGREES)
     return (pairs["match_probability"] >= threshold) & ~(relative_like & pairs["gamma_ssn"].ne(SSN_EXACT))
+
+
+def household_links(cross: pd.DataFrame, linked: pd.Series, households: pd.DataFrame,
+                    household_floor: float) -> pd.Index:  # fmt: skip
+    """Index labels of `cross` (calworks_person_id, cws_client_id, match_probability)
+    to link by household. households: system, record_id, household (a CalWORKs case
+    number or a CWS case id; a record may be in several)."""
+    cw = households.loc[households["system"] == CALWORKS, ["record_id", "household"]]
+    cws = households.loc[households["system"] == CWS, ["record_id", "household"]]
+
+    def with_households(pairs: pd.DataFrame) -> pd.DataFrame:
+        out = pairs.merge(cw, left_on="calworks_person_id", right_on="record_id").drop(columns="record_id")
+        out = out.merge(cws, left_on="cws_client_id", right_on="record_id", suffixes=("_cw", "_cws"))
+        return out.drop(columns="record_id")
+
+    done = cross.loc[linked, ["calworks_person_id", "cws_client_id"]]
+    joined = with_households(done)  # (CalWORKs case, CWS case) pairs a link joins, and by whom
+    open_ = cross.loc[~linked & (cross["match_probability"] >= household_floor)
+                      & ~cross["calworks_person_id"].isin(done["calworks_person_id"])
+                      & ~cross["cws_client_id"].isin(done["cws_client_id"]),
+                      ["calworks_person_id", "cws_client_id", "match_probability"]]  # fmt: skip
+    cand = with_households(open_.rename_axis("pair").reset_index())
+    cand = cand.merge(joined, on=["household_cw", "household_cws"], suffixes=("", "_other"))
+    cand = cand.drop_duplicates("pair")[["pair", "calworks_person_id", "cws_client_id", "match_probability"]]
+    # each other's best in the family, and no tie for either
+    best = cand["match_probability"].eq(cand.groupby("calworks_person_id")["match_probability"].transform("max")) & \
+        cand["match_probability"].eq(cand.groupby("cws_client_id")["match_probability"].transform("max"))  # fmt: skip
+    cand = cand.loc[best]
+    cand = cand.loc[~cand.duplicated("calworks_person_id", keep=False) & ~cand.duplicated("cws_client_id", keep=False)]
+    return pd.Index(cand["pair"])
 
 
 @dataclass
@@ -69,15 +107,29 @@ def month_records(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, pd.Da
     return {CALWORKS: calworks, CWS: cws}
 
 
+def month_households(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
+    """Every record's households: CalWORKs cases of a person, CWS cases of a client."""
+    return con.execute(
+        """select distinct 'calworks' as system, person_id as record_id, case_number as household
+           from raw.calworks_persons where report_month = $m
+           union all
+           select distinct 'cws', client_id, case_id from raw.cws_case_participants where report_month = $m""",
+        {"m": month},
+    ).df()
+
+
 def link_month(
     records: dict[str, pd.DataFrame],
     model: dict,
     decisions: pd.DataFrame,
     threshold: float,
     floor: float,
+    households: pd.DataFrame | None = None,
+    household_floor: float = 0.05,
 ) -> MonthLinkage:
     frames = {name: standardize(df, name) for name, df in records.items()}
-    pairs = predict(frames, model, floor)
+    lowest = min(floor, household_floor) if households is not None else floor
+    pairs = predict(frames, model, lowest)
     cross = pairs.loc[(pairs["source_dataset_l"] == CALWORKS) & (pairs["source_dataset_r"] == CWS)]
     cross = cross.rename(columns={"unique_id_l": "calworks_person_id", "unique_id_r": "cws_client_id"})
     cross = cross.merge(
@@ -91,13 +143,19 @@ def link_month(
     ].isin(records[CWS]["record_id"])
     cross = cross.loc[known]
     prob = cross["match_probability"]
-    by_model = auto_match(cross, threshold)
-    linked = (by_model | cross["decision"].eq("MATCH")) & ~cross["decision"].eq("NON_MATCH")
+    rejected = cross["decision"].eq("NON_MATCH")
+    linked = (auto_match(cross, threshold) | cross["decision"].eq("MATCH")) & ~rejected
+    by_household = pd.Series(False, index=cross.index)
+    if households is not None:
+        by_household.loc[household_links(cross.loc[~rejected], linked.loc[~rejected], households, household_floor)] = True
+        linked |= by_household
     links = cross.loc[linked, ["calworks_person_id", "cws_client_id", "match_probability"]].copy()
-    links["link_basis"] = np.where(cross.loc[linked, "decision"].eq("MATCH"), "REVIEWER", "MODEL")
-    queue = cross.loc[(prob >= floor) & ~by_model & cross["decision"].isna()]
+    links["link_basis"] = np.select(
+        [cross.loc[linked, "decision"].eq("MATCH"), by_household.loc[linked]], ["REVIEWER", "HOUSEHOLD"], "MODEL"
+    )
+    queue = cross.loc[(prob >= floor) & ~linked & cross["decision"].isna()]
     return MonthLinkage(
-        pairs=pairs,
+        pairs=pairs.loc[pairs["match_probability"] >= floor].reset_index(drop=True),
         links=links.sort_values(["calworks_person_id", "cws_client_id"], ignore_index=True),
         review_queue=queue.drop(columns=["decision", "source_dataset_l", "source_dataset_r"]),
     )

@@ -33,6 +33,9 @@ class PipelineConfig(dg.ConfigurableResource):
     # linkage decision bands (CONTRACT.md §5)
     auto_match_threshold: float = 0.95
     review_floor: float = 0.50
+    # household links (matching/links.py): the lowest probability a pair may have
+    # when another linked member already joins its two families
+    household_floor: float = 0.05
     # the ingest gates (CONTRACT.md §8)
     max_quarantine_rate: float = 0.05
     max_dangling_fk_rate: float = 0.01

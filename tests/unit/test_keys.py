@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from matching.keys import assign_keys, clusters
+from matching.keys import assign_keys, clusters, key_edges
 
 
 def recs(*ids):
@@ -25,23 +25,37 @@ def keyed(result):
 def test_first_month_gives_one_key_per_cluster():
     r = recs("calworks:1", "cws:a", "cws:b", "calworks:2")
     # 1-a linked; b a second client id of the same person; 2 alone
-    c = clusters(r, pairs(("calworks:1", "cws:a"), ("cws:a", "cws:b")), 0.95)
+    c = clusters(r, pairs(("calworks:1", "cws:a"), ("cws:a", "cws:b")))
     keys = keyed(assign_keys(r, c, NO_KEYS))
     assert keys["calworks:1"] == keys["cws:a"] == keys["cws:b"]
     assert keys["calworks:2"] != keys["calworks:1"]
     assert sorted(set(keys.values())) == ["PK0000000001", "PK0000000002"]
 
 
-def test_pairs_below_threshold_do_not_join_clusters():
-    r = recs("calworks:1", "cws:a")
-    c = clusters(r, pairs(("calworks:1", "cws:a"), p=0.6), 0.95)
-    assert c.nunique() == 2
+def links(*edges):
+    return pd.DataFrame([(a.split(":")[1], b.split(":")[1]) for a, b in edges],
+                        columns=["calworks_person_id", "cws_client_id"])  # fmt: skip
+
+
+def test_links_join_across_systems_and_strong_pairs_within_one():
+    r = recs("calworks:1", "cws:a", "calworks:2", "cws:b", "cws:c", "calworks:3", "calworks:4")
+    scored = pd.concat([
+        pairs(("cws:a", "cws:b")),  # one person's two client ids: joins
+        pairs(("cws:b", "cws:c"), ("calworks:3", "calworks:4"), p=0.6),  # weak within a system: does not
+        pairs(("calworks:2", "cws:c")),  # strong, but not a link (a reviewer said NON_MATCH): does not
+    ])  # fmt: skip
+    # 1-a by the model; 3-c by household context, whatever its own probability
+    c = clusters(r, key_edges(scored, links(("calworks:1", "cws:a"), ("calworks:3", "cws:c")), 0.95))
+    by = dict(zip(r["system"] + ":" + r["record_id"], c, strict=True))
+    assert by["calworks:1"] == by["cws:a"] == by["cws:b"]
+    assert by["calworks:3"] == by["cws:c"]
+    assert len({by["calworks:1"], by["calworks:2"], by["calworks:3"], by["calworks:4"]}) == 4
 
 
 def test_keys_are_stable_and_new_records_join_existing_keys():
     previous = pd.DataFrame({"system": ["calworks", "cws"], "record_id": ["1", "a"], "person_key": ["PK0000000007", "PK0000000007"]})
     r = recs("calworks:1", "cws:a", "cws:new", "calworks:9")
-    c = clusters(r, pairs(("calworks:1", "cws:a"), ("cws:new", "calworks:1")), 0.95)
+    c = clusters(r, pairs(("calworks:1", "cws:a"), ("cws:new", "calworks:1")))
     keys, events = assign_keys(r, c, previous)
     k = dict(zip(keys["system"] + ":" + keys["record_id"], keys["person_key"], strict=True))
     assert k["calworks:1"] == k["cws:a"] == k["cws:new"] == "PK0000000007"
@@ -52,7 +66,7 @@ def test_keys_are_stable_and_new_records_join_existing_keys():
 def test_merge_keeps_the_older_key_and_logs_both():
     previous = pd.DataFrame({"system": ["calworks", "cws"], "record_id": ["1", "a"], "person_key": ["PK0000000003", "PK0000000002"]})
     r = recs("calworks:1", "cws:a")
-    keys, events = assign_keys(r, clusters(r, pairs(("calworks:1", "cws:a")), 0.95), previous)
+    keys, events = assign_keys(r, clusters(r, pairs(("calworks:1", "cws:a"))), previous)
     assert set(keys["person_key"]) == {"PK0000000002"}
     assert events.values.tolist() == [["MERGE", "PK0000000002", "PK0000000003", 2]]
 
@@ -61,7 +75,7 @@ def test_split_keeps_the_key_with_the_larger_group():
     previous = pd.DataFrame({"system": ["calworks", "cws", "cws"], "record_id": ["1", "a", "b"], "person_key": ["PK0000000004"] * 3})
     r = recs("calworks:1", "cws:a", "cws:b")
     # a reviewer broke b away: only 1-a remain linked
-    keys, events = assign_keys(r, clusters(r, pairs(("calworks:1", "cws:a")), 0.95), previous)
+    keys, events = assign_keys(r, clusters(r, pairs(("calworks:1", "cws:a"))), previous)
     k = dict(zip(keys["record_id"], keys["person_key"], strict=True))
     assert k["1"] == k["a"] == "PK0000000004"
     assert k["b"] == "PK0000000005"

@@ -67,6 +67,7 @@ select
     l.reason,
     case
         when l.link_basis = 'REVIEWER' then 'CONFIRMED BY REVIEWER'
+        when l.link_basis = 'HOUSEHOLD' then 'MATCHED WITHIN THE FAMILY'
         when l.match_probability >= 0.99 then 'HIGH'
         else 'STANDARD'
     end as confidence

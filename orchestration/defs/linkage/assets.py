@@ -5,8 +5,8 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from matching.keys import assign_keys, clusters
-from matching.links import CALWORKS, CWS, link_month, month_records
+from matching.keys import assign_keys, clusters, key_edges
+from matching.links import CALWORKS, CWS, link_month, month_households, month_records
 from matching.model import load_model
 from matching.review import DecisionFileError, load_decisions
 from orchestration.defs.ingest.assets import raw_key
@@ -81,8 +81,9 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         with connect(settings.warehouse_path) as con:
             records = month_records(con, month)
             result = link_month(
-                records, model, decisions, settings.auto_match_threshold, settings.review_floor
-            )
+                records, model, decisions, settings.auto_match_threshold, settings.review_floor,
+                month_households(con, month), settings.household_floor,
+            )  # fmt: skip
             everyone = pd.concat(
                 [
                     pd.DataFrame({"system": name, "record_id": df["record_id"]})
@@ -92,7 +93,7 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
             )
             keys, events = assign_keys(
                 everyone,
-                clusters(everyone, result.pairs, settings.auto_match_threshold),
+                clusters(everyone, key_edges(result.pairs, result.links, settings.auto_match_threshold)),
                 _previous_keys(con, month),
             )
             keys["person_hash"] = keyed_hashes(keys["person_key"])
@@ -111,6 +112,7 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                 "pairs_scored": len(result.pairs),
                 "links": len(result.links),
                 "links_by_reviewer": int((result.links["link_basis"] == "REVIEWER").sum()),
+                "links_by_household": int((result.links["link_basis"] == "HOUSEHOLD").sum()),
                 "review_queue": len(result.review_queue),
                 "cws_clients_linked_rate": round(
                     result.links["cws_client_id"].nunique() / max(n_cws, 1), 4

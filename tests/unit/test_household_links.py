@@ -1,0 +1,68 @@
+"""Household links on hand-built families: which pair links and which does not."""
+
+import pandas as pd
+
+from matching.links import household_links
+
+FLOOR = 0.05
+# CalWORKs case -> persons; CWS case -> clients
+HOUSEHOLDS = pd.DataFrame(
+    [("calworks", p, case) for case, people in {
+        "CA1": ["mom", "kid"], "CA2": ["x"], "CA3": ["a", "b", "linked3"], "CA4": ["low", "linked4"],
+    }.items() for p in people]
+    + [("cws", c, case) for case, clients in {
+        "K1": ["c_mom", "c_kid", "c_sib"], "K2": ["c_x"], "K3": ["c_t", "c_linked3"], "K4": ["c_low", "c_linked4"],
+    }.items() for c in clients],
+    columns=["system", "record_id", "household"],
+)  # fmt: skip
+# (calworks person, cws client, probability, linked by the model already)
+PAIRS = [
+    ("kid", "c_kid", 0.99, True),  # joins CA1 with K1
+    ("mom", "c_mom", 0.30, False),  # her married name scored low: the family says it is her -> links
+    ("mom", "c_sib", 0.20, False),  # not mom's best candidate in K1 -> no
+    ("kid", "c_sib", 0.60, False),  # kid is linked already -> no
+    ("x", "c_x", 0.40, False),  # no linked member joins CA2 with K2 -> no
+    ("linked3", "c_linked3", 0.99, True),
+    ("a", "c_t", 0.30, False), ("b", "c_t", 0.30, False),  # a tie for c_t -> neither
+    ("linked4", "c_linked4", 0.99, True),
+    ("low", "c_low", 0.01, False),  # under the household floor -> no
+]  # fmt: skip
+
+
+def test_only_the_best_unlinked_pair_in_a_family_another_link_joins_is_linked():
+    cross = pd.DataFrame(PAIRS, columns=["calworks_person_id", "cws_client_id", "match_probability", "linked"])
+    chosen = household_links(cross, cross["linked"], HOUSEHOLDS, FLOOR)
+    got = cross.loc[chosen, ["calworks_person_id", "cws_client_id"]].values.tolist()
+    assert got == [["mom", "c_mom"]]
+
+
+def test_a_family_with_no_link_yet_gets_no_household_link():
+    cross = pd.DataFrame(PAIRS, columns=["calworks_person_id", "cws_client_id", "match_probability", "linked"])
+    assert household_links(cross, pd.Series(False, index=cross.index), HOUSEHOLDS, FLOOR).empty
+
+
+def test_in_a_month_a_household_link_leaves_the_queue_and_a_reviewer_can_still_reject_it(monkeypatch):
+    from matching.links import link_month
+
+    scored = pd.DataFrame({
+        "source_dataset_l": "calworks", "unique_id_l": ["kid", "mom", "linked3", "a"],
+        "source_dataset_r": "cws", "unique_id_r": ["c_kid", "c_mom", "c_linked3", "c_t"],
+        "match_probability": [0.99, 0.60, 0.99, 0.55], "match_weight": 1.0,
+        "gamma_first_name": 4, "gamma_dob": 5, "gamma_ssn": -1,
+    })  # fmt: skip
+    floors = []
+    monkeypatch.setattr("matching.links.predict", lambda frames, model, floor: floors.append(floor) or scored)
+    records = {"calworks": pd.DataFrame({"record_id": ["kid", "mom", "linked3", "a"]}),
+               "cws": pd.DataFrame({"record_id": ["c_kid", "c_mom", "c_linked3", "c_t"]})}  # fmt: skip
+    records = {k: v.assign(first_name="A", last_name="B") for k, v in records.items()}
+    no_decisions = pd.DataFrame(columns=["calworks_person_id", "cws_client_id", "decision"])
+
+    result = link_month(records, {}, no_decisions, 0.95, 0.5, HOUSEHOLDS, FLOOR)
+    basis = result.links.set_index("calworks_person_id")["link_basis"].to_dict()
+    assert basis == {"kid": "MODEL", "mom": "HOUSEHOLD", "linked3": "MODEL", "a": "HOUSEHOLD"}
+    assert result.review_queue.empty  # both 0.60 and 0.55 pairs are linked, nothing left to review
+    assert floors == [FLOOR]  # scored down to the household floor
+
+    rejected = pd.DataFrame({"calworks_person_id": ["mom"], "cws_client_id": ["c_mom"], "decision": ["NON_MATCH"]})
+    result = link_month(records, {}, rejected, 0.95, 0.5, HOUSEHOLDS, FLOOR)
+    assert "mom" not in set(result.links["calworks_person_id"])
