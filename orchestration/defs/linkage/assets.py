@@ -61,7 +61,7 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         group_name=LINKAGE_GROUP,
         owners=OWNERS,
         partitions_def=partitions,
-        deps=[raw_key("calworks_persons"), raw_key("calworks_cases"), raw_key("cws_clients")],
+        deps=[raw_key(name) for name in ("calworks_persons", "calworks_cases", "cws_clients", "cws_case_participants")],
         kinds={"splink", "duckdb"},
         pool=WAREHOUSE_POOL,
         description="CalWORKs persons linked to CWS clients with the saved Splink model "
