@@ -46,3 +46,15 @@ def test_monthly_job_is_partitioned_by_report_month():
     job = build_definitions(PipelineConfig(first_month="2024-01")).resolve_job_def(MONTHLY_JOB)
     assert job.partitions_def.get_partition_keys()[0] == "2024-01"
     assert all(len(k) == 7 for k in job.partitions_def.get_partition_keys()[:24])
+
+
+def test_the_linkage_asset_depends_on_every_raw_table_its_code_reads():
+    """A raw table read but not declared may not be loaded yet when linkage runs."""
+    import inspect
+    import re
+
+    import matching.links
+
+    read = set(re.findall(r"\braw\.(\w+)", inspect.getsource(matching.links)))
+    parents = defs.resolve_asset_graph().get(key("linkage", "person_links")).parent_keys
+    assert read and {key("raw", name) for name in read} <= set(parents)

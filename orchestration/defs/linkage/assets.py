@@ -16,6 +16,7 @@ from orchestration.lib.privacy import keyed_hashes, pseudonym
 from orchestration.lib.warehouse import WAREHOUSE_POOL, connect, replace_month_frame, table_exists
 
 PERSON_LINKS = dg.AssetKey(["linkage", "person_links"])
+PERSON_KEYS = dg.AssetKey(["linkage", "person_keys"])
 
 
 def _previous_keys(con, month: str) -> pd.DataFrame:
@@ -56,22 +57,25 @@ def review_preview(queue: pd.DataFrame, rows: int = 5) -> str:
 
 
 def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    @dg.asset(
-        key=PERSON_LINKS,
-        group_name=LINKAGE_GROUP,
-        owners=OWNERS,
-        partitions_def=partitions,
+    common = {"group_name": LINKAGE_GROUP, "owners": OWNERS, "kinds": {"splink", "duckdb"}}
+    links = dg.AssetSpec(
+        PERSON_LINKS,
         deps=[raw_key(name) for name in ("calworks_persons", "calworks_cases", "cws_clients", "cws_case_participants")],
-        kinds={"splink", "duckdb"},
-        pool=WAREHOUSE_POOL,
         description="CalWORKs persons linked to CWS clients with the saved Splink model "
-        "(matching/models/person_link.json), reviewer decisions applied. Also writes "
-        "linkage.person_pairs, linkage.review_queue, linkage.person_keys and "
-        "linkage.person_key_events for the month.",
+        "(matching/models/person_link.json), then within families already linked, reviewer "
+        "decisions applied. Also writes linkage.person_pairs and linkage.review_queue.",
+        **common,
     )
-    def person_links(
-        context: dg.AssetExecutionContext, settings: PipelineConfig
-    ) -> dg.MaterializeResult:
+    keys_spec = dg.AssetSpec(
+        PERSON_KEYS,
+        deps=[PERSON_LINKS],
+        description="Every record's stable person key and its keyed hash (the only person id "
+        "analysts see), and linkage.person_key_events (merges, splits) for the month.",
+        **common,
+    )
+
+    @dg.multi_asset(specs=[links, keys_spec], partitions_def=partitions, pool=WAREHOUSE_POOL, name="person_linkage")
+    def person_linkage(context: dg.AssetExecutionContext, settings: PipelineConfig):
         month = context.partition_key
         try:
             decisions = load_decisions(settings.decisions_path)
@@ -105,7 +109,8 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                 "person_key_events": events,
             })  # fmt: skip
         n_cws = len(records[CWS])
-        return dg.MaterializeResult(
+        yield dg.MaterializeResult(
+            asset_key=PERSON_LINKS,
             metadata={
                 "calworks_records": len(records[CALWORKS]),
                 "cws_records": n_cws,
@@ -117,14 +122,19 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                 "cws_clients_linked_rate": round(
                     result.links["cws_client_id"].nunique() / max(n_cws, 1), 4
                 ),
-                "person_keys": int(keys["person_key"].nunique()),
-                "key_merges": int((events["event"] == "MERGE").sum()),
-                "key_splits": int((events["event"] == "SPLIT").sum()),
                 **score_bands(result.pairs),
                 "auto_match_threshold": settings.auto_match_threshold,
                 "review_floor": settings.review_floor,
                 "review_queue_preview": dg.MetadataValue.md(review_preview(result.review_queue)),
-            }
+            },
+        )
+        yield dg.MaterializeResult(
+            asset_key=PERSON_KEYS,
+            metadata={
+                "person_keys": int(keys["person_key"].nunique()),
+                "key_merges": int((events["event"] == "MERGE").sum()),
+                "key_splits": int((events["event"] == "SPLIT").sum()),
+            },
         )
 
-    return person_links
+    return person_linkage
