@@ -1,6 +1,9 @@
 """The dbt lists follow CONTRACT.md §6 on the hand-worked month of
 tests/fixtures/rules_case.py -- the same answer the ground-truth oracle must give."""
 
+import re
+import shutil
+
 import duckdb
 import pandas as pd
 import pytest
@@ -112,3 +115,21 @@ def test_reviewer_confirmed_links_are_listed_and_labelled(tmp_path):
     confidence = dict(zip(rows["calworks_person_id"], rows["confidence"], strict=False))
     assert confidence["p1"] == "CONFIRMED BY REVIEWER"
     assert confidence["p3"] == "HIGH"
+
+
+def test_the_singular_tests_catch_a_row_that_breaks_its_rule(built, tmp_path):
+    """The rule checks in dbt_project/tests/ pass on the built month (dbt build above)
+    and fail once a listed row no longer satisfies its list's rule."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        assert con.execute("select count(*) from marts.match_list_homeless").fetchall()[0][0] > 0
+        con.execute("update marts.match_list_homeless set calworks_person_id = 'NOT-A-MEMBER'")
+        con.execute("update marts.match_list_mutual_cases set cws_client_id = 'NOT-THE-CHILD' "
+                    "where reason = 'CARETAKER_OF_CHILD_IN_CW'")  # fmt: skip
+    proc = run_dbt(warehouse, MONTH, tmp_path / "target", select="test_type:singular")
+    assert proc.returncode != 0
+    for test in ("assert_listed_calworks_rows_follow_the_rules",
+                 "assert_listed_parents_are_linked_parents_on_open_plans",
+                 "assert_caretaker_rows_have_an_aided_child_in_child_welfare"):  # fmt: skip
+        assert re.search(rf"FAIL \d+ {test}", proc.stdout), test
