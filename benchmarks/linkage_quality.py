@@ -23,7 +23,7 @@ from splink import SettingsCreator, block_on
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from record import write_section  # noqa: E402
 
-from matching.links import CALWORKS, CWS, auto_match, link_month  # noqa: E402
+from matching.links import CALWORKS, CWS, auto_match, households, link_month  # noqa: E402
 from matching.model import MODEL_PATH, load_model, predict, train  # noqa: E402
 from matching.standardize import standardize  # noqa: E402
 from orchestration.cli import _landing_people  # noqa: E402
@@ -86,13 +86,14 @@ NO_DECISIONS = pd.DataFrame(columns=["calworks_person_id", "cws_client_id", "dec
 
 
 def landing_households(month_dir: Path) -> pd.DataFrame:
-    """What matching.links.month_households reads from raw, from the landing files."""
-    persons = pd.read_csv(month_dir / "calworks_persons.csv", dtype=str, usecols=["person_id", "case_number"])
-    parts = pd.read_csv(month_dir / "cws_case_participants.csv", dtype=str, usecols=["client_id", "case_id"])
-    return pd.concat([
-        pd.DataFrame({"system": CALWORKS, "record_id": persons["person_id"], "household": persons["case_number"]}),
-        pd.DataFrame({"system": CWS, "record_id": parts["client_id"], "household": parts["case_id"]}),
-    ]).drop_duplicates()  # fmt: skip
+    """matching.links.households from the landing files (month_households reads raw)."""
+
+    def read(name: str, cols: list[str]) -> pd.DataFrame:
+        return pd.read_csv(month_dir / f"{name}.csv", dtype=str, usecols=cols)
+
+    return households(read("calworks_persons", ["person_id", "case_number"]),
+                      read("cws_case_participants", ["client_id", "case_id"]),
+                      read("cws_allegations", ["referral_id", "victim_client_id", "perpetrator_client_id"]))  # fmt: skip
 
 
 def as_pairs(links: pd.DataFrame) -> pd.DataFrame:

@@ -6,8 +6,8 @@
     review  = probability >= floor, not linked, not yet decided
 
 A household link: a CalWORKs person and a CWS client who are both still
-unlinked, whose CalWORKs case and CWS case are already joined by another linked
-member of each, and who are each other's best-scoring candidate in that family
+unlinked, whose CalWORKs case and CWS case (or referral) are already joined by
+another linked member of each, and who are each other's best-scoring candidate in that family
 (probability >= household floor, no tie). A mother who took her married name
 and has no SSN on file scores low on her own, but her children, linked, say
 which family to look in; only one person there can be her.
@@ -108,14 +108,31 @@ def month_records(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, pd.Da
 
 
 def month_households(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
-    """Every record's households: CalWORKs cases of a person, CWS cases of a client."""
-    return con.execute(
-        """select distinct 'calworks' as system, person_id as record_id, case_number as household
-           from raw.calworks_persons where report_month = $m
-           union all
-           select distinct 'cws', client_id, case_id from raw.cws_case_participants where report_month = $m""",
-        {"m": month},
-    ).df()
+    """The month's households (below) from raw."""
+
+    def read(sql: str) -> pd.DataFrame:
+        return con.execute(sql, {"m": month}).df()
+
+    return households(
+        read("select person_id, case_number from raw.calworks_persons where report_month = $m"),
+        read("select client_id, case_id from raw.cws_case_participants where report_month = $m"),
+        read("select referral_id, victim_client_id, perpetrator_client_id from raw.cws_allegations where report_month = $m"),
+    )  # fmt: skip
+
+
+def households(persons: pd.DataFrame, participants: pd.DataFrame, allegations: pd.DataFrame) -> pd.DataFrame:
+    """system, record_id, household: a CalWORKs person's cases; a CWS client's cases
+    and the referrals naming them as victim or perpetrator (a child known only from a
+    referral has no case, but the referral names the family all the same)."""
+    victims = allegations[["referral_id", "victim_client_id"]].set_axis(["referral_id", "client_id"], axis=1)
+    perpetrators = allegations[["referral_id", "perpetrator_client_id"]].set_axis(["referral_id", "client_id"], axis=1)
+    on_referrals = pd.concat([victims, perpetrators]).dropna()
+    parts = [
+        pd.DataFrame({"system": CALWORKS, "record_id": persons["person_id"], "household": "case:" + persons["case_number"]}),
+        pd.DataFrame({"system": CWS, "record_id": participants["client_id"], "household": "case:" + participants["case_id"]}),
+        pd.DataFrame({"system": CWS, "record_id": on_referrals["client_id"], "household": "referral:" + on_referrals["referral_id"]}),
+    ]  # fmt: skip
+    return pd.concat(parts, ignore_index=True).dropna().drop_duplicates(ignore_index=True)
 
 
 def link_month(

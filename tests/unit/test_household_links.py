@@ -66,3 +66,34 @@ def test_in_a_month_a_household_link_leaves_the_queue_and_a_reviewer_can_still_r
     rejected = pd.DataFrame({"calworks_person_id": ["mom"], "cws_client_id": ["c_mom"], "decision": ["NON_MATCH"]})
     result = link_month(records, {}, rejected, 0.95, 0.5, HOUSEHOLDS, FLOOR)
     assert "mom" not in set(result.links["calworks_person_id"])
+
+
+def test_households_are_cases_on_both_sides_and_referrals_on_the_cws_side():
+    from matching.links import households
+
+    got = households(
+        pd.DataFrame({"person_id": ["p1", "p1"], "case_number": ["CA1", "CA2"]}),
+        pd.DataFrame({"client_id": ["c1"], "case_id": ["K1"]}),
+        pd.DataFrame({"referral_id": ["R1", "R1", "R2"], "victim_client_id": ["c2", "c4", "c2"],
+                      "perpetrator_client_id": ["c3", "c3", None]}),
+    )  # fmt: skip
+    assert sorted(map(tuple, got.values.tolist())) == [
+        ("calworks", "p1", "case:CA1"), ("calworks", "p1", "case:CA2"),
+        ("cws", "c1", "case:K1"),
+        ("cws", "c2", "referral:R1"), ("cws", "c2", "referral:R2"),
+        ("cws", "c3", "referral:R1"), ("cws", "c4", "referral:R1"),
+    ]  # fmt: skip
+
+
+def test_a_child_known_only_from_a_referral_links_through_the_parent_on_it():
+    from matching.links import households
+
+    family = households(
+        pd.DataFrame({"person_id": ["mom", "kid"], "case_number": ["CA9", "CA9"]}),
+        pd.DataFrame({"client_id": [], "case_id": []}, dtype=str),  # no CWS case at all
+        pd.DataFrame({"referral_id": ["R9"], "victim_client_id": ["c_kid"], "perpetrator_client_id": ["c_mom"]}),
+    )
+    cross = pd.DataFrame({"calworks_person_id": ["mom", "kid"], "cws_client_id": ["c_mom", "c_kid"],
+                          "match_probability": [0.99, 0.30]})  # fmt: skip
+    chosen = household_links(cross, pd.Series([True, False]), family, FLOOR)
+    assert cross.loc[chosen, "calworks_person_id"].tolist() == ["kid"]

@@ -60,7 +60,8 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
     common = {"group_name": LINKAGE_GROUP, "owners": OWNERS, "kinds": {"splink", "duckdb"}}
     links = dg.AssetSpec(
         PERSON_LINKS,
-        deps=[raw_key(name) for name in ("calworks_persons", "calworks_cases", "cws_clients", "cws_case_participants")],
+        deps=[raw_key(name) for name in
+              ("calworks_persons", "calworks_cases", "cws_clients", "cws_case_participants", "cws_allegations")],
         description="CalWORKs persons linked to CWS clients with the saved Splink model "
         "(matching/models/person_link.json), then within families already linked, reviewer "
         "decisions applied. Also writes linkage.person_pairs and linkage.review_queue.",
