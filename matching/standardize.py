@@ -10,7 +10,7 @@ import csv
 import importlib.resources
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
@@ -25,13 +25,22 @@ PERSON_COLUMNS = [
 ]  # fmt: skip
 
 
+NOT_NAME = re.compile(r"[^A-Za-z \-]")
+SPACES = re.compile(r"\s+")
+
+
 def clean_name(value) -> str | None:
     """Upper case, accents dropped, only letters, spaces and hyphens kept."""
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return None
-    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^A-Za-z \-]", "", text).upper()
-    text = re.sub(r"\s+", " ", text.replace("-", " - ")).strip()
+    return _clean_text(str(value))
+
+
+@lru_cache(maxsize=1 << 20)
+def _clean_text(text: str) -> str | None:
+    # names repeat (a county has ~5,000 first names for 500,000 people): each is cleaned once
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = SPACES.sub(" ", NOT_NAME.sub("", text).upper().replace("-", " - ")).strip()
     text = text.replace(" - ", "-")
     return text or None
 
@@ -51,6 +60,7 @@ def nickname_forms() -> dict[str, frozenset[str]]:
     return {name: frozenset(forms | {name}) for name, forms in formal_of.items()}
 
 
+@lru_cache(maxsize=1 << 20)
 def _split_suffix(name: str | None) -> tuple[str | None, str | None]:
     if not isinstance(name, str) or not name:
         return None, None
@@ -62,10 +72,13 @@ def _split_suffix(name: str | None) -> tuple[str | None, str | None]:
 
 def surname_parts(last: str | None) -> list[str]:
     """Both halves of a double or hyphenated surname, particles dropped."""
-    if not last:
-        return []
-    parts = [p for p in re.split(r"[ \-]", last) if p and p not in PARTICLES]
-    return parts or [last]
+    return list(_surname_parts(last)) if last else []
+
+
+@lru_cache(maxsize=1 << 20)
+def _surname_parts(last: str) -> tuple[str, ...]:
+    parts = tuple(p for p in re.split(r"[ \-]", last) if p and p not in PARTICLES)
+    return parts or (last,)
 
 
 def standardize(df: pd.DataFrame, source: str) -> pd.DataFrame:
