@@ -42,6 +42,23 @@ def compare(warehouse: Path, truth_dir: Path, months: list[str]) -> dict[str, tu
     return out
 
 
+def key_stability(warehouse: Path) -> str:
+    """Of the records in two consecutive months, the share that kept its person key."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            """select b.report_month, count(*) filter (where a.person_key = b.person_key), count(*)
+               from linkage.person_keys a join linkage.person_keys b
+                 on a.system = b.system and a.record_id = b.record_id
+                and cast(b.report_month || '-01' as date) = cast(a.report_month || '-01' as date) + interval 1 month
+               group by 1 order by 1"""
+        ).fetchall()
+    if not rows:
+        return "one month only: key stability not measured."
+    return "Person keys kept from the month before (goal >= 99.9%): " + ", ".join(
+        f"{month} {kept / total:.4%} of {total:,} records" for month, kept, total in rows
+    ) + "."
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", default="county")
@@ -58,6 +75,7 @@ def main() -> None:
         wall, peak, _ = measure(cli + ["run", "--landing", str(data / "landing"), "--month",
                                        f"{months[0]}..{months[-1]}", "--warehouse", str(data / "wh.duckdb")])  # fmt: skip
         result = compare(data / "wh.duckdb", data / "truth", months)
+        stability = key_stability(data / "wh.duckdb")
     rows = "\n".join(
         f"| {name} | {listed:,} | {true:,} | {both / max(listed, 1):.4f} | {both / max(true, 1):.4f} |"
         for name, (listed, true, both) in result.items()
@@ -74,9 +92,11 @@ ingest and gates, linkage with the saved model, dbt build (lists, outcome measur
 
 Goal: precision and recall >= 0.99 for each list. End-to-end time for the run:
 {wall:.0f} s ({wall / args.months:.0f} s a month), peak memory {peak:.2f} GiB.
+
+{stability}
 """,
     )
-    print(result, f"{wall:.0f}s", f"{peak:.2f} GiB")
+    print(result, f"{wall:.0f}s", f"{peak:.2f} GiB", stability)
 
 
 if __name__ == "__main__":

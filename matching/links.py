@@ -21,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from matching.model import predict
+from matching.model import predict, without_term_frequencies
 from matching.standardize import standardize
 
 CALWORKS, CWS = "calworks", "cws"
@@ -135,6 +135,67 @@ def households(persons: pd.DataFrame, participants: pd.DataFrame, allegations: p
     return pd.concat(parts, ignore_index=True).dropna().drop_duplicates(ignore_index=True)
 
 
+def _cross(pairs: pd.DataFrame, decisions: pd.DataFrame, records: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """CalWORKs x CWS pairs with any reviewer decision; a confirmed pair the model
+    did not score (outside blocking) is kept too, for it still links."""
+    cross = pairs.loc[(pairs["source_dataset_l"] == CALWORKS) & (pairs["source_dataset_r"] == CWS)]
+    cross = cross.rename(columns={"unique_id_l": "calworks_person_id", "unique_id_r": "cws_client_id"})
+    cross = cross.merge(decisions[["calworks_person_id", "cws_client_id", "decision"]],
+                        on=["calworks_person_id", "cws_client_id"], how="outer")  # fmt: skip
+    known = cross["calworks_person_id"].isin(records[CALWORKS]["record_id"]) & cross["cws_client_id"].isin(
+        records[CWS]["record_id"]
+    )
+    return cross.loc[known]
+
+
+def _decided(cross: pd.DataFrame, threshold: float) -> pd.Series:
+    return (auto_match(cross, threshold) | cross["decision"].eq("MATCH")) & ~cross["decision"].eq("NON_MATCH")
+
+
+def family_candidates(cross: pd.DataFrame, linked: pd.Series, households: pd.DataFrame,
+                      frames: dict[str, pd.DataFrame]) -> pd.DataFrame:  # fmt: skip
+    """calworks_person_id, cws_client_id: every unlinked member of a CalWORKs case
+    against every unlinked member of a CWS family that a link already joins to it,
+    where blocking did not already pair them."""
+    done = cross.loc[linked]
+    cw = households.loc[households["system"] == CALWORKS].rename(columns={"record_id": "calworks_person_id"})
+    cws = households.loc[households["system"] == CWS].rename(columns={"record_id": "cws_client_id"})
+    joined = done.merge(cw, on="calworks_person_id").merge(cws, on="cws_client_id", suffixes=("_cw", "_cws"))
+    joined = joined[["household_cw", "household_cws"]].drop_duplicates()
+    free_cw = cw.loc[cw["calworks_person_id"].isin(frames[CALWORKS]["unique_id"])
+                     & ~cw["calworks_person_id"].isin(done["calworks_person_id"])]  # fmt: skip
+    free_cws = cws.loc[cws["cws_client_id"].isin(frames[CWS]["unique_id"])
+                       & ~cws["cws_client_id"].isin(done["cws_client_id"])]  # fmt: skip
+    cand = joined.merge(free_cw, left_on="household_cw", right_on="household")
+    cand = cand.merge(free_cws, left_on="household_cws", right_on="household")
+    cand = cand[["calworks_person_id", "cws_client_id"]].drop_duplicates()
+    scored = cross[["calworks_person_id", "cws_client_id"]].assign(scored=True)
+    cand = cand.merge(scored, how="left", on=["calworks_person_id", "cws_client_id"])
+    return cand.loc[cand["scored"].isna(), ["calworks_person_id", "cws_client_id"]].reset_index(drop=True)
+
+
+def score_pairs(frames: dict[str, pd.DataFrame], model: dict, wanted: pd.DataFrame, floor: float) -> pd.DataFrame:
+    """Score exactly the `wanted` CalWORKs x CWS pairs with the model: each pair
+    gets its own id on both sides and blocking joins on it. Without term
+    frequencies: they would be counted on this handful of records, not the month."""
+    if wanted.empty:
+        return pd.DataFrame(columns=["source_dataset_l", "unique_id_l", "source_dataset_r", "unique_id_r",
+                                     "match_probability", "match_weight"])  # fmt: skip
+    ids = [f"pair{i}" for i in range(len(wanted))]
+    sides = {}
+    for name, column in ((CALWORKS, "calworks_person_id"), (CWS, "cws_client_id")):
+        side = frames[name].set_index("unique_id").loc[wanted[column]].reset_index(drop=True)
+        sides[name] = side.assign(unique_id=ids)
+    only_these = without_term_frequencies(model)
+    only_these["blocking_rules_to_generate_predictions"] = [
+        {"blocking_rule": 'l."unique_id" = r."unique_id"', "sql_dialect": "duckdb"}
+    ]
+    scored = predict(sides, only_these, floor)
+    back = wanted.set_axis(["unique_id_l", "unique_id_r"], axis=1).assign(key=ids).set_index("key")
+    scored[["unique_id_l", "unique_id_r"]] = back.loc[scored["unique_id_l"]].to_numpy()
+    return scored
+
+
 def link_month(
     records: dict[str, pd.DataFrame],
     model: dict,
@@ -142,26 +203,19 @@ def link_month(
     threshold: float,
     floor: float,
     households: pd.DataFrame | None = None,
-    household_floor: float = 0.05,
+    household_floor: float | None = None,
 ) -> MonthLinkage:
     frames = {name: standardize(df, name) for name, df in records.items()}
     lowest = min(floor, household_floor) if households is not None else floor
     pairs = predict(frames, model, lowest)
-    cross = pairs.loc[(pairs["source_dataset_l"] == CALWORKS) & (pairs["source_dataset_r"] == CWS)]
-    cross = cross.rename(columns={"unique_id_l": "calworks_person_id", "unique_id_r": "cws_client_id"})
-    cross = cross.merge(
-        decisions[["calworks_person_id", "cws_client_id", "decision"]],
-        on=["calworks_person_id", "cws_client_id"],
-        how="outer",
-    )
-    # a confirmed pair that the model did not score (outside blocking) still links
-    known = cross["calworks_person_id"].isin(records[CALWORKS]["record_id"]) & cross[
-        "cws_client_id"
-    ].isin(records[CWS]["record_id"])
-    cross = cross.loc[known]
+    if households is not None:  # family members blocking missed, scored too
+        first = _cross(pairs, decisions, records)
+        wanted = family_candidates(first, _decided(first, threshold), households, frames)
+        pairs = pd.concat([pairs, score_pairs(frames, model, wanted, household_floor)], ignore_index=True)
+    cross = _cross(pairs, decisions, records)
     prob = cross["match_probability"]
     rejected = cross["decision"].eq("NON_MATCH")
-    linked = (auto_match(cross, threshold) | cross["decision"].eq("MATCH")) & ~rejected
+    linked = _decided(cross, threshold)
     by_household = pd.Series(False, index=cross.index)
     if households is not None:
         by_household.loc[household_links(cross.loc[~rejected], linked.loc[~rejected], households, household_floor)] = True

@@ -97,3 +97,39 @@ def test_a_child_known_only_from_a_referral_links_through_the_parent_on_it():
                           "match_probability": [0.99, 0.30]})  # fmt: skip
     chosen = household_links(cross, pd.Series([True, False]), family, FLOOR)
     assert cross.loc[chosen, "calworks_person_id"].tolist() == ["kid"]
+
+
+def test_a_family_member_blocking_never_paired_is_scored_and_linked_by_household():
+    """Mother: married surname, no SSN, birth date keyed a day off, 'Mary' for
+    'Maria' -- no blocking rule pairs her. Her son links on his own; the family
+    pass scores her against his CWS case's unlinked members and links her."""
+    from matching.links import households, link_month
+    from matching.model import MODEL_PATH, load_model
+
+    cols = ["record_id", "first_name", "middle_name", "last_name", "date_of_birth", "sex", "ssn",
+            "address_line1", "city", "zip"]  # fmt: skip
+    calworks = pd.DataFrame([
+        ("P-MOM", "MARIA", "", "GONZALEZ", "1990-03-14", "F", "", "", "", "90011"),
+        ("P-SON", "DANIEL", "J", "RAMIREZ", "2016-07-02", "M", "", "", "", "90011"),
+        ("P-OTHER", "LUIS", "", "TORRES", "1975-01-20", "M", "", "", "", "93534"),
+    ], columns=cols)  # fmt: skip
+    cws = pd.DataFrame([
+        ("C-MOM", "MARY", "", "RAMIREZ", "1990-03-15", "F", "", "", "", "90011"),
+        ("C-SON", "DANIEL", "J", "RAMIREZ", "2016-07-02", "M", "", "", "", "90011"),
+        ("C-STRANGER", "ROSA", "", "DIAZ", "1962-11-30", "F", "", "", "", "90003"),
+    ], columns=cols)  # fmt: skip
+    family = households(
+        pd.DataFrame({"person_id": ["P-MOM", "P-SON", "P-OTHER"], "case_number": ["CA1", "CA1", "CA2"]}),
+        pd.DataFrame({"client_id": ["C-MOM", "C-SON", "C-STRANGER"], "case_id": ["K1", "K1", "K2"]}),
+        pd.DataFrame(columns=["referral_id", "victim_client_id", "perpetrator_client_id"]),
+    )
+    no_decisions = pd.DataFrame(columns=["calworks_person_id", "cws_client_id", "decision"])
+    model = load_model(MODEL_PATH)
+    records = {"calworks": calworks, "cws": cws}
+
+    without = link_month(records, model, no_decisions, 0.95, 0.5)
+    assert without.links["calworks_person_id"].tolist() == ["P-SON"]  # blocking never paired the mother
+    result = link_month(records, model, no_decisions, 0.95, 0.5, family, 0.01)
+    assert result.links[["calworks_person_id", "cws_client_id", "link_basis"]].values.tolist() == [
+        ["P-MOM", "C-MOM", "HOUSEHOLD"], ["P-SON", "C-SON", "MODEL"],
+    ]  # fmt: skip
