@@ -99,13 +99,15 @@ def test_rerun_replaces_the_month_and_history_keeps_the_first(built, tmp_path):
     assert history[["first_identified_month", "last_listed_month", "months_listed"]].values.tolist() == [[MONTH, nov, 2]]
 
 
-def test_reviewer_confirmed_links_are_listed_and_labelled(tmp_path):
+def test_reviewer_and_household_links_are_listed_and_labelled(tmp_path):
     from orchestration.defs.delivery.export import list_rows
 
     warehouse = tmp_path / "warehouse.duckdb"
     links = true_links()
     reviewed = links["calworks_person_id"].eq("p1")
     links.loc[reviewed, ["match_probability", "link_basis"]] = [0.70, "REVIEWER"]
+    by_family = links["calworks_person_id"].eq("p4")
+    links.loc[by_family, ["match_probability", "link_basis"]] = [0.20, "HOUSEHOLD"]
     with duckdb.connect(str(warehouse)) as con:
         load_raw(con, MONTH, _fixture_frames())
         load_links(con, MONTH, links)
@@ -114,6 +116,7 @@ def test_reviewer_confirmed_links_are_listed_and_labelled(tmp_path):
         rows = list_rows(con, "match_list_mutual_cases", MONTH)
     confidence = dict(zip(rows["calworks_person_id"], rows["confidence"], strict=False))
     assert confidence["p1"] == "CONFIRMED BY REVIEWER"
+    assert confidence["p4"] == "MATCHED WITHIN THE FAMILY"  # what the link rests on, for the caseworker
     assert confidence["p3"] == "HIGH"
 
 
