@@ -1,3 +1,5 @@
+{#- shown in Dagster as a check of match_list_mutual_cases (it reads several lists) -#}
+{{ config(meta={'dagster': {'ref': {'name': 'match_list_mutual_cases'}}}) }}
 {#-
     CARETAKER_OF_CHILD_IN_CW rows: an AIDED household-member CHILD of the same open
     case is linked this month to the row's CWS client, who is the focus child of the

@@ -1,3 +1,5 @@
+{#- shown in Dagster as a check of match_list_mutual_clients (it reads several lists) -#}
+{{ config(meta={'dagster': {'ref': {'name': 'match_list_mutual_clients'}}}) }}
 {#-
     Every row of the month's lists (CONTRACT.md §6), checked against staging, not the
     intermediate models the lists are built from: an open CalWORKs case (ACTIVE; the

@@ -1,3 +1,5 @@
+{#- shown in Dagster as a check of match_list_homeless (it reads several lists) -#}
+{{ config(meta={'dagster': {'ref': {'name': 'match_list_homeless'}}}) }}
 {#-
     Homeless, sanction and PARENT_ON_PLAN mutual-case rows: the CalWORKs parent is
     linked this month to the CWS client, who is a parent (MOTHER, FATHER, PARENT) named
