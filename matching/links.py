@@ -40,6 +40,13 @@ def auto_match(pairs: pd.DataFrame, threshold: float) -> pd.Series:
     return (pairs["match_probability"] >= threshold) & ~(relative_like & pairs["gamma_ssn"].ne(SSN_EXACT))
 
 
+def among(values: pd.Series, pool: pd.Series) -> pd.Series:
+    """values.isin(pool) through a hash index: pandas 3's Arrow-string isin makes
+    one Python scalar per pool value (6 s of a county month's linkage)."""
+    index = pd.Index(pd.unique(pool.to_numpy(dtype=object)))
+    return pd.Series(index.get_indexer(values.to_numpy(dtype=object)) >= 0, index=values.index)
+
+
 def household_links(cross: pd.DataFrame, linked: pd.Series, households: pd.DataFrame,
                     household_floor: float) -> pd.Index:  # fmt: skip
     """Index labels of `cross` (calworks_person_id, cws_client_id, match_probability)
@@ -56,8 +63,8 @@ def household_links(cross: pd.DataFrame, linked: pd.Series, households: pd.DataF
     done = cross.loc[linked, ["calworks_person_id", "cws_client_id"]]
     joined = with_households(done)  # (CalWORKs case, CWS case) pairs a link joins, and by whom
     open_ = cross.loc[~linked & (cross["match_probability"] >= household_floor)
-                      & ~cross["calworks_person_id"].isin(done["calworks_person_id"])
-                      & ~cross["cws_client_id"].isin(done["cws_client_id"]),
+                      & ~among(cross["calworks_person_id"], done["calworks_person_id"])
+                      & ~among(cross["cws_client_id"], done["cws_client_id"]),
                       ["calworks_person_id", "cws_client_id", "match_probability"]]  # fmt: skip
     cand = with_households(open_.rename_axis("pair").reset_index())
     cand = cand.merge(joined, on=["household_cw", "household_cws"], suffixes=("", "_other"))
@@ -142,8 +149,8 @@ def _cross(pairs: pd.DataFrame, decisions: pd.DataFrame, records: dict[str, pd.D
     cross = cross.rename(columns={"unique_id_l": "calworks_person_id", "unique_id_r": "cws_client_id"})
     cross = cross.merge(decisions[["calworks_person_id", "cws_client_id", "decision"]],
                         on=["calworks_person_id", "cws_client_id"], how="outer")  # fmt: skip
-    known = cross["calworks_person_id"].isin(records[CALWORKS]["record_id"]) & cross["cws_client_id"].isin(
-        records[CWS]["record_id"]
+    known = among(cross["calworks_person_id"], records[CALWORKS]["record_id"]) & among(
+        cross["cws_client_id"], records[CWS]["record_id"]
     )
     return cross.loc[known]
 
@@ -162,10 +169,10 @@ def family_candidates(cross: pd.DataFrame, linked: pd.Series, households: pd.Dat
     cws = households.loc[households["system"] == CWS].rename(columns={"record_id": "cws_client_id"})
     joined = done.merge(cw, on="calworks_person_id").merge(cws, on="cws_client_id", suffixes=("_cw", "_cws"))
     joined = joined[["household_cw", "household_cws"]].drop_duplicates()
-    free_cw = cw.loc[cw["calworks_person_id"].isin(frames[CALWORKS]["unique_id"])
-                     & ~cw["calworks_person_id"].isin(done["calworks_person_id"])]  # fmt: skip
-    free_cws = cws.loc[cws["cws_client_id"].isin(frames[CWS]["unique_id"])
-                       & ~cws["cws_client_id"].isin(done["cws_client_id"])]  # fmt: skip
+    free_cw = cw.loc[among(cw["calworks_person_id"], frames[CALWORKS]["unique_id"])
+                     & ~among(cw["calworks_person_id"], done["calworks_person_id"])]  # fmt: skip
+    free_cws = cws.loc[among(cws["cws_client_id"], frames[CWS]["unique_id"])
+                       & ~among(cws["cws_client_id"], done["cws_client_id"])]  # fmt: skip
     cand = joined.merge(free_cw, left_on="household_cw", right_on="household")
     cand = cand.merge(free_cws, left_on="household_cws", right_on="household")
     cand = cand[["calworks_person_id", "cws_client_id"]].drop_duplicates()
