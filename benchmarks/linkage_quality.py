@@ -23,7 +23,7 @@ from splink import SettingsCreator, block_on
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from record import write_section  # noqa: E402
 
-from matching.links import CALWORKS, CWS, auto_match, households, link_month  # noqa: E402
+from matching.links import auto_match, households, link_month, links_as_pairs  # noqa: E402
 from matching.model import MODEL_PATH, load_model, predict, train  # noqa: E402
 from matching.standardize import standardize  # noqa: E402
 from orchestration.cli import _landing_people  # noqa: E402
@@ -96,12 +96,6 @@ def landing_households(month_dir: Path) -> pd.DataFrame:
                       read("cws_allegations", ["referral_id", "victim_client_id", "perpetrator_client_id"]))  # fmt: skip
 
 
-def as_pairs(links: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"source_dataset_l": CALWORKS, "unique_id_l": links["calworks_person_id"],
-                         "source_dataset_r": CWS, "unique_id_r": links["cws_client_id"],
-                         "match_probability": 1.0})  # fmt: skip
-
-
 def blocking_counts(frames: dict) -> str:
     """Splink's own count of the comparisons each blocking rule adds."""
     import duckdb
@@ -141,7 +135,7 @@ def main() -> None:
                         config.review_floor, landing_households(data / "landing" / MONTH), config.household_floor)  # fmt: skip
     ours_time = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-    ours = evaluate(as_pairs(result.links), truth, records, 0.0, guard=False)
+    ours = evaluate(links_as_pairs(result.links).assign(match_probability=1.0), truth, records, 0.0, guard=False)
     ours_pairs = result.pairs
     model_only = evaluate(ours_pairs, truth, records, config.auto_match_threshold, guard=True)
     household = int((result.links["link_basis"] == "HOUSEHOLD").sum())

@@ -16,6 +16,8 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from matching.links import links_as_pairs
+
 KEY_WIDTH = 10
 
 
@@ -26,8 +28,7 @@ def key_edges(pairs: pd.DataFrame, links: pd.DataFrame, threshold: float) -> pd.
     pairs at or above the threshold (one person's two records)."""
     same = pairs["source_dataset_l"] == pairs["source_dataset_r"]
     within = pairs.loc[same & (pairs["match_probability"] >= threshold)]
-    across = pd.DataFrame({"source_dataset_l": "calworks", "unique_id_l": links["calworks_person_id"],
-                           "source_dataset_r": "cws", "unique_id_r": links["cws_client_id"]})  # fmt: skip
+    across = links_as_pairs(links)
     return pd.concat([within[across.columns], across], ignore_index=True)
 
 

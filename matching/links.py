@@ -21,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from matching.model import predict, without_term_frequencies
+from matching.model import PAIR_COLUMNS, predict, without_term_frequencies
 from matching.standardize import standardize
 
 CALWORKS, CWS = "calworks", "cws"
@@ -47,27 +47,44 @@ def among(values: pd.Series, pool: pd.Series) -> pd.Series:
     return pd.Series(index.get_indexer(values.to_numpy(dtype=object)) >= 0, index=values.index)
 
 
+def links_as_pairs(links: pd.DataFrame) -> pd.DataFrame:
+    """Links (calworks_person_id, cws_client_id) in the pairs' id columns."""
+    return pd.DataFrame({"source_dataset_l": CALWORKS, "unique_id_l": links["calworks_person_id"],
+                         "source_dataset_r": CWS, "unique_id_r": links["cws_client_id"]})  # fmt: skip
+
+
+def _by_system(households: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(calworks_person_id, household) and (cws_client_id, household)."""
+    def side(system: str, column: str) -> pd.DataFrame:
+        rows = households.loc[households["system"] == system, ["record_id", "household"]]
+        return rows.rename(columns={"record_id": column})
+
+    return side(CALWORKS, "calworks_person_id"), side(CWS, "cws_client_id")
+
+
+def _with_families(pairs: pd.DataFrame, households: pd.DataFrame) -> pd.DataFrame:
+    """Each pair once per (household_cw, household_cws) its two records belong to."""
+    cw, cws = _by_system(households)
+    return pairs.merge(cw, on="calworks_person_id").merge(cws, on="cws_client_id", suffixes=("_cw", "_cws"))
+
+
+def _joined_families(done: pd.DataFrame, households: pd.DataFrame) -> pd.DataFrame:
+    """(household_cw, household_cws): the CalWORKs cases and CWS families a link joins."""
+    return _with_families(done, households)[["household_cw", "household_cws"]].drop_duplicates()
+
+
 def household_links(cross: pd.DataFrame, linked: pd.Series, households: pd.DataFrame,
                     household_floor: float) -> pd.Index:  # fmt: skip
     """Index labels of `cross` (calworks_person_id, cws_client_id, match_probability)
     to link by household. households: system, record_id, household (a CalWORKs case
     number or a CWS case id; a record may be in several)."""
-    cw = households.loc[households["system"] == CALWORKS, ["record_id", "household"]]
-    cws = households.loc[households["system"] == CWS, ["record_id", "household"]]
-
-    def with_households(pairs: pd.DataFrame) -> pd.DataFrame:
-        out = pairs.merge(cw, left_on="calworks_person_id", right_on="record_id").drop(columns="record_id")
-        out = out.merge(cws, left_on="cws_client_id", right_on="record_id", suffixes=("_cw", "_cws"))
-        return out.drop(columns="record_id")
-
     done = cross.loc[linked, ["calworks_person_id", "cws_client_id"]]
-    joined = with_households(done)  # (CalWORKs case, CWS case) pairs a link joins, and by whom
     open_ = cross.loc[~linked & (cross["match_probability"] >= household_floor)
                       & ~among(cross["calworks_person_id"], done["calworks_person_id"])
                       & ~among(cross["cws_client_id"], done["cws_client_id"]),
                       ["calworks_person_id", "cws_client_id", "match_probability"]]  # fmt: skip
-    cand = with_households(open_.rename_axis("pair").reset_index())
-    cand = cand.merge(joined, on=["household_cw", "household_cws"], suffixes=("", "_other"))
+    cand = _with_families(open_.rename_axis("pair").reset_index(), households)
+    cand = cand.merge(_joined_families(done, households), on=["household_cw", "household_cws"])
     cand = cand.drop_duplicates("pair")[["pair", "calworks_person_id", "cws_client_id", "match_probability"]]
     # each other's best in the family, and no tie for either
     best = cand["match_probability"].eq(cand.groupby("calworks_person_id")["match_probability"].transform("max")) & \
@@ -165,15 +182,12 @@ def family_candidates(cross: pd.DataFrame, linked: pd.Series, households: pd.Dat
     against every unlinked member of a CWS family that a link already joins to it,
     where blocking did not already pair them."""
     done = cross.loc[linked]
-    cw = households.loc[households["system"] == CALWORKS].rename(columns={"record_id": "calworks_person_id"})
-    cws = households.loc[households["system"] == CWS].rename(columns={"record_id": "cws_client_id"})
-    joined = done.merge(cw, on="calworks_person_id").merge(cws, on="cws_client_id", suffixes=("_cw", "_cws"))
-    joined = joined[["household_cw", "household_cws"]].drop_duplicates()
+    cw, cws = _by_system(households)
     free_cw = cw.loc[among(cw["calworks_person_id"], frames[CALWORKS]["unique_id"])
                      & ~among(cw["calworks_person_id"], done["calworks_person_id"])]  # fmt: skip
     free_cws = cws.loc[among(cws["cws_client_id"], frames[CWS]["unique_id"])
                        & ~among(cws["cws_client_id"], done["cws_client_id"])]  # fmt: skip
-    cand = joined.merge(free_cw, left_on="household_cw", right_on="household")
+    cand = _joined_families(done, households).merge(free_cw, left_on="household_cw", right_on="household")
     cand = cand.merge(free_cws, left_on="household_cws", right_on="household")
     cand = cand[["calworks_person_id", "cws_client_id"]].drop_duplicates()
     scored = cross[["calworks_person_id", "cws_client_id"]].assign(scored=True)
@@ -186,8 +200,7 @@ def score_pairs(frames: dict[str, pd.DataFrame], model: dict, wanted: pd.DataFra
     gets its own id on both sides and blocking joins on it. Without term
     frequencies: they would be counted on this handful of records, not the month."""
     if wanted.empty:
-        return pd.DataFrame(columns=["source_dataset_l", "unique_id_l", "source_dataset_r", "unique_id_r",
-                                     "match_probability", "match_weight"])  # fmt: skip
+        return pd.DataFrame(columns=PAIR_COLUMNS)
     ids = [f"pair{i}" for i in range(len(wanted))]
     sides = {}
     for name, column in ((CALWORKS, "calworks_person_id"), (CWS, "cws_client_id")):

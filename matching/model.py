@@ -72,14 +72,18 @@ def without_term_frequencies(model: dict) -> dict:
     return model
 
 
+# what every scored pair carries, before its comparison levels (gamma_*)
+PAIR_COLUMNS = ["source_dataset_l", "unique_id_l", "source_dataset_r", "unique_id_r",
+                "match_probability", "match_weight"]  # fmt: skip
+
+
 def predict(frames: dict[str, pd.DataFrame], model: dict, floor: float) -> pd.DataFrame:
     """Every blocked pair scored at or above `floor`, with its comparison levels."""
     if sum(len(df) for df in frames.values()) < MIN_RECORDS_FOR_TERM_FREQUENCIES:
         model = without_term_frequencies(model)
     linker = _linker(frames, model)
     pairs = linker.inference.predict(threshold_match_probability=floor).as_pandas_dataframe()
-    keep = ["source_dataset_l", "unique_id_l", "source_dataset_r", "unique_id_r",
-            "match_probability", "match_weight"]  # fmt: skip
+    keep = PAIR_COLUMNS
     gammas = [c for c in pairs.columns if c.startswith("gamma_")]
     out = pairs[keep + gammas].copy()
     # one orientation per pair, so a pair's key does not depend on Splink's join order
