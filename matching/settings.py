@@ -121,11 +121,19 @@ COMPARISONS = [
 # 40% of linkage time) were dropped once the family pass (matching/links.py) scored
 # the unlinked members of linked families: on the county benchmark they then added
 # 0.03 points of recall (docs/benchmarks.md).
+# Birth date alone made blocks that grow with the square of the population (a
+# state has 3x a county's people per birth date, 9x the pairs); with a first or
+# last initial beside it the blocks are 10-20x smaller and give the same links
+# (docs/benchmarks.md, "Scale"). A person whose first AND last initials both
+# changed is still paired by SSN or by first name + surname.
+FIRST_INITIAL = 'substr(l."first_name", 1, 1) = substr(r."first_name", 1, 1)'
+LAST_INITIAL = 'substr(l."last_name", 1, 1) = substr(r."last_name", 1, 1)'
 BLOCKING_RULES = [
     block_on("ssn"),
-    block_on("dob"),
+    f'l."dob" = r."dob" and {FIRST_INITIAL}',
+    f'l."dob" = r."dob" and {LAST_INITIAL}',
     block_on("first_name", "last_name_1"),
-    "l.dob_swapped = r.dob",
+    f"l.dob_swapped = r.dob and ({FIRST_INITIAL} or {LAST_INITIAL})",
 ]
 
 # rules that pick out near-certain matches, to estimate how often two random
