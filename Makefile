@@ -10,7 +10,7 @@ DEMO_LAST ?= 2026-10
 # Dagster records demo and UI runs here so the UI shows them; tests use a throwaway instance.
 DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install demo test ui docs browser lint bench clean
+.PHONY: install demo test ui docs browser java lint bench clean
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
@@ -38,7 +38,7 @@ demo: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	@echo "extracts  : $(DEMO)/landing/<YYYY-MM>/   ground truth: $(DEMO)/truth/"
 	@echo "Dagster UI: make ui   (then open http://127.0.0.1:3000)"
 
-test: $(STAMP) browser
+test: $(STAMP) browser java
 	$(BIN)/python -m pytest
 
 # the UI test drives Debian's Chromium headless; installed once when missing
@@ -46,6 +46,12 @@ browser:
 	@command -v chromium >/dev/null || { echo "== installing Debian's chromium for the UI test"; \
 	  $(SUDO) apt-get install -y -q chromium >/dev/null 2>&1 || \
 	  { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null; }; }
+
+# the Spark integration test needs a Java runtime (17+); installed once when missing
+java:
+	@command -v java >/dev/null || { echo "== installing Debian's Java 17 runtime for the Spark test"; \
+	  $(SUDO) apt-get install -y -q openjdk-17-jre-headless >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q openjdk-17-jre-headless >/dev/null; }; }
 
 ui: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	LINKAGES_LANDING_DIR=$(CURDIR)/$(DEMO)/landing LINKAGES_WAREHOUSE_PATH=$(CURDIR)/$(DEMO)/warehouse.duckdb \
@@ -67,6 +73,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest_county.py
 	$(BIN)/python benchmarks/linkage_quality.py
 	$(BIN)/python benchmarks/lists_quality.py --size county --months 1
+	$(BIN)/python benchmarks/scale.py
 
 clean:
 	rm -rf $(DEMO) .dagster_home .pytest_cache

@@ -26,6 +26,7 @@ RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": 0}
 class GateResult:
     success: bool
     evaluated: int
+    rows: int
     failures: list[str] = field(default_factory=list)
     data_docs: str | None = None
 
@@ -53,12 +54,13 @@ def _context(docs_dir: str | None):
     return context
 
 
-def validate(
-    frame: pd.DataFrame, name: str, expectations: list, docs_dir: Path | None = None
-) -> GateResult:
+def validate(frame, name: str, expectations: list, docs_dir: Path | None = None) -> GateResult:
+    """frame: pandas, or a Spark DataFrame (engine spark), validated where it lies."""
     context = _context(str(docs_dir) if docs_dir else None)
     suite = context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=expectations))
-    source = context.data_sources.add_or_update_pandas(f"{name}_source")
+    is_pandas = isinstance(frame, pd.DataFrame)
+    add_source = context.data_sources.add_or_update_pandas if is_pandas else context.data_sources.add_or_update_spark
+    source = add_source(f"{name}_source")
     asset = next((a for a in source.assets if a.name == name), None) or source.add_dataframe_asset(name)
     batch_def = next(iter(asset.batch_definitions), None) or asset.add_batch_definition_whole_dataframe("whole")
     definition = context.validation_definitions.add_or_update(
@@ -73,6 +75,7 @@ def validate(
     return GateResult(
         success=result.success,
         evaluated=len(result.results),
+        rows=len(frame) if is_pandas else frame.count(),
         failures=failures,
         data_docs=str(data_docs_index(docs_dir)) if docs_dir else None,
     )

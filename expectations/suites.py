@@ -27,7 +27,9 @@ def build_suite(
     previous_rows: int | None = None,
     max_dangling_fk_rate: float = 0.01,
     min_rows_vs_previous_month: float = 0.5,
+    parser: str = "pandas",
 ) -> list[gxe.Expectation]:
+    """parser: how GX reads row conditions, "pandas" or "spark" (the frame it validates)."""
     suite: list[gxe.Expectation] = []
     add = suite.append
     for col in spec.columns:
@@ -90,13 +92,16 @@ def build_suite(
         )
     if "case_review_consistency" in spec.row_rules:
         for level, activities in COLLAB_ACTIVITY.items():
-            condition = " & ".join(f'{a}=="N"' for a in activities)
+            if parser == "spark":
+                condition = " and ".join(f"{a} = 'N'" for a in activities)
+            else:
+                condition = " & ".join(f'{a}=="N"' for a in activities)
             add(
                 gxe.ExpectColumnValuesToBeInSet(
                     column=level,
                     value_set=["NONE", "U"],
                     row_condition=condition,
-                    condition_parser="pandas",
+                    condition_parser=parser,
                     meta=_says(f"{level}: SOME or FULL where its activity was N"),
                 )
             )

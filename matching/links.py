@@ -104,27 +104,29 @@ class MonthLinkage:
 def month_records(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, pd.DataFrame]:
     """The month's people from raw: a CalSAWS person once (their first case)."""
     calworks = con.execute(
-        """select person_id as record_id, first_name, middle_name, last_name,
-                  cast(date_of_birth as varchar) as date_of_birth, sex, ssn,
-                  null as address_line1, null as city, null as zip
-           from raw.calworks_persons p
-           where report_month = $m
-           qualify row_number() over (partition by person_id order by case_number) = 1""",
+        """select record_id, first_name, middle_name, last_name, date_of_birth, sex, ssn from (
+             select person_id as record_id, first_name, middle_name, last_name,
+                    cast(date_of_birth as string) as date_of_birth, sex, ssn,
+                    row_number() over (partition by person_id order by case_number) as nth
+             from raw.calworks_persons where report_month = $m) as persons
+           where nth = 1""",
         {"m": month},
     ).df()
     # the household address lives on the case
     addr = con.execute(
-        """select p.person_id as record_id, c.address_line1, c.city, c.zip
-           from raw.calworks_persons p join raw.calworks_cases c
-             on c.case_number = p.case_number and c.report_month = p.report_month
-           where p.report_month = $m
-           qualify row_number() over (partition by p.person_id order by p.case_number) = 1""",
+        """select record_id, address_line1, city, zip from (
+             select p.person_id as record_id, c.address_line1, c.city, c.zip,
+                    row_number() over (partition by p.person_id order by p.case_number) as nth
+             from raw.calworks_persons p join raw.calworks_cases c
+               on c.case_number = p.case_number and c.report_month = p.report_month
+             where p.report_month = $m) as addresses
+           where nth = 1""",
         {"m": month},
     ).df()
-    calworks = calworks.drop(columns=["address_line1", "city", "zip"]).merge(addr, on="record_id", how="left")
+    calworks = calworks.merge(addr, on="record_id", how="left")
     cws = con.execute(
         """select client_id as record_id, first_name, middle_name, last_name,
-                  cast(birth_date as varchar) as date_of_birth, sex, ssn, address_line1, city, zip
+                  cast(birth_date as string) as date_of_birth, sex, ssn, address_line1, city, zip
            from raw.cws_clients where report_month = $m""",
         {"m": month},
     ).df()
@@ -195,7 +197,9 @@ def family_candidates(cross: pd.DataFrame, linked: pd.Series, households: pd.Dat
     return cand.loc[cand["scored"].isna(), ["calworks_person_id", "cws_client_id"]].reset_index(drop=True)
 
 
-def score_pairs(frames: dict[str, pd.DataFrame], model: dict, wanted: pd.DataFrame, floor: float) -> pd.DataFrame:
+def score_pairs(
+    frames: dict[str, pd.DataFrame], model: dict, wanted: pd.DataFrame, floor: float, engine: str = "duckdb"
+) -> pd.DataFrame:
     """Score exactly the `wanted` CalWORKs x CWS pairs with the model: each pair
     gets its own id on both sides and blocking joins on it. Without term
     frequencies: they would be counted on this handful of records, not the month."""
@@ -210,7 +214,7 @@ def score_pairs(frames: dict[str, pd.DataFrame], model: dict, wanted: pd.DataFra
     only_these["blocking_rules_to_generate_predictions"] = [
         {"blocking_rule": 'l."unique_id" = r."unique_id"', "sql_dialect": "duckdb"}
     ]
-    scored = predict(sides, only_these, floor)
+    scored = predict(sides, only_these, floor, engine)
     back = wanted.set_axis(["unique_id_l", "unique_id_r"], axis=1).assign(key=ids).set_index("key")
     scored[["unique_id_l", "unique_id_r"]] = back.loc[scored["unique_id_l"]].to_numpy()
     return scored
@@ -224,14 +228,15 @@ def link_month(
     floor: float,
     households: pd.DataFrame | None = None,
     household_floor: float | None = None,
+    engine: str = "duckdb",
 ) -> MonthLinkage:
     frames = {name: standardize(df, name) for name, df in records.items()}
     lowest = min(floor, household_floor) if households is not None else floor
-    pairs = predict(frames, model, lowest)
+    pairs = predict(frames, model, lowest, engine)
     if households is not None:  # family members blocking missed, scored too
         first = _cross(pairs, decisions, records)
         wanted = family_candidates(first, _decided(first, threshold), households, frames)
-        pairs = pd.concat([pairs, score_pairs(frames, model, wanted, household_floor)], ignore_index=True)
+        pairs = pd.concat([pairs, score_pairs(frames, model, wanted, household_floor, engine)], ignore_index=True)
     cross = _cross(pairs, decisions, records)
     prob = cross["match_probability"]
     rejected = cross["decision"].eq("NON_MATCH")

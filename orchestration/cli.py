@@ -1,6 +1,6 @@
 """`linkages`: the command line (CONTRACT.md §7).
 
-    linkages run --landing DIR --month YYYY-MM[..YYYY-MM] [--warehouse FILE]
+    linkages run --landing DIR --month YYYY-MM[..YYYY-MM] [--warehouse FILE] [--engine duckdb|spark]
     linkages generate --out DIR --start YYYY-MM --months N --size small|county|state --seed N
     linkages train --landing DIR --month YYYY-MM [--out MODEL.json]
     linkages link LEFT.csv RIGHT.csv --out PAIRS.csv [--model MODEL.json]
@@ -99,7 +99,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from orchestration.lib.config import PipelineConfig
     from orchestration.lib.warehouse import WarehouseBusy, run_lock
 
-    overrides = {"landing_dir": str(Path(args.landing).resolve())}
+    overrides = {"landing_dir": str(Path(args.landing).resolve()), "engine": args.engine}
     if args.warehouse:
         warehouse = Path(args.warehouse).resolve()
         overrides["warehouse_path"] = str(warehouse)
@@ -236,7 +236,11 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the monthly pipeline for a month or a range")
     run.add_argument("--landing", required=True, help="folder holding <YYYY-MM>/ extracts")
     run.add_argument("--month", required=True, type=month_range, help="YYYY-MM or YYYY-MM..YYYY-MM")
-    run.add_argument("--warehouse", help="DuckDB file (default from configuration)")
+    run.add_argument("--warehouse", help="DuckDB file (default from configuration); with "
+                     "--engine spark, a local session keeps its tables in spark/ beside it")
+    run.add_argument("--engine", choices=["duckdb", "spark"],
+                     help="where tables live and what runs SQL and Splink (default: LINKAGES_ENGINE, "
+                     "else duckdb); docs/spark.md")
     run.set_defaults(func=cmd_run)
 
     gen = sub.add_parser("generate", help="write a synthetic county's extracts + ground truth")

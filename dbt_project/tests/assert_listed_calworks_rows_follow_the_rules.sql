@@ -16,7 +16,7 @@ listed as (
         '{{ list }}' as list,
         calworks_case_number,
         calworks_person_id,
-        {{ "reason" if list == "match_list_mutual_cases" else "cast(null as varchar)" }} as reason
+        {{ "reason" if list == "match_list_mutual_cases" else "cast(null as " ~ dbt.type_string() ~ ")" }} as reason
     from {{ ref(list) }}
     where report_month = '{{ month }}'
     {% if not loop.last %}union all{% endif %}

@@ -12,18 +12,13 @@ with
 
 listed as (
 
-    select 'match_list_homeless' as list, * exclude (reason) from (
-        select *, cast(null as varchar) as reason from {{ ref('match_list_homeless') }}
-    )
+    {%- for list in ['match_list_homeless', 'match_list_sanction', 'match_list_mutual_cases'] %}
+    select '{{ list }}' as list, calworks_case_number, calworks_person_id, cws_client_id, cws_case_id
+    from {{ ref(list) }}
     where report_month = '{{ month }}'
-    union all
-    select 'match_list_sanction', * exclude (reason) from (
-        select *, cast(null as varchar) as reason from {{ ref('match_list_sanction') }}
-    )
-    where report_month = '{{ month }}'
-    union all
-    select 'match_list_mutual_cases', * exclude (reason) from {{ ref('match_list_mutual_cases') }}
-    where report_month = '{{ month }}' and reason = 'PARENT_ON_PLAN'
+        {%- if list == 'match_list_mutual_cases' %} and reason = 'PARENT_ON_PLAN'{% endif %}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 
 ),
 

@@ -16,6 +16,9 @@ ENV_PREFIX = "LINKAGES_"
 
 
 class PipelineConfig(dg.ConfigurableResource):
+    # where tables live and what runs the SQL and Splink: "duckdb" (one file,
+    # warehouse_path) or "spark" (docs/spark.md)
+    engine: str = "duckdb"
     landing_dir: str = "data/landing"
     warehouse_path: str = "data/warehouse.duckdb"
     exports_dir: str = "data/exports"

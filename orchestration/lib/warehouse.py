@@ -89,13 +89,37 @@ def run_lock(warehouse: str | Path) -> Iterator[None]:
         os.close(fd)
 
 
+@contextmanager
+def open_warehouse(settings, read_only: bool = False) -> Iterator:
+    """The warehouse of `settings.engine`: a DuckDB connection to the file, or the
+    Spark session's tables (orchestration/lib/spark.py) answering the same calls."""
+    if settings.engine == "spark":
+        from orchestration.lib.spark import SparkWarehouse, session
+
+        yield SparkWarehouse(session(settings.warehouse_path))
+        return
+    if settings.engine != "duckdb":
+        raise ValueError(f"engine must be duckdb or spark, got {settings.engine!r}")
+    with connect(settings.warehouse_path, read_only=read_only) as con:
+        yield con
+
+
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
     """The single value a query returns. fetchall, not fetchone: DuckDB 2 keeps
     a partly fetched result open and refuses the connection's next `register`."""
     return con.execute(sql, params or []).fetchall()[0][0]
 
 
+def native_frame(con, sql: str, params=None):
+    """A query's rows as the engine's own frame, for Great Expectations: pandas
+    from DuckDB; a Spark DataFrame from Spark, validated where it lies."""
+    result = con.execute(sql, params)
+    return result.frame if hasattr(result, "frame") else result.df()
+
+
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    if hasattr(con, "table_exists"):  # Spark
+        return con.table_exists(schema, table)
     return bool(
         scalar(
             con,
@@ -109,6 +133,9 @@ def replace_month_frame(con: duckdb.DuckDBPyConnection, table: str, month: str, 
     """replace_month from a pandas frame, stamped with the month. Text columns are
     typed explicitly: an empty object column becomes DuckDB's NULL type, and the
     next month's values could not be inserted into it."""
+    if hasattr(con, "replace_month_frame"):  # Spark
+        con.replace_month_frame(table, month, frame)
+        return
     text = {c: "string" for c in frame.columns if frame[c].dtype == object}
     con.register("_month_frame", frame.astype(text).assign(report_month=month))
     try:

@@ -51,7 +51,7 @@ def test_in_a_month_a_household_link_leaves_the_queue_and_a_reviewer_can_still_r
         "gamma_first_name": 4, "gamma_dob": 5, "gamma_ssn": -1,
     })  # fmt: skip
     floors = []
-    monkeypatch.setattr("matching.links.predict", lambda frames, model, floor: floors.append(floor) or scored)
+    monkeypatch.setattr("matching.links.predict", lambda frames, model, floor, engine="duckdb": floors.append(floor) or scored)
     records = {"calworks": pd.DataFrame({"record_id": ["kid", "mom", "linked3", "a"]}),
                "cws": pd.DataFrame({"record_id": ["c_kid", "c_mom", "c_linked3", "c_t"]})}  # fmt: skip
     records = {k: v.assign(first_name="A", last_name="B") for k, v in records.items()}

@@ -54,7 +54,7 @@ def test_decisions_override_the_model(monkeypatch):
         "match_probability": [0.99, 0.7, 0.6], "match_weight": [10.0, 2.0, 1.0],
         "gamma_first_name": [4, 4, 4], "gamma_dob": [5, 5, 5], "gamma_ssn": [-1, -1, -1],
     })  # fmt: skip
-    monkeypatch.setattr("matching.links.predict", lambda frames, model, floor: pairs)
+    monkeypatch.setattr("matching.links.predict", lambda frames, model, floor, engine="duckdb": pairs)
     records = {"calworks": pd.DataFrame({"record_id": ["p1", "p2", "p3", "p4"]}),
                "cws": pd.DataFrame({"record_id": ["c1", "c2", "c3", "c4"]})}  # fmt: skip
     records = {k: v.assign(first_name="A", last_name="B") for k, v in records.items()}

@@ -28,8 +28,8 @@ victims as (
 
     select distinct
         allegations.victim_client_id as client_id,
-        cast(null as varchar) as case_id,
-        cast(null as varchar) as plan_type
+        cast(null as {{ dbt.type_string() }}) as case_id,
+        cast(null as {{ dbt.type_string() }}) as plan_type
 
     from {{ ref('stg_cws__allegations') }} as allegations
     inner join open_recent_referrals

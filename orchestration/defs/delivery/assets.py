@@ -8,7 +8,7 @@ import pandas as pd
 from orchestration.defs.delivery.export import LISTS, export_month
 from orchestration.lib.catalog import EXPORTS_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
-from orchestration.lib.warehouse import WAREHOUSE_POOL, connect, replace_month_frame
+from orchestration.lib.warehouse import WAREHOUSE_POOL, open_warehouse, replace_month_frame
 
 
 def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
@@ -25,7 +25,7 @@ def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
     )
     def office_lists(context: dg.AssetExecutionContext, settings: PipelineConfig) -> dg.MaterializeResult:
         month = context.partition_key
-        with connect(settings.warehouse_path) as con:
+        with open_warehouse(settings) as con:
             files = export_month(con, month, Path(settings.exports_dir))
             log = pd.DataFrame(
                 {

@@ -40,11 +40,14 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 EXPORT_SQL = """
 with listed as (
-    select *, {reason} as reason from marts.{table} where report_month = $m
+    select * from marts.{table} where report_month = $m
 ),
 persons as (
-    select * from raw.calworks_persons where report_month = $m
-    qualify row_number() over (partition by person_id order by case_number) = 1
+    select * from (
+        select *, row_number() over (partition by person_id order by case_number) as nth
+        from raw.calworks_persons where report_month = $m
+    ) as numbered
+    where nth = 1
 )
 select
     '{label}' as list,
@@ -55,16 +58,16 @@ select
     l.calworks_person_id,
     p.first_name,
     p.last_name,
-    cast(p.date_of_birth as varchar) as date_of_birth,
+    cast(p.date_of_birth as string) as date_of_birth,
     l.cws_case_id,
     k.assigned_worker_id as cws_worker_id,
     k.office_code as cws_office_code,
     l.cws_client_id,
     cl.first_name as cws_first_name,
     cl.last_name as cws_last_name,
-    cast(cl.birth_date as varchar) as cws_birth_date,
+    cast(cl.birth_date as string) as cws_birth_date,
     l.plan_type,
-    l.reason,
+    {reason} as reason,
     case
         when l.link_basis = 'REVIEWER' then 'CONFIRMED BY REVIEWER'
         when l.link_basis = 'HOUSEHOLD' then 'MATCHED WITHIN THE FAMILY'
@@ -90,7 +93,7 @@ class ExportedFile:
 
 
 def list_rows(con: duckdb.DuckDBPyConnection, table: str, month: str) -> pd.DataFrame:
-    reason = "reason" if table == "match_list_mutual_cases" else "cast(null as varchar)"
+    reason = "l.reason" if table == "match_list_mutual_cases" else "cast(null as string)"
     sql = EXPORT_SQL.format(table=table, label=LISTS[table], reason=reason)
     return con.execute(sql, {"m": month}).df()[EXPORT_COLUMNS]
 

@@ -2,6 +2,7 @@
 
 
 import dagster as dg
+import duckdb
 
 from expectations.contract import SOURCE_FILES, SourceFile
 from orchestration.defs.ingest.load import (
@@ -14,7 +15,7 @@ from orchestration.defs.ingest.load import (
 from orchestration.lib.catalog import INGEST_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.partitions import as_of
-from orchestration.lib.warehouse import WAREHOUSE_POOL, connect
+from orchestration.lib.warehouse import WAREHOUSE_POOL, open_warehouse
 
 ROWS_RECONCILED = "rows_reconciled"
 QUARANTINE_WITHIN_LIMIT = "quarantine_within_limit"
@@ -87,9 +88,14 @@ def ingest_asset(spec: SourceFile, partitions: dg.PartitionsDefinition) -> dg.As
         month = context.partition_key
         try:
             path = find_source(settings.month_dir(month), spec)
-            with connect(settings.warehouse_path) as con:
-                result = split(con, path, spec, month, as_of(month))
-                replace_month(con, spec, month)
+            with open_warehouse(settings) as warehouse:
+                if settings.engine == "duckdb":
+                    result = split(warehouse, path, spec, month, as_of(month))
+                    replace_month(warehouse, spec, month)
+                else:  # the file is still read and checked in DuckDB, in memory
+                    with duckdb.connect() as con:
+                        result = split(con, path, spec, month, as_of(month))
+                        replace_month(con, spec, month, warehouse)
         except ContractError as exc:
             raise dg.Failure(
                 description=str(exc),

@@ -11,14 +11,14 @@ from expectations.suites import build_suite, found_column
 from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.partitions import as_of
-from orchestration.lib.warehouse import connect, scalar, table_exists
+from orchestration.lib.warehouse import native_frame, open_warehouse, scalar, table_exists
 
 CONTRACT_GATE = "contract_gate"
 
 
-def _gate_inputs(con, spec: SourceFile, month: str) -> tuple[pd.DataFrame, list, int | None]:
+def _gate_inputs(con, spec: SourceFile, month: str) -> tuple:
     """The month's staged rows, a found-in-parent flag per checkable foreign
-    key (computed in DuckDB: parents hold up to millions of keys), and last
+    key (computed in the warehouse: parents hold up to millions of keys), and last
     month's row count."""
     cols = [f'c."{c}"' for c in spec.column_names]
     joins, checkable = [], []
@@ -38,7 +38,7 @@ def _gate_inputs(con, spec: SourceFile, month: str) -> tuple[pd.DataFrame, list,
         f"select {', '.join(cols)} from raw.{spec.name} c {' '.join(joins)}"
         " where c.report_month = $month"
     )
-    frame = con.execute(sql, {"month": month}).df()
+    frame = native_frame(con, sql, {"month": month})
     previous = str(pd.Period(month, "M") - 1)
     prev_rows = scalar(
         con, f"select count(*) from raw.{spec.name} where report_month = ?", [previous]
@@ -65,7 +65,7 @@ def contract_gate(
         context: dg.AssetCheckExecutionContext, settings: PipelineConfig
     ) -> dg.AssetCheckResult:
         month = context.partition_key
-        with connect(settings.warehouse_path, read_only=True) as con:
+        with open_warehouse(settings, read_only=True) as con:
             frame, foreign_keys, prev_rows = _gate_inputs(con, spec, month)
         suite = build_suite(
             spec,
@@ -74,12 +74,13 @@ def contract_gate(
             previous_rows=prev_rows,
             max_dangling_fk_rate=settings.max_dangling_fk_rate,
             min_rows_vs_previous_month=settings.min_rows_vs_previous_month,
+            parser="spark" if settings.engine == "spark" else "pandas",
         )
         docs = Path(settings.reports_dir) / month / "data_quality"
         result = validate(frame, f"{spec.name}_contract", suite, docs_dir=docs)
         return dg.AssetCheckResult(
             passed=result.success,
-            metadata={"file": spec.name, "rows_checked": len(frame), **result.metadata()},
+            metadata={"file": spec.name, "rows_checked": result.rows, **result.metadata()},
         )
 
     return _gate

@@ -296,7 +296,11 @@ def _typed_columns(spec: SourceFile) -> tuple[str, dict[str, str]]:
     return ", ".join(parts), soft
 
 
-def replace_month(con: duckdb.DuckDBPyConnection, spec: SourceFile, month: str) -> None:
-    """Swap this month's rows of raw.<file> and quarantine.<file> for the new ones."""
-    replace_table_month(con, f"raw.{spec.name}", month, "staged")
-    replace_table_month(con, f"quarantine.{spec.name}", month, "rejected")
+def replace_month(con: duckdb.DuckDBPyConnection, spec: SourceFile, month: str, warehouse=None) -> None:
+    """Swap this month's rows of raw.<file> and quarantine.<file> for the new ones:
+    in the same DuckDB, or in `warehouse` (Spark) when tables live there."""
+    for schema, temp in (("raw", "staged"), ("quarantine", "rejected")):
+        if warehouse is None:
+            replace_table_month(con, f"{schema}.{spec.name}", month, temp)
+        else:
+            warehouse.replace_month_frame(f"{schema}.{spec.name}", month, con.sql(f"select * from {temp}").to_arrow_table())

@@ -13,7 +13,12 @@ from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.catalog import LINKAGE_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.privacy import keyed_hashes, pseudonym
-from orchestration.lib.warehouse import WAREHOUSE_POOL, connect, replace_month_frame, table_exists
+from orchestration.lib.warehouse import (
+    WAREHOUSE_POOL,
+    open_warehouse,
+    replace_month_frame,
+    table_exists,
+)
 
 PERSON_LINKS = dg.AssetKey(["linkage", "person_links"])
 PERSON_KEYS = dg.AssetKey(["linkage", "person_keys"])
@@ -24,9 +29,11 @@ def _previous_keys(con, month: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["system", "record_id", "person_key"])
     # the latest key each record held in any month before this one
     return con.execute(
-        """select system, record_id, person_key from linkage.person_keys
-           where report_month < $m
-           qualify row_number() over (partition by system, record_id order by report_month desc) = 1""",
+        """select system, record_id, person_key from (
+             select system, record_id, person_key,
+                    row_number() over (partition by system, record_id order by report_month desc) as nth
+             from linkage.person_keys where report_month < $m) as keys
+           where nth = 1""",
         {"m": month},
     ).df()
 
@@ -83,11 +90,11 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         except DecisionFileError as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from None
         model = load_model(Path(settings.model_path))
-        with connect(settings.warehouse_path) as con:
+        with open_warehouse(settings) as con:
             records = month_records(con, month)
             result = link_month(
                 records, model, decisions, settings.auto_match_threshold, settings.review_floor,
-                month_households(con, month), settings.household_floor,
+                month_households(con, month), settings.household_floor, settings.engine,
             )  # fmt: skip
             everyone = pd.concat(
                 [

@@ -7,7 +7,7 @@ import pandas as pd
 from expectations.runner import validate
 from orchestration.defs.linkage.assets import PERSON_LINKS
 from orchestration.lib.config import PipelineConfig
-from orchestration.lib.warehouse import connect
+from orchestration.lib.warehouse import open_warehouse
 
 LINKAGE_GATE = "linkage_gate"
 
@@ -45,7 +45,7 @@ def build_linkage_gate(partitions: dg.PartitionsDefinition) -> dg.AssetChecksDef
         context: dg.AssetCheckExecutionContext, settings: PipelineConfig
     ) -> dg.AssetCheckResult:
         month = context.partition_key
-        with connect(settings.warehouse_path, read_only=True) as con:
+        with open_warehouse(settings, read_only=True) as con:
             links, sizes, rates = _inputs(con, month)
         results = [
             validate(links, "person_links_probability", [gxe.ExpectColumnValuesToBeBetween(

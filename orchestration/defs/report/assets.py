@@ -8,7 +8,7 @@ import dagster as dg
 from orchestration.defs.report.render import SECTIONS, render
 from orchestration.lib.catalog import OWNERS, REPORT_GROUP
 from orchestration.lib.config import PipelineConfig
-from orchestration.lib.warehouse import connect
+from orchestration.lib.warehouse import open_warehouse
 
 
 def build_evaluation_report(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
@@ -24,7 +24,7 @@ def build_evaluation_report(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
     )
     def evaluation(context: dg.AssetExecutionContext, settings: PipelineConfig) -> dg.MaterializeResult:
         month = context.partition_key
-        with connect(settings.warehouse_path, read_only=True) as con:
+        with open_warehouse(settings, read_only=True) as con:
             page, pictures = render(con, month)
         path = Path(settings.reports_dir) / month / "evaluation.html"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -47,9 +47,9 @@ HIDDEN = "—"
 
 
 def read_section(con: duckdb.DuckDBPyConnection, section: Section, month: str) -> pd.DataFrame:
-    frame = con.execute(
-        f"select * from reporting.{section.table} where report_month = ? order by all", [month]
-    ).df()
+    frame = con.execute(f"select * from reporting.{section.table} where report_month = ?", [month]).df()
+    # every column, left to right, as `order by all` would (not portable SQL)
+    frame = frame.sort_values(list(frame.columns), na_position="last", ignore_index=True)
     return frame.drop(columns=["report_month", "is_suppressed"])
 
 

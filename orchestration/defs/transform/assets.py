@@ -10,6 +10,7 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from orchestration.lib.catalog import (
     LISTS_GROUP,
@@ -93,9 +94,38 @@ def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
         # one artifacts folder per month, replaced by its rerun (dagster-dbt's default,
         # a new folder per invocation, grew by ~5 MB a run without end)
         target = DBT_DIR / "target" / "months" / context.partition_key
+        if settings.engine == "spark":
+            yield from _build_in_process(context, ["build", "--vars", dbt_vars, "--target", "spark"], target)
+            return
         yield from dbt.cli(["build", "--vars", dbt_vars], context=context, target_path=target).stream()
 
     return linkages_dbt
+
+
+def _build_in_process(context: dg.AssetExecutionContext, args: list[str], target: Path):
+    """dbt inside this process, on its SparkSession: dbt-spark's `session` method
+    takes the session the ingest and linkage steps made (a second process would
+    open a second metastore). dbt's events become the same Dagster events as
+    `dbt.cli(...).stream()` gives: materializations, and tests as checks."""
+    from dbt.cli.main import dbtRunner
+    from dbt_common.events.functions import msg_to_dict
+
+    if context.is_subset:
+        raise dg.Failure("engine spark builds every dbt model of the month; select all of them")
+    events: list[dict] = []
+    runner = dbtRunner(callbacks=[lambda msg: events.append(msg_to_dict(msg))])
+    result = runner.invoke(
+        [*args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--target-path", str(target)]
+    )
+    manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
+    translator = LinkagesTranslator()
+    for raw in events:
+        event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
+        yield from event.to_default_asset_events(
+            manifest=manifest, dagster_dbt_translator=translator, context=context, target_path=target, project=DBT_PROJECT
+        )
+    if result.exception is not None or not result.success:
+        raise dg.Failure(f"dbt build failed: {result.exception or 'see the run log for the failing nodes'}")
 
 
 def dbt_resource() -> DbtCliResource:

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='table', partition_by=none) }}
 {#-
     Every family (CalWORKs case, CWS case) ever listed, over all months: identified in
     the first month it appears on any list, on that month's first day unless a case

@@ -28,7 +28,7 @@ answers as (
                      'collab_cftm', 'collab_services'] %}
     {% for column in yes_no + levels + ['cftm_attendance'] %}
     select review_id, calworks_case_number, cws_case_id, '{{ column }}' as indicator,
-           cast({{ column }} as varchar) as answer
+           cast({{ column }} as {{ dbt.type_string() }}) as answer
     from reviews
     {% if column == 'cftm_attendance' %}where cftm_held = 'Y'{% endif %}
     union all
@@ -46,7 +46,7 @@ answers as (
     where needs_shared = 'Y'
     union all
     select review_id, calworks_case_number, cws_case_id, 'joint_monitoring_per_month' as indicator,
-           cast(joint_monitoring_per_month as varchar) as answer
+           cast(joint_monitoring_per_month as {{ dbt.type_string() }}) as answer
     from reviews
     where joint_monitoring = 'Y'
 

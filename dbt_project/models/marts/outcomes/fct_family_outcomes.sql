@@ -45,7 +45,7 @@ aided_months as (
     inner join {{ ref('stg_calsaws__participation_months') }} as participation
         on household.person_id = participation.person_id
         and participation.report_month = '{{ var("report_month") }}'
-    where participation.benefit_month >= substr(cast(families.identified_month as varchar), 1, 7)
+    where participation.benefit_month >= substr(cast(families.identified_month as {{ dbt.type_string() }}), 1, 7)
         and participation.benefit_month <= '{{ var("report_month") }}'
 
 ),

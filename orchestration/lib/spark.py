@@ -1,0 +1,154 @@
+"""The Spark engine (`engine: spark`): one SparkSession per process, and the few
+warehouse calls the pipeline makes, on Spark tables.
+
+`SparkWarehouse` answers the DuckDB connection calls the assets use
+(`execute(sql, params).df()/.fetchall()`, `register`), so the assets' portable SQL
+runs unchanged on either engine; the writes (`replace_month_frame`) are Spark's own:
+month-partitioned Parquet tables whose month is overwritten as a whole.
+
+Locally (no SPARK_CONF_DIR) the session runs on this machine, its tables and
+metastore beside the warehouse path. On a cluster, SPARK_CONF_DIR holds
+spark-defaults.conf (spark.master, executors) and hive-site.xml (the shared
+metastore); see docs/spark.md.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from matching.arrow import arrow_table
+
+SPARK_CONF_ENV = "SPARK_CONF_DIR"
+CHECKPOINT_ENV = "LINKAGES_SPARK_CHECKPOINT_DIR"
+
+
+def spark_home(warehouse_path: str | Path) -> Path:
+    """Where a local session keeps its tables and metastore."""
+    return Path(warehouse_path).resolve().parent / "spark"
+
+
+def session(warehouse_path: str | Path):
+    """The process's SparkSession, created on first use. dbt-spark's `session`
+    method and Splink's SparkAPI take the same one (getOrCreate)."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    builder = (
+        SparkSession.builder.appName("linkages")
+        .enableHiveSupport()
+        .config("spark.jars", similarity_jar_location())  # Splink's string similarity UDFs
+        .config("spark.sql.sources.partitionOverwriteMode", "dynamic")  # dbt's insert_overwrite: a month
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.session.timeZone", "UTC")
+    )
+    if not os.environ.get(SPARK_CONF_ENV):
+        home = spark_home(warehouse_path)
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        builder = (
+            builder.master("local[*]")
+            .config("spark.sql.warehouse.dir", str(home / "warehouse"))
+            .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={home}")
+            .config("spark.sql.shuffle.partitions", "8")  # 200 by default: made for clusters
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.memory", os.environ.get("LINKAGES_SPARK_DRIVER_MEMORY", "4g"))
+        )
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    if not spark.sparkContext.getCheckpointDir():
+        # Splink checkpoints between its stages; on a cluster this must be shared storage
+        checkpoints = os.environ.get(CHECKPOINT_ENV) or str(spark_home(warehouse_path) / "checkpoints")
+        spark.sparkContext.setCheckpointDir(checkpoints)
+    return spark
+
+
+_NAMED = re.compile(r"\$(\w+)")
+# the pipeline's SQL double-quotes identifiers only, never text
+_QUOTED = re.compile(r'"(\w+)"')
+
+
+class SparkResult:
+    def __init__(self, frame):
+        self.frame = frame
+
+    def df(self) -> pd.DataFrame:
+        """As DuckDB's `.df()`: dates come back as datetime64, not Python dates."""
+        from pyspark.sql.types import DateType
+
+        out = self.frame.toPandas()
+        for field in self.frame.schema.fields:
+            if isinstance(field.dataType, DateType):
+                out[field.name] = pd.to_datetime(out[field.name])
+        return out
+
+    def fetchall(self) -> list[tuple]:
+        return [tuple(row) for row in self.frame.collect()]
+
+
+class SparkWarehouse:
+    """The warehouse on Spark, answering the calls the assets make of DuckDB."""
+
+    def __init__(self, spark):
+        self.spark = spark
+
+    def execute(self, sql: str, params=None) -> SparkResult:
+        if isinstance(params, dict):  # DuckDB's $name is Spark's :name
+            sql = _NAMED.sub(r":\1", sql)
+        sql = _QUOTED.sub(r"`\1`", sql)  # standard SQL's "name" is Spark's `name`
+        return SparkResult(self.spark.sql(sql, args=params or None))
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        self.spark.createDataFrame(arrow_table(frame)).createOrReplaceTempView(name)
+
+    def unregister(self, name: str) -> None:
+        self.spark.catalog.dropTempView(name)
+
+    def table_exists(self, schema: str, table: str) -> bool:
+        return self.spark.catalog.tableExists(f"{schema}.{table}")
+
+    def replace_month_frame(self, table: str, month: str, frame: pd.DataFrame | pa.Table) -> None:
+        """Overwrite `table`'s partition `month` with `frame` (pandas or Arrow)."""
+        data = arrow_table(frame)
+        data = data.append_column("report_month", pa.array([month] * data.num_rows, pa.string())) \
+            if "report_month" not in data.column_names else data
+        new = self.spark.createDataFrame(data) if data.num_rows else self._empty(data)
+        self.spark.sql(f"create database if not exists {table.split('.')[0]}")
+        if not self.spark.catalog.tableExists(table):
+            new.write.format("parquet").partitionBy("report_month").saveAsTable(table)
+            return
+        have = {f.name: f.dataType for f in self.spark.table(table).schema.fields}
+        added = [f for f in new.schema.fields if f.name not in have]
+        if added:  # a newer version's column: earlier months read NULL
+            cols = ", ".join(f"`{f.name}` {f.dataType.simpleString()}" for f in added)
+            self.spark.sql(f"alter table {table} add columns ({cols})")
+            have = {f.name: f.dataType for f in self.spark.table(table).schema.fields}
+        from pyspark.sql import functions as F
+
+        columns = [n for n in have if n != "report_month"]
+        new.select(
+            [(F.col(f"`{n}`") if n in new.columns else F.lit(None)).cast(have[n]).alias(n) for n in columns]
+        ).createOrReplaceTempView("_month_rows")
+        # a static partition: exactly this month is replaced (emptied when no rows),
+        # whatever spark.sql.sources.partitionOverwriteMode says
+        names = ", ".join(f"`{n}`" for n in columns)
+        self.spark.sql(
+            f"insert overwrite table {table} partition (report_month = '{month}') select {names} from _month_rows"
+        )
+        self.spark.catalog.dropTempView("_month_rows")
+
+    def _empty(self, data: pa.Table):
+        from pyspark.sql.pandas.types import from_arrow_schema
+        from pyspark.sql.types import StructType
+
+        schema: StructType = from_arrow_schema(data.schema)
+        return self.spark.createDataFrame([], schema)
+
+    def close(self) -> None:
+        """The session outlives a step: dbt and Splink share it."""
