@@ -153,12 +153,13 @@ def exponent(a: dict, b: dict, value) -> str:
     return f"{math.log(value(b) / value(a)) / math.log(b['records'] / a['records']):.2f}"
 
 
-def report(results: list[dict]) -> str:
+def report(results: list[dict], engine: str = "duckdb") -> str:
+    """The goals are for the embedded default; Spark is measured for the record."""
     head = "| size | person records | " + " | ".join(STAGES) + " | whole month | peak memory | goal |"
     lines = [head, "|" + "---|" * (len(STAGES) + 5)]
     for r in results:
         stages = " | ".join(f"{r['time'][s]:.0f} s / {r['mem'][s]:.1f} GiB" for s in STAGES)
-        goal = GOALS.get(r["size"])
+        goal = GOALS.get(r["size"]) if engine == "duckdb" else None
         goal_text = f"< {goal[0] // 60:.0f} min, < {goal[1]:.0f} GiB" if goal else ""
         met = "" if not goal else (" (met)" if r["wall"] < goal[0] and r["peak"] < goal[1] else " (NOT met)")
         lines.append(f"| {r['size']} | {r['records']:,} | {stages} | {r['wall']:.0f} s | "
@@ -184,9 +185,9 @@ def main() -> None:
     results = []
     for size in args.sizes.split(","):
         results.append(run_month(args.work, size, args.engine))
-        print(report(results[-1:]), flush=True)
+        print(report(results[-1:], args.engine), flush=True)
     body = (f"`linkages run --month {MONTH} --engine {args.engine}` on a new warehouse, data from "
-            f"`linkages generate --size S --months 1 --seed 1` (benchmarks/scale.py).\n\n" + report(results))
+            f"`linkages generate --size S --months 1 --seed 1` (benchmarks/scale.py).\n\n" + report(results, args.engine))
     title = "Scale: one month end to end by size"
     write_section(title if args.engine == "duckdb" else f"{title}, local Spark", body)
 

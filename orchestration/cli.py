@@ -117,6 +117,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     except WarehouseBusy as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BUSY
+    finally:
+        if config.engine == "spark":
+            from orchestration.lib.spark import stop_session
+
+            stop_session()
 
 
 def _run_months(config, months: list[str]) -> int:

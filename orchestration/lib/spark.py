@@ -69,9 +69,30 @@ def session(warehouse_path: str | Path):
     return spark
 
 
+def stop_session() -> None:
+    """End the process's session with the run: its JVM, metastore lock and
+    checkpoint files are released before the command returns."""
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.stop()
+
+
 _NAMED = re.compile(r"\$(\w+)")
-# the pipeline's SQL double-quotes identifiers only, never text
 _QUOTED = re.compile(r'"(\w+)"')
+_TEXT = re.compile(r"('(?:[^']|'')*')")  # a single-quoted literal
+
+
+def spark_sql(sql: str, named: bool) -> str:
+    """DuckDB's `$name` parameters as Spark's `:name`, standard SQL's "name"
+    identifiers as Spark's `name`; text in single quotes is left as it is."""
+    parts = _TEXT.split(sql)
+    for i in range(0, len(parts), 2):  # even parts lie outside literals
+        if named:
+            parts[i] = _NAMED.sub(r":\1", parts[i])
+        parts[i] = _QUOTED.sub(r"`\1`", parts[i])
+    return "".join(parts)
 
 
 class SparkResult:
@@ -99,10 +120,7 @@ class SparkWarehouse:
         self.spark = spark
 
     def execute(self, sql: str, params=None) -> SparkResult:
-        if isinstance(params, dict):  # DuckDB's $name is Spark's :name
-            sql = _NAMED.sub(r":\1", sql)
-        sql = _QUOTED.sub(r"`\1`", sql)  # standard SQL's "name" is Spark's `name`
-        return SparkResult(self.spark.sql(sql, args=params or None))
+        return SparkResult(self.spark.sql(spark_sql(sql, isinstance(params, dict)), args=params or None))
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         self.spark.createDataFrame(arrow_table(frame)).createOrReplaceTempView(name)
