@@ -84,6 +84,22 @@ def test_extra_columns_are_ignored_and_named(con, tmp_path):
     assert result.rows_staged == 2 and result.extra_columns == ["Notes"]
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_column_names_with_quotes_load(con, tmp_path, suffix):
+    """A header may carry ' or " in a column's name; each is quoted for SQL as
+    what it is, so the file loads and the names are reported as found."""
+    text = cases_csv(2).replace("phone\n", 'phone,worker\'s notes,"say ""hi"""\n')
+    text = text.replace("555-1234\n", "555-1234,x,y\n")
+    path = tmp_path / "calworks_cases.csv"
+    path.write_text(text)
+    if suffix == ".parquet":
+        con.execute(f"copy (select * from read_csv('{path}', all_varchar = true)) to '{path.with_suffix(suffix)}'")
+        path.unlink()
+    result = split(con, path.with_suffix(suffix), CALWORKS_CASES, MONTH, AS_OF)
+    assert result.rows_staged == 2
+    assert result.extra_columns == ["worker's notes", 'say "hi"']
+
+
 def test_identifiers_keep_leading_zeros(con, tmp_path):
     load(con, tmp_path, cases_csv(1))
     assert con.execute("select case_number, office_code from staged").fetchone() == ("00000001", "02")

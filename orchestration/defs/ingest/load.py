@@ -101,7 +101,7 @@ def read_as_text(con: duckdb.DuckDBPyConnection, path: Path, spec: SourceFile) -
             " auto_detect = false, columns = {cols})"
         )
         header = _csv_header(con, path, spec)
-        cols = "{" + ", ".join(f"'{_q(h)}': 'VARCHAR'" for h in header) + "}"
+        cols = "{" + ", ".join(f"{_text(h)}: 'VARCHAR'" for h in header) + "}"
         relation = reader.format(cols=cols)
     else:
         relation = "read_parquet(?)"
@@ -118,7 +118,7 @@ def read_as_text(con: duckdb.DuckDBPyConnection, path: Path, spec: SourceFile) -
         raise ContractError(spec.name, f"file is unreadable as {form}", 1, kind) from None
     names = [r[0] for r in con.execute("describe src").fetchall() if r[0] != "_source_row"]
     if path.suffix != ".csv":
-        casts = ", ".join(f'cast("{_q(n)}" as varchar) as "{_q(n)}"' for n in names)
+        casts = ", ".join(f"cast({_ident(n)} as varchar) as {_ident(n)}" for n in names)
         con.execute(f"create or replace temp table src as select {casts}, _source_row from src")
     return names
 
@@ -135,8 +135,15 @@ def _csv_header(con, path: Path, spec: SourceFile) -> list[str]:
     return header
 
 
-def _q(name: str) -> str:
-    return name.replace("'", "''").replace('"', '""')
+def _text(value: str) -> str:
+    """A single-quoted SQL literal: only ' is doubled inside it."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    """A double-quoted SQL identifier: only " is doubled inside it (a header may
+    hold either quote; doubling both renamed a column with ' in its name)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _value(col: Column) -> str:
@@ -230,11 +237,11 @@ def split(
     if missing:
         raise ContractError(spec.name, "required column missing", len(missing), ", ".join(missing))
     extras = [h for k, h in by_lower.items() if k not in spec.column_names]
-    renames = ", ".join(f'"{_q(by_lower[c])}" as "{c}"' for c in spec.column_names)
+    renames = ", ".join(f'{_ident(by_lower[c])} as "{c}"' for c in spec.column_names)
     con.execute(f"create or replace temp table src as select {renames}, _source_row from src")
 
     rules = _row_rules(spec, as_of)
-    broken = ", ".join(f"case when coalesce({sql}, false) then '{_q(text)}' end" for text, sql in rules)
+    broken = ", ".join(f"case when coalesce({sql}, false) then {_text(text)} end" for text, sql in rules)
     con.execute(
         "create or replace temp table checked as select *, "
         f"array_to_string(list_filter([{broken}], lambda x: x is not null), '; ') as _broken_rules from src"
