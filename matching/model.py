@@ -27,49 +27,32 @@ logging.getLogger("splink").setLevel(logging.WARNING)
 ENGINES = ("duckdb", "spark")
 
 
-def _db_api(engine: str):
-    """Splink's backend: an in-memory DuckDB, or the process's Spark session
-    (created by orchestration.lib.spark with Splink's similarity UDF jar)."""
-    if engine == "spark":
-        from pyspark.sql import SparkSession
-        from splink.backends.spark import SparkAPI
-
-        return SparkAPI(spark_session=SparkSession.builder.getOrCreate())
-    if engine != "duckdb":
-        raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
-    return DuckDBAPI(connection=duckdb.connect())
-
-
-def _as_input(frame: pd.DataFrame, engine: str):
-    """Spark gets a DataFrame built from Arrow: Splink's own pandas conversion
-    turns a column with no value this month into Spark's untypeable VOID."""
+def _backend(frames: dict[str, pd.DataFrame], engine: str):
+    """Splink's backend and its input tables. DuckDB: a new in-memory database and
+    the pandas frames. Spark: the process's session (orchestration.lib.spark made it,
+    with Splink's similarity UDF jar) and DataFrames built from Arrow, since Splink's
+    own pandas conversion turns a column with no value this month into Spark's
+    untypeable VOID; the session still holds the input views of the last predict
+    (Splink names them after the datasets), so they are dropped first."""
+    frames = {name: df.drop(columns=["source_dataset"], errors="ignore") for name, df in frames.items()}
+    if engine == "duckdb":
+        return DuckDBAPI(connection=duckdb.connect()), frames
     if engine != "spark":
-        return frame
+        raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
     from pyspark.sql import SparkSession
-
-    return SparkSession.builder.getOrCreate().createDataFrame(arrow_table(frame))
-
-
-def _forget_inputs(names) -> None:
-    """Splink names its input views after the datasets; a Spark session keeps them
-    from the last predict (a DuckDB linker starts from a new in-memory database)."""
-    from pyspark.sql import SparkSession
+    from splink.backends.spark import SparkAPI
 
     spark = SparkSession.builder.getOrCreate()
-    for name in names:
+    for name in frames:
         spark.catalog.dropTempView(name)
+    return SparkAPI(spark_session=spark), {n: spark.createDataFrame(arrow_table(df)) for n, df in frames.items()}
 
 
 def _linker(frames: dict[str, pd.DataFrame], model, engine: str = "duckdb"):
-    db = _db_api(engine)
+    db, inputs = _backend(frames, engine)
     if isinstance(model, dict) and model.get("comparisons") and engine != model.get("sql_dialect", engine):
         model = in_dialect(model, engine)
-    if engine == "spark":
-        _forget_inputs(frames)
-    tables = [
-        db.register(_as_input(df.drop(columns=["source_dataset"], errors="ignore"), engine), dataset_display_name=name)
-        for name, df in frames.items()
-    ]
+    tables = [db.register(df, dataset_display_name=name) for name, df in inputs.items()]
     return Linker(tables if len(tables) > 1 else tables[0], model, log_level=logging.WARNING)
 
 

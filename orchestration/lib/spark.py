@@ -1,8 +1,8 @@
 """The Spark engine (`engine: spark`): one SparkSession per process, and the few
 warehouse calls the pipeline makes, on Spark tables.
 
-`SparkWarehouse` answers the DuckDB connection calls the assets use
-(`execute(sql, params).df()/.fetchall()`, `register`), so the assets' portable SQL
+`SparkWarehouse` answers the DuckDB connection call the assets read with
+(`execute(sql, params).df()/.fetchall()`), so the assets' portable SQL
 runs unchanged on either engine; the writes (`replace_month_frame`) are Spark's own:
 month-partitioned Parquet tables whose month is overwritten as a whole.
 
@@ -122,20 +122,14 @@ class SparkWarehouse:
     def execute(self, sql: str, params=None) -> SparkResult:
         return SparkResult(self.spark.sql(spark_sql(sql, isinstance(params, dict)), args=params or None))
 
-    def register(self, name: str, frame: pd.DataFrame) -> None:
-        self.spark.createDataFrame(arrow_table(frame)).createOrReplaceTempView(name)
-
-    def unregister(self, name: str) -> None:
-        self.spark.catalog.dropTempView(name)
-
     def table_exists(self, schema: str, table: str) -> bool:
         return self.spark.catalog.tableExists(f"{schema}.{table}")
 
     def replace_month_frame(self, table: str, month: str, frame: pd.DataFrame | pa.Table) -> None:
         """Overwrite `table`'s partition `month` with `frame` (pandas or Arrow)."""
         data = arrow_table(frame)
-        data = data.append_column("report_month", pa.array([month] * data.num_rows, pa.string())) \
-            if "report_month" not in data.column_names else data
+        if "report_month" not in data.column_names:
+            data = data.append_column("report_month", pa.array([month] * data.num_rows, pa.string()))
         new = self.spark.createDataFrame(data) if data.num_rows else self._empty(data)
         self.spark.sql(f"create database if not exists {table.split('.')[0]}")
         if not self.spark.catalog.tableExists(table):
@@ -167,6 +161,3 @@ class SparkWarehouse:
 
         schema: StructType = from_arrow_schema(data.schema)
         return self.spark.createDataFrame([], schema)
-
-    def close(self) -> None:
-        """The session outlives a step: dbt and Splink share it."""
