@@ -1,16 +1,19 @@
 """One month's person linkage: records -> scored pairs -> links and a review queue.
 
-    linked  = (auto_match: probability >= auto-match threshold, not twin-like;
-               or a household link, below;
+    linked  = (auto_match: probability >= auto-match threshold, not relative-like;
+               or a household link: the same, with the family as prior (below);
                or a reviewer said MATCH) and no reviewer said NON_MATCH
     review  = probability >= floor, not linked, not yet decided
 
 A household link: a CalWORKs person and a CWS client who are both still
 unlinked, whose CalWORKs case and CWS case (or referral) are already joined by
-another linked member of each, and who are each other's best-scoring candidate in that family
-(probability >= household floor, no tie). A mother who took her married name
-and has no SSN on file scores low on her own, but her children, linked, say
-which family to look in; only one person there can be her.
+another linked member of each, who are each other's best candidate in that
+family (no tie), and whose probability *with the family as prior* reaches the
+auto-match threshold (and the relatives' guard passes). A mother who took her
+married name and has no SSN on file scores low against the whole county, but
+her children, linked, say which family to look in: there the prior is the
+share of such pairs that are true (estimated each month, family_prior), not
+the chance that two random records match.
 """
 
 from __future__ import annotations
@@ -27,17 +30,26 @@ from matching.standardize import standardize
 CALWORKS, CWS = "calworks", "cws"
 # comparison levels count up from "else" (0); null is -1 (matching/settings.py)
 DISAGREES = 0
-SSN_EXACT = 2
+
+
+def relative_like(pairs: pd.DataFrame) -> pd.Series:
+    """Pairs that look like two relatives: the first names or the birth dates
+    disagree outright -- not a typo, nickname, initial, swap or sound-alike, which
+    have levels of their own. Relatives share surname and address (twins a birth
+    date too, a junior and a senior a first name too), agreements the model adds up
+    as if independent; an SSN does not clear them, for a relative's SSN is keyed on
+    records too. A comparison the model does not have (no such field) disagrees on
+    nothing."""
+    def outright(column: str) -> pd.Series:
+        return pairs[column].eq(DISAGREES) if column in pairs else pd.Series(False, index=pairs.index)
+
+    return outright("gamma_first_name") | outright("gamma_dob")
 
 
 def auto_match(pairs: pd.DataFrame, threshold: float) -> pd.Series:
-    """At or above the threshold, except where the first names or the birth dates
-    disagree outright and no exact SSN says otherwise. Relatives share surname and
-    address -- twins a birth date too, a junior and a senior a first name too --
-    and the model adds those agreements up as if independent (a rare surname alone
-    can outweigh a wholly different birth date). Such pairs go to clerical review."""
-    relative_like = pairs["gamma_first_name"].eq(DISAGREES) | pairs["gamma_dob"].eq(DISAGREES)
-    return (pairs["match_probability"] >= threshold) & ~(relative_like & pairs["gamma_ssn"].ne(SSN_EXACT))
+    """At or above the threshold and not relative-like; relative-like pairs go to
+    clerical review."""
+    return (pairs["match_probability"] >= threshold) & ~relative_like(pairs)
 
 
 def among(values: pd.Series, pool: pd.Series) -> pd.Series:
@@ -73,25 +85,52 @@ def _joined_families(done: pd.DataFrame, households: pd.DataFrame) -> pd.DataFra
     return _with_families(done, households)[["household_cw", "household_cws"]].drop_duplicates()
 
 
+def family_prior(evidence: np.ndarray, iterations: int = 100) -> float:
+    """The share of candidate pairs in joined families that are true pairs,
+    estimated from their evidence (Bayes factors, log2) by expectation
+    maximisation: pi <- mean posterior(pi). Most members of a linked family have
+    their counterpart in the other system's family, so this is far above the
+    chance that two random records match -- and it is measured, not assumed."""
+    if len(evidence) == 0:
+        return 0.0
+    factor = np.exp2(np.clip(evidence, -60, 60))
+    pi = 0.5
+    for _ in range(iterations):
+        pi = float(np.mean(pi * factor / (pi * factor + 1 - pi)))
+    return min(max(pi, 1e-9), 1 - 1e-9)
+
+
+def in_family_probability(match_weight: pd.Series, prior: float, family: float) -> pd.Series:
+    """The pair's probability with the family as its prior: Splink's match weight
+    is log2 of the prior odds plus the evidence of the fields; in a family another
+    link already joins, the prior odds are the family's (family_prior)."""
+    evidence = match_weight - np.log2(prior / (1 - prior))
+    odds = np.exp2(np.clip(evidence + np.log2(family / (1 - family)), -60, 60))
+    return odds / (1 + odds)
+
+
 def household_links(cross: pd.DataFrame, linked: pd.Series, households: pd.DataFrame,
-                    household_floor: float) -> pd.Index:  # fmt: skip
-    """Index labels of `cross` (calworks_person_id, cws_client_id, match_probability)
-    to link by household. households: system, record_id, household (a CalWORKs case
-    number or a CWS case id; a record may be in several)."""
+                    prior: float) -> pd.Series:  # fmt: skip
+    """The family-context probability of each pair of `cross` (calworks_person_id,
+    cws_client_id, match_weight, gamma_*) whose two records are both unlinked and
+    in families another link joins (NaN for the rest), kept only for pairs that are
+    each other's best candidate there with no tie. households: system, record_id,
+    household (a CalWORKs case number or a CWS case id; a record may be in several)."""
     done = cross.loc[linked, ["calworks_person_id", "cws_client_id"]]
-    open_ = cross.loc[~linked & (cross["match_probability"] >= household_floor)
-                      & ~among(cross["calworks_person_id"], done["calworks_person_id"])
+    open_ = cross.loc[~linked & ~among(cross["calworks_person_id"], done["calworks_person_id"])
                       & ~among(cross["cws_client_id"], done["cws_client_id"]),
-                      ["calworks_person_id", "cws_client_id", "match_probability"]]  # fmt: skip
+                      ["calworks_person_id", "cws_client_id", "match_weight"]]  # fmt: skip
     cand = _with_families(open_.rename_axis("pair").reset_index(), households)
     cand = cand.merge(_joined_families(done, households), on=["household_cw", "household_cws"])
-    cand = cand.drop_duplicates("pair")[["pair", "calworks_person_id", "cws_client_id", "match_probability"]]
+    cand = cand.drop_duplicates("pair")[["pair", "calworks_person_id", "cws_client_id", "match_weight"]]
+    evidence = cand["match_weight"].to_numpy(float) - np.log2(prior / (1 - prior))
+    cand["p"] = in_family_probability(cand["match_weight"].astype(float), prior, family_prior(evidence)).to_numpy()
     # each other's best in the family, and no tie for either
-    best = cand["match_probability"].eq(cand.groupby("calworks_person_id")["match_probability"].transform("max")) & \
-        cand["match_probability"].eq(cand.groupby("cws_client_id")["match_probability"].transform("max"))  # fmt: skip
+    best = cand["p"].eq(cand.groupby("calworks_person_id")["p"].transform("max")) & \
+        cand["p"].eq(cand.groupby("cws_client_id")["p"].transform("max"))  # fmt: skip
     cand = cand.loc[best]
     cand = cand.loc[~cand.duplicated("calworks_person_id", keep=False) & ~cand.duplicated("cws_client_id", keep=False)]
-    return pd.Index(cand["pair"])
+    return pd.Series(cand["p"].to_numpy(), index=pd.Index(cand["pair"])).reindex(cross.index)
 
 
 @dataclass
@@ -230,21 +269,27 @@ def link_month(
     household_floor: float | None = None,
     engine: str = "duckdb",
 ) -> MonthLinkage:
+    """household_floor: the least probability (on the fields alone) a pair in a
+    joined family needs to be weighed with its family at all."""
     frames = {name: standardize(df, name) for name, df in records.items()}
-    lowest = min(floor, household_floor) if households is not None else floor
-    pairs = predict(frames, model, lowest, engine)
-    if households is not None:  # family members blocking missed, scored too
+    pairs = predict(frames, model, floor, engine)
+    if households is not None:  # family members below the floor or never blocked, scored too
         first = _cross(pairs, decisions, records)
         wanted = family_candidates(first, _decided(first, threshold), households, frames)
         pairs = pd.concat([pairs, score_pairs(frames, model, wanted, household_floor, engine)], ignore_index=True)
     cross = _cross(pairs, decisions, records)
-    prob = cross["match_probability"]
     rejected = cross["decision"].eq("NON_MATCH")
     linked = _decided(cross, threshold)
     by_household = pd.Series(False, index=cross.index)
     if households is not None:
-        by_household.loc[household_links(cross.loc[~rejected], linked.loc[~rejected], households, household_floor)] = True
+        in_family = household_links(cross.loc[~rejected], linked.loc[~rejected], households,
+                                    model["probability_two_random_records_match"])  # fmt: skip
+        in_family = in_family.reindex(cross.index)
+        # the family's evidence is in the probability; the relatives' guard still holds
+        cross["match_probability"] = in_family.fillna(cross["match_probability"])
+        by_household = in_family.notna() & auto_match(cross, threshold) & ~linked & ~rejected
         linked |= by_household
+    prob = cross["match_probability"]
     links = cross.loc[linked, ["calworks_person_id", "cws_client_id", "match_probability"]].copy()
     links["link_basis"] = np.select(
         [cross.loc[linked, "decision"].eq("MATCH"), by_household.loc[linked]], ["REVIEWER", "HOUSEHOLD"], "MODEL"

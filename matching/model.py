@@ -14,10 +14,19 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from splink import DuckDBAPI, Linker
+from splink import DuckDBAPI, Linker, block_on
+from splink.blocking_analysis import count_comparisons_from_blocking_rules
+from splink.internals.exceptions import EMTrainingException
 
 from matching.arrow import arrow_table
-from matching.settings import DETERMINISTIC_RULES, TRAINING_BLOCKS, settings
+from matching.standardize import LIST_COLUMNS
+from matching.settings import (
+    COMPARISON_COLUMNS,
+    COMPARISON_READS,
+    DETERMINISTIC_RULES,
+    TRAINING_BLOCKS,
+    settings,
+)
 
 MODEL_PATH = Path(__file__).parent / "models" / "person_link.json"
 # Splink logs its progress at INFO, which includes SQL but no values; keep it quiet
@@ -45,15 +54,26 @@ def _backend(frames: dict[str, pd.DataFrame], engine: str):
     spark = SparkSession.builder.getOrCreate()
     for name in frames:
         spark.catalog.dropTempView(name)
-    return SparkAPI(spark_session=spark), {n: spark.createDataFrame(arrow_table(df)) for n, df in frames.items()}
+    return SparkAPI(spark_session=spark), {
+        n: spark.createDataFrame(arrow_table(df, LIST_COLUMNS)) for n, df in frames.items()
+    }
 
 
 def _linker(frames: dict[str, pd.DataFrame], model, engine: str = "duckdb"):
+    return _linker_and_tables(frames, model, engine)[0]
+
+
+def _linker_and_tables(frames: dict[str, pd.DataFrame], model, engine: str = "duckdb"):
     db, inputs = _backend(frames, engine)
     if isinstance(model, dict) and model.get("comparisons") and engine != model.get("sql_dialect", engine):
         model = in_dialect(model, engine)
+    # Arrow with every all-empty column typed as text: a file with no SSN at all must
+    # still give the SSN comparison a string column, not DuckDB's untyped NULL
+    if engine == "duckdb":
+        inputs = {name: arrow_table(df, LIST_COLUMNS) for name, df in inputs.items()}
     tables = [db.register(df, dataset_display_name=name) for name, df in inputs.items()]
-    return Linker(tables if len(tables) > 1 else tables[0], model, log_level=logging.WARNING)
+    linker = Linker(tables if len(tables) > 1 else tables[0], model, log_level=logging.WARNING)
+    return linker, tables
 
 
 def in_dialect(model: dict, dialect: str) -> dict:
@@ -79,20 +99,111 @@ def in_dialect(model: dict, dialect: str) -> dict:
     return out
 
 
+class TrainingError(ValueError):
+    """The inputs cannot give a model; the message says why in one line."""
+
+
+# a column takes part when each input has at least this many values in it
+MIN_VALUES = 20
+# an EM pass needs this many pairs to estimate anything; fewer and it is skipped
+MIN_EM_PAIRS = 500
+# below this many records on the smaller side, nothing can be estimated well:
+# `linkages link` scores with the shipped model instead
+MIN_RECORDS_TO_TRAIN = 200
+
+
+def usable_columns(frames: dict[str, pd.DataFrame]) -> set[str]:
+    """The compared columns that every input carries (MIN_VALUES or more)."""
+    columns = {c for cols in COMPARISON_COLUMNS.values() for c in cols}
+    return {c for c in columns if all(c in df and df[c].notna().sum() >= MIN_VALUES for df in frames.values())}
+
+
+def _pair_counts(tables, rules: list, link_type: str) -> list[int]:
+    """Splink's own count of the comparisons each rule generates on its own."""
+    return [
+        count_comparisons_from_blocking_rules(
+            tables, blocking_rules=[rule], link_type=link_type, record_sample_proportion=1.0
+        )[0]["marginal_comparison_count"]
+        for rule in rules
+    ]
+
+
+def training_plan(frames: dict[str, pd.DataFrame], link_type: str = "link_only") -> dict:
+    """What the inputs can train: the comparisons with values on every side, the
+    deterministic rules that find at least one pair, and the EM passes (each with
+    MIN_EM_PAIRS or more) until every comparison is estimated by one of them."""
+    columns = usable_columns(frames)
+    comparisons = [name for name, cols in COMPARISON_COLUMNS.items() if set(cols) & columns]
+    _, tables = _linker_and_tables(frames, settings(link_type, columns))
+    rules = [cols for cols in DETERMINISTIC_RULES if set(cols) <= columns]
+    counts = _pair_counts(tables, [block_on(*cols) for cols in rules], link_type)
+    deterministic = [cols for cols, n in zip(rules, counts, strict=True) if n > 0]
+    passes, estimated = [], set()
+    for cols in TRAINING_BLOCKS:
+        frees = {name for name in comparisons if not set(COMPARISON_READS[name]) & set(cols)}
+        if not set(cols) <= columns or frees <= estimated:  # cannot run, or adds nothing
+            continue
+        if _pair_counts(tables, [block_on(*cols)], link_type)[0] >= MIN_EM_PAIRS:
+            passes.append(cols)
+            estimated |= frees
+    return {"columns": columns, "comparisons": comparisons, "deterministic": deterministic,
+            "passes": passes, "not_estimated": sorted(set(comparisons) - estimated)}  # fmt: skip
+
+
 def train(
-    frames: dict[str, pd.DataFrame], seed: int = 1, max_pairs: float = 2e6, link_type="link_only"
-) -> dict:
+    frames: dict[str, pd.DataFrame], seed: int = 1, max_pairs: float = 2e6, link_type="link_only",
+    start: dict | None = None,
+) -> dict:  # fmt: skip
     """Estimate the model on these records; return it as a JSON-able dict.
-    `link_type` may also be a whole SettingsCreator (benchmarks compare models)."""
-    model = settings(link_type) if isinstance(link_type, str) else link_type
+    What is estimated follows what the inputs carry (training_plan). `start`: a
+    model whose m-values the estimation begins from (default the shipped one), so
+    a comparison no pass can estimate keeps that model's values rather than
+    Splink's defaults. `link_type` may also be a whole SettingsCreator
+    (benchmarks compare models)."""
+    plan = training_plan(frames, "link_only" if not isinstance(link_type, str) else link_type)
+    if not plan["comparisons"]:
+        raise TrainingError("no compared field (names, birth date, SSN, address) has values in both inputs")
+    if isinstance(link_type, str):
+        model = settings(link_type, plan["columns"]).get_settings("duckdb").as_dict()
+        model = _starting_from(model, start if start is not None else _shipped())
+    else:
+        model = link_type
     linker = _linker(frames, model)
-    linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=0.8)
+    if plan["deterministic"]:
+        rules = [block_on(*cols) for cols in plan["deterministic"]]
+        linker.training.estimate_probability_two_random_records_match(rules, recall=0.8)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    for block in TRAINING_BLOCKS:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            block, estimate_without_term_frequencies=True
-        )
+    for cols in plan["passes"]:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on(*cols), estimate_without_term_frequencies=True
+            )
+        except EMTrainingException:  # counted enough pairs, yet EM found nothing to learn
+            continue
     return linker.misc.save_model_to_json()
+
+
+def _shipped() -> dict | None:
+    return load_model(MODEL_PATH) if MODEL_PATH.exists() else None
+
+
+def _starting_from(model: dict, start: dict | None) -> dict:
+    """`model` with the m-values of `start`'s comparisons where their levels are the
+    same (same SQL, level by level); other comparisons keep Splink's defaults."""
+    if not start:
+        return model
+    known = {c["output_column_name"]: c for c in start.get("comparisons", [])}
+    for comparison in model["comparisons"]:
+        other = known.get(comparison["output_column_name"])
+        levels = comparison["comparison_levels"]
+        if not other or [lv["sql_condition"] for lv in levels] != [
+            lv["sql_condition"] for lv in other["comparison_levels"]
+        ]:
+            continue
+        for level, theirs in zip(levels, other["comparison_levels"], strict=True):
+            if "m_probability" in theirs and not level.get("fix_m_probability"):
+                level["m_probability"] = theirs["m_probability"]
+    return model
 
 
 def save_model(model: dict, path: Path = MODEL_PATH) -> Path:

@@ -20,17 +20,38 @@ from splink import SettingsCreator, block_on
 DATASETS = ("calworks", "cws")
 
 
+# a full swap: each name where the other system has the other one
+NAMES_SWAPPED = '"first_name_l" = "last_name_r" and "last_name_l" = "first_name_r"'
+
+
+def _swapped() -> cll.CustomLevel:
+    # Random sampling never meets two strangers whose names are each other's
+    # swapped, so u is declared (about one pair in 10^8); m is learned where the
+    # inputs hold swaps and starts small where they do not.
+    return cll.CustomLevel(NAMES_SWAPPED, label_for_charts="first and last names swapped").configure(
+        m_probability=0.002, u_probability=1e-8, fix_u_probability=True
+    )
+
+
 def _first_name() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="first_name",
         comparison_levels=[
             cll.NullLevel("first_name"),
             cll.ExactMatchLevel("first_name", term_frequency_adjustments=True),
+            _swapped(),
             cll.JaroWinklerLevel("first_name", 0.92),
             cll.ArrayIntersectLevel("first_name_forms", 1).configure(
                 label_for_charts="nickname of the same name"
             ),
+            cll.CustomLevel(
+                '(length("first_name_l") = 1 or length("first_name_r") = 1) '
+                'and substr("first_name_l", 1, 1) = substr("first_name_r", 1, 1)',
+                label_for_charts="one is the other's initial",
+            ).configure(m_probability=0.002),
+            cll.ExactMatchLevel("first_name_phonetic").configure(label_for_charts="sound alike"),
             cll.JaroWinklerLevel("first_name", 0.80),
+            cll.DamerauLevenshteinLevel("first_name", 1),
             cll.ElseLevel(),
         ],
     )
@@ -42,10 +63,12 @@ def _last_name() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("last_name"),
             cll.ExactMatchLevel("last_name", term_frequency_adjustments=True),
+            _swapped(),
             cll.ArrayIntersectLevel("surname_parts", 1).configure(
                 label_for_charts="share one surname of a double or hyphenated name"
             ),
             cll.JaroWinklerLevel("last_name", 0.92),
+            cll.ExactMatchLevel("last_name_phonetic").configure(label_for_charts="sound alike"),
             cll.DamerauLevenshteinLevel("last_name", 2),
             cll.ElseLevel(),
         ],
@@ -58,16 +81,12 @@ def _dob() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("dob"),
             cll.ExactMatchLevel("dob"),
-            cll.CustomLevel(
-                "dob_l = dob_swapped_r", label_for_charts="day and month swapped"
-            ),
-            cll.AbsoluteDateDifferenceLevel(
-                "dob", input_is_string=True, threshold=1, metric="day"
-            ),
-            # keying errors the training months may not contain: declared, not learned
-            cll.DamerauLevenshteinLevel("dob", 1).configure(m_probability=0.01),
-            cll.ExactMatchLevel("birth_year").configure(m_probability=0.005),
-            cll.ElseLevel().configure(m_probability=0.002),
+            cll.CustomLevel("dob_l = dob_swapped_r", label_for_charts="day and month swapped"),
+            cll.AbsoluteDateDifferenceLevel("dob", input_is_string=True, threshold=1, metric="day"),
+            # one digit keyed wrong, the year's included (1987 -> 1981, 1997)
+            cll.DamerauLevenshteinLevel("dob", 1),
+            cll.ExactMatchLevel("birth_year"),
+            cll.ElseLevel(),
         ],
     )
 
@@ -79,7 +98,9 @@ def _ssn() -> cl.CustomComparison:
             cll.NullLevel("ssn"),
             # two different people almost never share an SSN, so random sampling
             # never sees these levels and cannot estimate u: declare it instead
-            # (about one pair in 10^8 by chance; one digit off about one in 10^6)
+            # (about one pair in 10^8 by chance; one digit off about one in 10^6).
+            # m is learned: a relative's SSN keyed on the record makes "else" an
+            # ordinary disagreement, not a veto.
             cll.ExactMatchLevel("ssn").configure(u_probability=1e-8, fix_u_probability=True),
             cll.DamerauLevenshteinLevel("ssn", 1).configure(
                 u_probability=1e-6, fix_u_probability=True
@@ -89,20 +110,26 @@ def _ssn() -> cl.CustomComparison:
     )
 
 
-def _declared(column: str, m_agree: float, u_agree: float | None = None) -> cl.CustomComparison:
-    """Agree / disagree with m (and u) declared, never estimated. For fields where
-    a keying error in one system must not veto an otherwise clear match, or that
-    too few pairs carry to estimate: EM would put m(disagree) near 0 whenever
-    the training month happens to hold no such error."""
-    agree = cll.ExactMatchLevel(column).configure(m_probability=m_agree, fix_m_probability=True)
-    other = cll.ElseLevel().configure(m_probability=1 - m_agree, fix_m_probability=True)
-    if u_agree is not None:
-        agree = agree.configure(u_probability=u_agree, fix_u_probability=True)
-        other = other.configure(u_probability=1 - u_agree, fix_u_probability=True)
+def _place() -> cl.CustomComparison:
+    """Where they live, as one comparison: the address line, the ZIP and the city
+    say the same thing at three grains, and three comparisons would count one
+    household three times."""
     return cl.CustomComparison(
-        output_column_name=column,
-        comparison_levels=[cll.NullLevel(column), agree, other],
-    )
+        output_column_name="place",
+        comparison_levels=[
+            cll.CustomLevel(
+                '(("address_l" is null and "zip_l" is null and "city_l" is null) or '
+                '("address_r" is null and "zip_r" is null and "city_r" is null))'
+            ).configure(is_null_level=True),
+            cll.CustomLevel('"address_l" = "address_r" and "zip_l" = "zip_r"',
+                            label_for_charts="same address and ZIP"),
+            cll.CustomLevel('jaro_winkler_similarity("address_l", "address_r") >= 0.9',
+                            label_for_charts="address alike (a keying slip)"),
+            cll.CustomLevel('"zip_l" = "zip_r"', label_for_charts="same ZIP"),
+            cll.CustomLevel('"city_l" = "city_r"', label_for_charts="same city"),
+            cll.ElseLevel(),
+        ],
+    )  # fmt: skip
 
 
 COMPARISONS = [
@@ -110,22 +137,27 @@ COMPARISONS = [
     _last_name(),
     _dob(),
     _ssn(),
-    _declared("middle_initial", 0.9),
-    _declared("sex", 0.99),
+    cl.ExactMatch("middle_initial"),
+    cl.ExactMatch("sex"),
     # JR vs SR (or none) on both sides: father and son share every other field
-    _declared("name_suffix", 0.95, u_agree=0.5),
-    cl.ExactMatch("zip"),
+    cl.ExactMatch("name_suffix"),
+    _place(),
 ]
+# each comparison (in COMPARISONS' order) and the input columns it can use: one
+# with none of them filled on either side cannot be estimated or tell anyone
+# apart, so training leaves it out
+COMPARISON_COLUMNS = {
+    "first_name": ("first_name",), "last_name": ("last_name",), "dob": ("dob",),
+    "ssn": ("ssn",), "middle_initial": ("middle_initial",), "sex": ("sex",),
+    "name_suffix": ("name_suffix",), "place": ("address", "zip", "city"),
+}  # fmt: skip
 
-# Surname + birth year and first name + birth year (5.5 of 10 million comparisons,
-# 40% of linkage time) were dropped once the family pass (matching/links.py) scored
-# the unlinked members of linked families: on the county benchmark they then added
-# 0.03 points of recall (docs/benchmarks.md).
-# Birth date alone made blocks that grow with the square of the population (a
-# state has 3x a county's people per birth date, 9x the pairs); with a first or
-# last initial beside it the blocks are 10-20x smaller and give the same links
-# (docs/benchmarks.md, "Scale"). A person whose first AND last initials both
-# changed is still paired by SSN or by first name + surname.
+# Blocking: each rule is one way a true pair still agrees exactly when up to two
+# fields are wrong. The counts of comparisons each adds, and the share of true
+# pairs they reach on every benchmark set, are in docs/benchmarks.md. Birth date
+# alone made blocks that grow with the square of the population (a state has 3x a
+# county's people per birth date, 9x the pairs); an initial or a ZIP beside it
+# keeps them small.
 FIRST_INITIAL = 'substr(l."first_name", 1, 1) = substr(r."first_name", 1, 1)'
 LAST_INITIAL = 'substr(l."last_name", 1, 1) = substr(r."last_name", 1, 1)'
 BLOCKING_RULES = [
@@ -134,29 +166,59 @@ BLOCKING_RULES = [
     f'l."dob" = r."dob" and {LAST_INITIAL}',
     block_on("first_name", "last_name_1"),
     f"l.dob_swapped = r.dob and ({FIRST_INITIAL} or {LAST_INITIAL})",
+    # both names wrong or swapped: birth date and where they live
+    block_on("dob", "zip"),
+    # birth date wrong: names that sound alike, with the year or the ZIP
+    block_on("first_name_phonetic", "last_name_phonetic", "birth_year"),
+    block_on("first_name_phonetic", "last_name_phonetic", "zip"),
+    # surname and birth date wrong (a married name, a relative's date)
+    block_on("first_name_phonetic", "zip", "address"),
+    'l."first_name" = r."last_name" and l."last_name" = r."first_name"',
 ]
 
 # rules that pick out near-certain matches, to estimate how often two random
-# records are the same person
+# records are the same person; training uses those the inputs can answer
 DETERMINISTIC_RULES = [
-    "l.ssn = r.ssn and l.birth_year = r.birth_year",
-    "l.first_name = r.first_name and l.last_name = r.last_name and l.dob = r.dob",
+    ("ssn", "birth_year"),
+    ("first_name", "last_name", "dob"),
+    ("first_name", "last_name", "zip", "address"),
 ]
-# EM passes: each blocks on what the other leaves free to estimate. Pairs that
-# share an SSN are nearly all true, so that pass learns names and birth dates
-# cleanly; blocking on names instead let EM take family members (same surname
-# and address) for matches, and it learned that birth dates rarely agree.
-TRAINING_BLOCKS = [block_on("ssn"), block_on("dob")]
+# EM passes (the columns each blocks on), in order of preference; training takes
+# each that the inputs carry with enough pairs, until every comparison has been
+# estimated by one of them. Pairs that share an SSN are nearly all true, so that
+# pass learns names and birth dates cleanly; blocking on a surname alone lets EM
+# take family members (same surname and address) for matches.
+TRAINING_BLOCKS = [
+    ("ssn",),
+    ("dob",),
+    ("first_name", "last_name"),
+    ("first_name", "zip"),
+    ("last_name", "zip"),
+    ("zip", "address"),
+]
+# every column a comparison's levels read: a pass blocked on any of them cannot
+# estimate that comparison (Splink fixes it for the pass)
+COMPARISON_READS = {
+    **{name: cols for name, cols in COMPARISON_COLUMNS.items()},
+    "first_name": ("first_name", "last_name", "first_name_forms", "first_name_phonetic"),
+    "last_name": ("last_name", "first_name", "surname_parts", "last_name_phonetic"),
+    "dob": ("dob", "dob_swapped", "birth_year"),
+}
 
 
-def settings(link_type: str = "link_only") -> SettingsCreator:
+def settings(link_type: str = "link_only", columns: set[str] | None = None) -> SettingsCreator:
     """CalWORKs <-> CWS. Linking, not deduplicating within a system: a person's
     two ids in one system join through their shared counterpart in the other
     (matching/keys.py), and within-system pairs (parents and children, who share
-    surname and address) are what misled the model's training."""
+    surname and address) are what misled the model's training. `columns`: the
+    input columns that carry values (default all); comparisons of others are left out."""
+    comparisons = [
+        c for c, name in zip(COMPARISONS, COMPARISON_COLUMNS, strict=True)
+        if columns is None or set(COMPARISON_COLUMNS[name]) & columns
+    ]  # fmt: skip
     return SettingsCreator(
         link_type=link_type,
-        comparisons=COMPARISONS,
+        comparisons=comparisons,
         blocking_rules_to_generate_predictions=BLOCKING_RULES,
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=True,

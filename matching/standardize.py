@@ -10,8 +10,10 @@ import csv
 import importlib.resources
 import re
 import unicodedata
+from datetime import date
 from functools import cache, lru_cache
 
+import jellyfish
 import pandas as pd
 
 from expectations.contract import ssn_is_valid
@@ -24,16 +26,36 @@ PERSON_COLUMNS = [
     "address_line1", "city", "zip",
 ]  # fmt: skip
 
+# the standardized columns that hold lists (of name forms, of surname parts)
+LIST_COLUMNS = frozenset({"first_name_forms", "surname_parts"})
 
 NOT_NAME = re.compile(r"[^A-Za-z \-]")
+NOT_ADDRESS = re.compile(r"[^A-Za-z0-9 ]")
 SPACES = re.compile(r"\s+")
+ZIP5 = re.compile(r"^(\d{5})")
+# what a clerk keys when a person has no name yet (a newborn, an unborn child) or it
+# is unknown: not a name, so missing -- two "BABY GIRL"s are not evidence of anything
+PLACEHOLDER_NAMES = {
+    "BABY", "BABY BOY", "BABY GIRL", "BABYBOY", "BABYGIRL", "BB", "BG", "INFANT", "NEWBORN",
+    "UNBORN", "UNBORN CHILD", "UNK", "UNKNOWN", "FNU", "LNU", "NFN", "NLN", "NONE", "NA", "NMN",
+    "BOY", "GIRL", "TWIN A", "TWIN B", "DOE", "JOHN DOE", "JANE DOE",
+}  # fmt: skip
+
+
+def text_or_none(value) -> str | None:
+    """A cell as text, or None when it is missing: None, NaN, pandas' NA, blank.
+    Everything downstream tests `is None`; the float NaN must never get that far."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    return text or None
 
 
 def clean_name(value) -> str | None:
-    """Upper case, accents dropped, only letters, spaces and hyphens kept."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return None
-    return _clean_text(str(value))
+    """Upper case, accents dropped, only letters, spaces and hyphens kept;
+    placeholder names are missing."""
+    text = text_or_none(value)
+    return None if text is None else _clean_text(text)
 
 
 @lru_cache(maxsize=1 << 20)
@@ -42,7 +64,28 @@ def _clean_text(text: str) -> str | None:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = SPACES.sub(" ", NOT_NAME.sub("", text).upper().replace("-", " - ")).strip()
     text = text.replace(" - ", "-")
-    return text or None
+    return None if not text or text in PLACEHOLDER_NAMES else text
+
+
+@lru_cache(maxsize=1 << 20)
+def phonetic(name: str | None) -> str | None:
+    """Metaphone of a cleaned name, spaces and hyphens dropped: one key for
+    STEPHEN / STEVEN, KATHERINE / CATHERINE, GONZALEZ / GONZALES."""
+    if not name:
+        return None
+    return jellyfish.metaphone(name.replace("-", "").replace(" ", "")) or None
+
+
+def clean_address(value) -> str | None:
+    """Upper case, accents and punctuation dropped, spaces squeezed."""
+    text = text_or_none(value)
+    return None if text is None else _clean_address(text)
+
+
+@lru_cache(maxsize=1 << 20)
+def _clean_address(text: str) -> str | None:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return SPACES.sub(" ", NOT_ADDRESS.sub(" ", text).upper()).strip() or None
 
 
 @cache
@@ -81,43 +124,85 @@ def _surname_parts(last: str) -> tuple[str, ...]:
     return parts or (last,)
 
 
+def _dates(values: list) -> tuple[list, list, list]:
+    """ISO birth dates -> (date, the same with day and month swapped, year); a value
+    that is not a real date is missing."""
+    dates, swapped, years = [], [], []
+    for value in values:
+        d = _parse_date(text_or_none(value))
+        dates.append(d.isoformat() if d else None)
+        swapped.append(_swap(d))
+        years.append(str(d.year) if d else None)
+    return dates, swapped, years
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _swap(d: date | None) -> str | None:
+    """The date read the other way round (day <-> month), if that is a date."""
+    if d is None or d.day > 12:
+        return None
+    return date(d.year, d.day, d.month).isoformat()
+
+
+def _ssn(value) -> str | None:
+    text = text_or_none(value)
+    if text is None:
+        return None
+    digits = text.replace("-", "").replace(" ", "")
+    return digits if ssn_is_valid(digits) else None
+
+
+def _zip(value) -> str | None:
+    match = ZIP5.match(text_or_none(value) or "")
+    return match.group(1) if match else None
+
+
+def _sex(value) -> str | None:
+    text = (text_or_none(value) or "").upper()
+    return text if text in ("M", "F") else None
+
+
 def standardize(df: pd.DataFrame, source: str) -> pd.DataFrame:
-    """`df` has PERSON_COLUMNS (missing ones are treated as empty)."""
+    """`df` has PERSON_COLUMNS (missing ones are treated as empty). Every column
+    is built from plain Python lists, so a missing value is None in every column,
+    whatever dtype pandas read the file with (pandas 3's string dtype turns None
+    into NaN inside .map / .where)."""
     df = df.reindex(columns=PERSON_COLUMNS)
-    out = pd.DataFrame({"unique_id": df["record_id"].astype(str).to_numpy()})
-    out["source_dataset"] = source
-    # plain lists: pandas' string dtype turns None into NaN inside .map
-    first_suffix = [_split_suffix(clean_name(v)) for v in df["first_name"].tolist()]
-    last_suffix = [_split_suffix(clean_name(v)) for v in df["last_name"].tolist()]
-    out["first_name"] = [f for f, _ in first_suffix]
-    out["last_name"] = [last for last, _ in last_suffix]
+    col = {name: df[name].tolist() for name in PERSON_COLUMNS}
+    out: dict[str, list] = {"unique_id": [text_or_none(v) or "" for v in col["record_id"]]}
+    out["source_dataset"] = [source] * len(df)
+    first_suffix = [_split_suffix(clean_name(v)) for v in col["first_name"]]
+    last_suffix = [_split_suffix(clean_name(v)) for v in col["last_name"]]
+    first = [f for f, _ in first_suffix]
+    last = [name for name, _ in last_suffix]
+    out["first_name"] = first
+    out["last_name"] = last
     same_as = {"II": "JR", "2ND": "JR"}
     out["name_suffix"] = [
         same_as.get(a or b, a or b) for (_, a), (_, b) in zip(last_suffix, first_suffix, strict=True)
     ]
-    middle = [clean_name(v) for v in df["middle_name"].tolist()]
+    middle = [clean_name(v) for v in col["middle_name"]]
     out["middle_initial"] = [m[0] if m else None for m in middle]
     forms = nickname_forms()
-    out["first_name_forms"] = [
-        sorted(forms.get(f, {f})) if f else None for f in out["first_name"]
-    ]
-    out["surname_parts"] = [surname_parts(x) or None for x in out["last_name"]]
-    out["last_name_1"] = [p[0] if p else None for p in out["surname_parts"]]
-    dob = pd.to_datetime(df["date_of_birth"], errors="coerce", format="%Y-%m-%d")
-    out["dob"] = dob.dt.strftime("%Y-%m-%d").where(dob.notna(), None).to_numpy()
-    # day and month swapped: the same date read the other way round
-    swapped = pd.to_datetime(
-        dob.dt.year.astype("Int64").astype(str)
-        + "-" + dob.dt.day.astype("Int64").astype(str).str.zfill(2)
-        + "-" + dob.dt.month.astype("Int64").astype(str).str.zfill(2),
-        errors="coerce", format="%Y-%m-%d",
-    )  # fmt: skip
-    out["dob_swapped"] = swapped.dt.strftime("%Y-%m-%d").where(swapped.notna(), None).to_numpy()
-    out["birth_year"] = dob.dt.year.astype("Int64").astype(str).where(dob.notna(), None).to_numpy()
-    sex = df["sex"].astype("string").str.strip().str.upper()
-    out["sex"] = sex.where(sex.isin(["M", "F"]), None).to_numpy()
-    ssn = df["ssn"].astype("string").str.replace(r"[- ]", "", regex=True)
-    out["ssn"] = [s if isinstance(s, str) and ssn_is_valid(s) else None for s in ssn]
-    z = df["zip"].astype("string").str.extract(r"^(\d{5})", expand=False)
-    out["zip"] = z.where(z.notna(), None).to_numpy()
-    return out
+    out["first_name_forms"] = [sorted(forms.get(f, {f})) if f else None for f in first]
+    parts = [surname_parts(x) or None for x in last]
+    out["surname_parts"] = parts
+    out["last_name_1"] = [p[0] if p else None for p in parts]
+    out["first_name_phonetic"] = [phonetic(f) for f in first]
+    out["last_name_phonetic"] = [phonetic(p[0]) if p else None for p in parts]
+    out["dob"], out["dob_swapped"], out["birth_year"] = _dates(col["date_of_birth"])
+    out["sex"] = [_sex(v) for v in col["sex"]]
+    out["ssn"] = [_ssn(v) for v in col["ssn"]]
+    out["address"] = [clean_address(v) for v in col["address_line1"]]
+    out["city"] = [clean_address(v) for v in col["city"]]
+    out["zip"] = [_zip(v) for v in col["zip"]]
+    return pd.DataFrame(out, dtype=object)

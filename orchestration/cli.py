@@ -148,52 +148,129 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     timings = generate(
         Path(args.out), args.start, args.months, args.size, args.seed, args.format,
-        progress=lambda line: print(line, flush=True),
+        progress=lambda line: print(line, flush=True), noise_level=args.noise_level,
     )  # fmt: skip
     print(f"generated in {timings['total_s']:.1f}s -> {Path(args.out) / 'landing'}")
     return EXIT_OK
+
+
+class InputError(ValueError):
+    """An input file the command cannot use: one line naming the file and the problem."""
+
+
+def _read_text_table(path: Path) -> pd.DataFrame:
+    """A CSV (or Parquet) file as text, blanks as None; InputError when unreadable."""
+    try:
+        if path.suffix == ".parquet":
+            return pd.read_parquet(path).astype(object).where(lambda d: d.notna(), None)
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: empty (no header row)") from None
+    except (pd.errors.ParserError, ValueError, OSError) as exc:
+        raise InputError(f"{path}: cannot be read as {path.suffix.lstrip('.') or 'CSV'} "
+                         f"({type(exc).__name__})") from None  # fmt: skip
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    return df.astype(object).replace("", None)
+
+
+def _landing_file(month_dir: Path, name: str) -> Path:
+    for suffix in (".csv", ".parquet"):
+        if (month_dir / f"{name}{suffix}").exists():
+            return month_dir / f"{name}{suffix}"
+    raise InputError(f"{month_dir / name}.csv: no such file")
 
 
 def _landing_people(month_dir: Path) -> dict:
     """A month's people straight from the landing files (training is offline)."""
     from matching.links import CALWORKS, CWS
 
-    def read(name: str):
-        return pd.read_csv(month_dir / f"{name}.csv", dtype=str, keep_default_na=False).replace("", None)
+    def read(name: str, needed: list[str]) -> pd.DataFrame:
+        path = _landing_file(month_dir, name)
+        df = _read_text_table(path)
+        missing = [c for c in needed if c not in df.columns]
+        if missing:
+            raise InputError(f"{path}: required column missing: {', '.join(missing)}")
+        return df
 
-    cases = read("calworks_cases")[["case_number", "address_line1", "city", "zip"]]
-    persons = read("calworks_persons").drop_duplicates("person_id").merge(cases, on="case_number", how="left")
-    clients = read("cws_clients").rename(columns={"client_id": "record_id", "birth_date": "date_of_birth"})
+    cases = read("calworks_cases", ["case_number"]).reindex(columns=["case_number", "address_line1", "city", "zip"])
+    persons = read("calworks_persons", ["person_id", "case_number"]).sort_values(["person_id", "case_number"])
+    persons = persons.drop_duplicates("person_id").merge(cases, on="case_number", how="left")
+    clients = read("cws_clients", ["client_id"]).rename(columns={"client_id": "record_id", "birth_date": "date_of_birth"})
     return {CALWORKS: persons.rename(columns={"person_id": "record_id"}), CWS: clients}
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from matching.model import MODEL_PATH, save_model, train
+    from matching.model import MODEL_PATH, TrainingError, save_model, train, training_plan
     from matching.standardize import standardize
 
     records = _landing_people(Path(args.landing) / args.month)
     frames = {name: standardize(df, name) for name, df in records.items()}
     sizes = ", ".join(f"{len(df):,} {name}" for name, df in frames.items())
     print(f"training on {sizes} records of {args.month} ...", flush=True)
-    path = save_model(train(frames, seed=args.seed, max_pairs=args.max_pairs), Path(args.out or MODEL_PATH))
+    plan = training_plan(frames)
+    print(_describe_plan(plan), flush=True)
+    try:
+        model = train(frames, seed=args.seed, max_pairs=args.max_pairs)
+    except TrainingError as exc:
+        raise InputError(f"{Path(args.landing) / args.month}: {exc}") from None
+    path = save_model(model, Path(args.out or MODEL_PATH))
     print(f"model saved: {path}")
     return EXIT_OK
 
 
-def cmd_link(args: argparse.Namespace) -> int:
-    from matching.links import auto_match
-    from matching.model import load_model, predict, train
+def _describe_plan(plan: dict) -> str:
+    def names(groups) -> str:
+        return "; ".join(" + ".join(g) for g in groups) or "none"
+
+    text = (f"  compared: {', '.join(plan['comparisons']) or 'nothing'}\n"
+            f"  prior from: {names(plan['deterministic'])}\n  EM passes blocked on: {names(plan['passes'])}")  # fmt: skip
+    if plan["not_estimated"]:
+        text += f"\n  kept from the starting model (no pass could estimate): {', '.join(plan['not_estimated'])}"
+    return text
+
+
+def _person_file(path: Path, name: str) -> pd.DataFrame:
+    """A `linkages link` input: record_id required, unique and never blank."""
     from matching.standardize import PERSON_COLUMNS, standardize
 
-    frames = {}
-    for name, path in (("left_file", args.left), ("right_file", args.right)):
-        df = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", None)
-        df.columns = [c.strip().lower() for c in df.columns]
-        if "record_id" not in df.columns:
-            print(f"{path}: required column missing: record_id", file=sys.stderr)
-            return EXIT_USAGE
-        frames[name] = standardize(df.reindex(columns=PERSON_COLUMNS), name)
-    model = load_model(Path(args.model)) if args.model else train(frames)
+    df = _read_text_table(path)
+    if "record_id" not in df.columns:
+        raise InputError(f"{path}: required column missing: record_id")
+    if df.empty:
+        raise InputError(f"{path}: no records")
+    blank = df["record_id"].isna()
+    if blank.any():
+        raise InputError(f"{path}: row {int(blank.to_numpy().argmax()) + 2}: record_id is empty "
+                         f"({int(blank.sum()):,} rows)")  # fmt: skip
+    ids = df["record_id"].astype(str).str.strip()
+    repeated = ids.duplicated()
+    if repeated.any():
+        raise InputError(f"{path}: row {int(repeated.to_numpy().argmax()) + 2}: record_id repeats an "
+                         f"earlier row ({int(repeated.sum()):,} rows)")  # fmt: skip
+    return standardize(df.assign(record_id=ids).reindex(columns=PERSON_COLUMNS), name)
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    from matching.links import auto_match
+    from matching.model import MIN_RECORDS_TO_TRAIN, MODEL_PATH, TrainingError, load_model, predict, train
+
+    frames = {"left_file": _person_file(Path(args.left), "left_file"),
+              "right_file": _person_file(Path(args.right), "right_file")}  # fmt: skip
+    if args.model:
+        model = _model_file(Path(args.model))
+    elif min(len(df) for df in frames.values()) < MIN_RECORDS_TO_TRAIN:
+        print(f"fewer than {MIN_RECORDS_TO_TRAIN} records on a side: too few to estimate a model; "
+              f"scoring with the shipped one ({MODEL_PATH.name})", flush=True)  # fmt: skip
+        model = load_model(MODEL_PATH)
+    else:
+        try:
+            model = train(frames)
+        except TrainingError as exc:
+            raise InputError(f"{args.left} and {args.right}: {exc}") from None
     threshold = args.threshold if args.threshold is not None else _config().auto_match_threshold
     floor = args.floor if args.floor is not None else _config().review_floor
     pairs = predict(frames, model, floor)
@@ -207,6 +284,20 @@ def cmd_link(args: argparse.Namespace) -> int:
     out.to_csv(args.out, index=False)
     print(f"{len(out):,} candidate pairs at or above {floor} -> {args.out}")
     return EXIT_OK
+
+
+def _model_file(path: Path) -> dict:
+    from matching.model import load_model
+
+    try:
+        model = load_model(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (ValueError, UnicodeDecodeError):
+        raise InputError(f"{path}: not a model file (not JSON)") from None
+    if not isinstance(model, dict) or not model.get("comparisons"):
+        raise InputError(f"{path}: not a model file (no comparisons)")
+    return model
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -255,6 +346,10 @@ def parser() -> argparse.ArgumentParser:
     gen.add_argument("--size", choices=["small", "county", "state"], default="small")
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    gen.add_argument(
+        "--noise-level", type=float, default=1.0,
+        help="multiply every record-noise rate by this (default 1.0; 0 = clean records)",
+    )  # fmt: skip
     gen.set_defaults(func=cmd_generate)
 
     tr = sub.add_parser("train", help="estimate the linkage model on a landed month; save it")
@@ -291,7 +386,11 @@ def main(argv: list[str] | None = None) -> int:
     # Dagster flags partitioned asset checks as "preview"; operators need not see it each month
     warnings.filterwarnings("ignore", message=r".*is currently in (beta|preview).*")
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":
