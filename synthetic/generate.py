@@ -64,17 +64,23 @@ def generate(
     seed: int = 0,
     fmt: str = "csv",
     progress: Callable[[str], None] = print,
+    noise_level: float = 1.0,
 ) -> dict[str, float]:
-    """Write `months` monthly extracts from `start` (YYYY-MM); return timings."""
+    """Write `months` monthly extracts from `start` (YYYY-MM); return timings.
+
+    `noise_level` multiplies every record-noise rate (0 = clean records, 3 = three
+    times the default noise; rates capped at population.MAX_RATE)."""
     if size not in SIZES:
         raise ValueError(f"size must be one of {sorted(SIZES)}, got {size!r}")
+    if not noise_level >= 0:
+        raise ValueError(f"noise_level must be >= 0, got {noise_level!r}")
     t0 = time.perf_counter()
     rng = np.random.default_rng(seed)
     first = pd.Period(start, "M")
     report_months = [first + i for i in range(months)]
     end = report_months[-1].end_time.normalize()
     pop = build_population(rng, SIZES[size], end)
-    timeline = build_timeline(rng, pop, first.start_time, end)
+    timeline = build_timeline(rng, pop, first.start_time, end, noise_level)
     timings = {"population_and_timeline_s": time.perf_counter() - t0}
     progress(f"population: {len(pop.people):,} people in {len(pop.families):,} families")
 

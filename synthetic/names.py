@@ -7,6 +7,7 @@ lacks. The matcher must not read this module: noise and cure stay independent.
 """
 
 import importlib.resources
+import unicodedata
 from functools import cache
 
 import numpy as np
@@ -136,3 +137,28 @@ def census(kind: str) -> tuple[np.ndarray, np.ndarray]:
     freq = np.array([float(r[1]) for r in rows])
     freq = np.where(freq > 0, freq, freq[freq > 0].min() / 2)
     return names_, freq / freq.sum()
+
+
+# How Spanish-language data entry writes names it recognises (record noise
+# `accent_case`): plain-ASCII spelling -> accented spelling.
+_ACCENTED_NAMES = (
+    # first names
+    "José Jesús María Raúl Ramón Andrés Sofía Ángel Adrián Iván César Héctor Óscar "
+    "Rubén Concepción Rocío Verónica Martín Joaquín Simón Lucía Inés Mónica Belén "
+    "Fátima Germán Julián Sebastián Agustín Nicolás Tomás Víctor Efraín Elías Matías "
+    "Darío Álvaro Cristián "
+    # surnames
+    "Hernández Martínez González Rodríguez Pérez Sánchez Ramírez Gómez Díaz "
+    "Jiménez Vásquez Fernández Domínguez Velásquez Gutiérrez Álvarez Chávez "
+    "Núñez Peña Muñoz Ibáñez Cortés Ávila Ríos Juárez Gálvez Márquez Báez Beltrán "
+    "Durán Galván Guzmán Luján Montaño Magaña Ordóñez Quiñónez Sáenz Suárez Téllez "
+    "Valdés Vélez Yáñez Zúñiga Alarcón Calderón Colón Girón León Morán Rincón Solís "
+    "Velázquez Méndez Benítez Ocaña Avilés Muñiz"
+).split()
+
+
+def _plain(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+
+
+ACCENTED = {_plain(a): a for a in _ACCENTED_NAMES if _plain(a) != a}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import importlib.resources
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -243,10 +244,242 @@ def _mistype_ssn(rng: np.random.Generator, ssn: str) -> str:
     return ssn[:i] + d + ssn[i + 1 :]
 
 
+# -- kinds of noise real extracts have (issue 14) ---------------------------------
+
+NEW_KINDS = (
+    "name_swap", "first_initial", "relative_ssn", "relative_dob", "birth_year_digit",
+    "ocr", "phonetic", "accent_case",
+)  # fmt: skip
+# applied by the timeline to the CWS client records: newborns, missing birth dates
+RECORD_KINDS = ("first_missing_newborn", "baby_placeholder", "dob_missing")
+_OWN_STREAM = frozenset(NEW_KINDS + RECORD_KINDS)
+# how often an SSN is keyed at all: not noise, so a noise level leaves them alone
+PRESENCE_RATES = frozenset({"ssn_present", "ssn_present_child"})
+MAX_RATE = 0.9
+
+
+def noise_rates(rates: dict[str, float], level: float = 1.0) -> dict[str, float]:
+    """`rates` with every noise rate multiplied by `level`, capped at MAX_RATE."""
+    if not level >= 0:
+        raise ValueError(f"noise level must be >= 0, got {level!r}")
+    return {
+        k: v if k in PRESENCE_RATES else min(v * level, max(v, MAX_RATE)) for k, v in rates.items()
+    }
+
+
+# misreads of a scanned form: letter shapes, never digits (O/0 is no name)
+_OCR = (
+    ("rn", "m"), ("m", "rn"), ("cl", "d"), ("d", "cl"), ("l", "I"), ("I", "l"), ("L", "I"),
+    ("I", "L"), ("vv", "w"), ("w", "vv"), ("e", "c"), ("c", "e"), ("h", "b"), ("b", "h"),
+    ("u", "v"), ("v", "u"),
+)  # fmt: skip
+# a name spelled by ear (hotline calls, interviews): pattern -> replacement
+_PHONETIC = tuple(
+    (re.compile(p, re.IGNORECASE), r)
+    for p, r in (
+        (r"ph(?=en)", "v"),  # Stephen -> Steven
+        (r"ph", "f"),
+        (r"(?<=[aeiou])f(?=[aeiou])", "ph"),  # Rafael -> Raphael
+        (r"c(?=[aou])", "k"),
+        (r"k(?=[aou])", "c"),  # Katherine -> Catherine
+        (r"z", "s"),  # Gonzalez -> Gonzales
+        (r"(?<=[aeiou])s\b", "z"),
+        (r"(?<=\w)y", "i"),
+        (r"(?<=\w)i(?=[aeou])", "y"),
+        (r"v", "b"),
+        (r"b", "v"),
+        (r"(?<=[tr])h", ""),  # Thomas -> Tomas
+        (r"^h(?=[aeiou])", ""),  # Hector -> Ector
+        (r"(?<=a)h\b", ""),  # Sarah -> Sara
+        (r"(?<=[b-df-hj-np-tv-z]a)$", "h"),  # Sara -> Sarah
+        (r"(?<=^jo)(?=n)", "h"),  # Jon -> John
+        (r"([bdfglmnprstz])\1", r"\1"),  # Phillip -> Philip
+        (r"(?<=[aeiou])([lnrt])(?=[aeiou])", r"\1\1"),  # Ana -> Anna
+    )
+)
+
+
+def _ocr(rng: np.random.Generator, s: str) -> str:
+    spots = [(i, a, b) for a, b in _OCR for i in range(len(s)) if s.startswith(a, i)]
+    if not s or not spots:
+        return s
+    i, a, b = spots[int(rng.integers(len(spots)))]
+    return s[:i] + b + s[i + len(a) :]
+
+
+def _phonetic(rng: np.random.Generator, s: str) -> str:
+    spots = [(m, r) for p, r in _PHONETIC for m in p.finditer(s or "")]
+    if not spots:
+        return s
+    m, r = spots[int(rng.integers(len(spots)))]
+    new = m.expand(r)
+    if m.group(0)[:1].isupper():
+        new = new[:1].upper() + new[1:]
+    out = s[: m.start()] + new + s[m.end() :]
+    if s[:1].isupper():
+        out = out[:1].upper() + out[1:]
+    return out if out else s
+
+
+def _accented(s: str | None) -> str | None:
+    if not s:
+        return s
+    return "".join(names.ACCENTED.get(w, w) for w in re.split(r"([ -])", s))
+
+
+def _in_one_name(rng, fix, first: np.ndarray, last: np.ndarray, i: int) -> bool:
+    """Apply `fix` to the first or the last name (the other if it cannot); True if changed."""
+    order = (first, last) if rng.random() < 0.5 else (last, first)
+    for arr in order:
+        if isinstance(arr[i], str):
+            new = fix(rng, arr[i])
+            if new != arr[i]:
+                arr[i] = new
+                return True
+    return False
+
+
+def _families(people: pd.DataFrame, relatives: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """Where each row of `people` finds its family among `relatives`: the rows of
+    `relatives` sorted by family (and their ids), and each person's first family
+    row and family size there."""
+    fam_all = relatives["family_id"].to_numpy()
+    order = np.argsort(fam_all, kind="stable")
+    fam = fam_all[order]
+    want = people["family_id"].to_numpy()
+    lo = np.searchsorted(fam, want, "left")
+    hi = np.searchsorted(fam, want, "right")
+    ids = relatives["true_person_id"].to_numpy(dtype=object)[order]
+    return order, ids, lo, hi - lo, people["true_person_id"].to_numpy(dtype=object)
+
+
+def _relative(rng: np.random.Generator, families: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """A random other member of each person's family: (row in `relatives`, found).
+    Drawn among all members, the person's own draw redrawn (up to 4 tries)."""
+    order, ids, lo, size, own = families
+    n = len(lo)
+    row, found = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+    if len(order) == 0:
+        return row, found
+    todo = np.flatnonzero(size >= 2)
+    for _ in range(4):
+        pick = lo[todo] + (rng.random(len(todo)) * size[todo]).astype(np.int64)
+        other = ids[pick] != own[todo]
+        row[todo[other]] = order[pick[other]]
+        found[todo[other]] = True
+        todo = todo[~other]
+    return row, found
+
+
+def _year_digit(rng: np.random.Generator, dob: np.ndarray, latest: np.ndarray) -> np.ndarray:
+    """dob with one digit of the year wrong (units or tens), a valid date in
+    1900..latest; NaT where three tries found none."""
+    d = pd.DatetimeIndex(dob)
+    year = d.year.to_numpy()
+    out = np.full(len(d), np.datetime64("NaT"), dtype="datetime64[ns]")
+    todo = np.ones(len(d), bool)
+    for _ in range(3):
+        place = np.where(rng.random(len(d)) < 0.7, 1, 10)
+        digit = (year // place) % 10
+        new_digit = (digit + rng.integers(1, 10, len(d))) % 10
+        new_year = year + (new_digit - digit) * place
+        cand = pd.to_datetime(
+            pd.DataFrame({"year": new_year, "month": d.month, "day": d.day}), errors="coerce"
+        ).to_numpy()  # 29 February of a year that has none: NaT
+        good = todo & ~np.isnat(cand) & (new_year >= 1900) & (cand <= latest)
+        out[good] = cand[good]
+        todo &= ~good
+    return out
+
+
+def _new_kinds(
+    rng: np.random.Generator, people, rates, relatives, recorded, noise,
+    first, middle, last, dob, ssn, keyed_ssn,
+) -> None:  # fmt: skip
+    """The kinds of NEW_KINDS, in place, on top of the older ones.
+
+    One draw per record picks at most one of them (kind k with probability
+    rates[k]), so the share of records carrying one grows in proportion to the
+    noise level; a record that cannot take its kind (no SSN keyed, no
+    matching letters) keeps its names and dates."""
+    n = len(people)
+    p = np.array([rates.get(k, 0.0) for k in NEW_KINDS])
+    p = p / max(p.sum(), 1.0)
+    picked = np.searchsorted(np.cumsum(p), rng.random(n), side="right")
+    draw = {k: picked == j for j, k in enumerate(NEW_KINDS)}
+    has_first, has_last = pd.notna(first), pd.notna(last)
+
+    def label(mask, kind):
+        for i in np.flatnonzero(mask):
+            noise[i].append(kind)
+
+    swap = draw["name_swap"] & has_first & has_last
+    first[swap], last[swap] = last[swap], first[swap].copy()
+    label(swap, "name_swap")
+    initial = draw["first_initial"] & has_first
+    initial[initial] = pd.Series(first[initial], dtype=object).str.len().to_numpy() > 1
+    first[initial] = pd.Series(first[initial], dtype=object).str[0].str.upper().to_numpy()
+    label(initial, "first_initial")
+
+    if recorded is None:
+        latest = np.full(n, np.datetime64("2262-01-01"), dtype="datetime64[ns]")
+    else:
+        latest = pd.to_datetime(pd.Series(recorded)).to_numpy()
+    # a relative's SSN or birth date keyed on the record (only where the relative has one)
+    families = _families(people, relatives)
+    true_ssn = people["ssn"].to_numpy(dtype=object)
+    row, found = _relative(rng, families)
+    rel_ssn = relatives["ssn"].to_numpy(dtype=object)[row]
+    swap_ssn = draw["relative_ssn"] & keyed_ssn & found & pd.notna(rel_ssn) & (rel_ssn != true_ssn)
+    ssn[swap_ssn] = rel_ssn[swap_ssn]
+    label(swap_ssn, "relative_ssn")
+
+    true_dob = people["dob"].to_numpy(dtype="datetime64[ns]")
+    row, found = _relative(rng, families)
+    rel_dob = relatives["dob"].to_numpy(dtype="datetime64[ns]")[row]
+    swap_dob = draw["relative_dob"] & found & ~np.isnat(rel_dob) & (rel_dob != true_dob)
+    swap_dob &= rel_dob <= latest
+    dob[swap_dob] = rel_dob[swap_dob]
+    label(swap_dob, "relative_dob")
+
+    idx = np.flatnonzero(draw["birth_year_digit"] & ~np.isnat(dob))
+    new = _year_digit(rng, dob[idx], latest[idx])
+    idx, new = idx[~np.isnat(new)], new[~np.isnat(new)]
+    dob[idx] = new
+    year = np.zeros(n, bool)
+    year[idx] = True
+    label(year, "birth_year_digit")
+
+    for kind, fix in (("ocr", _ocr), ("phonetic", _phonetic)):
+        for i in np.flatnonzero(draw[kind]):
+            if _in_one_name(rng, fix, first, last, i):
+                noise[i].append(kind)
+    for i in np.flatnonzero(draw["accent_case"]):
+        before = (first[i], middle[i], last[i])
+        name = (_accented(first[i]), middle[i], _accented(last[i]))
+        accent = name != before and rng.random() < 0.7
+        if not accent:
+            name = before
+        if not accent or rng.random() < 0.25:  # and/or the whole name upper case
+            name = tuple(x.upper() if isinstance(x, str) else x for x in name)
+        if name != before:
+            first[i], middle[i], last[i] = name
+            noise[i].append("accent_case")
+
+
 def noisy_records(
-    rng: np.random.Generator, people: pd.DataFrame, rates: dict[str, float]
+    rng: np.random.Generator,
+    people: pd.DataFrame,
+    rates: dict[str, float],
+    relatives: pd.DataFrame | None = None,
+    recorded=None,
 ) -> pd.DataFrame:
     """One record per row of `people`, with noise drawn at `rates`.
+
+    `relatives` (true_person_id, family_id, dob, ssn; default `people`) are the
+    family members whose SSN or birth date can be keyed on a record by mistake;
+    `recorded` (one date per row, optional) is when the record was made: a noisy
+    birth date drawn here never lands after it.
 
     Returns the record's first/middle/last name, dob, sex, ssn and a
     `noise` column listing what was applied (for the quality breakdown).
@@ -254,7 +487,9 @@ def noisy_records(
     n = len(people)
     rec = people[["true_person_id", "first_name", "middle_name", "last_name", "dob", "sex", "ssn"]].copy()
     noise = [[] for _ in range(n)]
-    draw = {k: rng.random(n) < v for k, v in rates.items()}
+    # the kinds of NEW_KINDS and the ones applied later (timeline) draw from their
+    # own stream, so adding them left the older kinds' records of a seed as they were
+    draw = {k: rng.random(n) < v for k, v in rates.items() if k not in _OWN_STREAM}
     first = rec["first_name"].to_numpy(dtype=object).copy()
     middle = rec["middle_name"].to_numpy(dtype=object).copy()
     last = rec["last_name"].to_numpy(dtype=object).copy()
@@ -306,7 +541,8 @@ def noisy_records(
     ssn[no_ssn] = None
     for i in np.flatnonzero(no_ssn):
         noise[i].append("missing_ssn")
-    for i in np.flatnonzero(draw.get("ssn_mistyped", np.zeros(n, bool)) & ~no_ssn):
+    mistyped = draw.get("ssn_mistyped", np.zeros(n, bool)) & ~no_ssn
+    for i in np.flatnonzero(mistyped):
         ssn[i] = _mistype_ssn(rng, ssn[i])
         noise[i].append("ssn_mistyped")
     placeholder = draw.get("ssn_placeholder", np.zeros(n, bool))
@@ -315,11 +551,36 @@ def noisy_records(
         noise[i].append("ssn_invalid")
     unknown_sex = draw.get("sex_unknown", np.zeros(n, bool))
     sex[unknown_sex] = "U"
+    keyed_ssn = pd.notna(ssn) & ~no_ssn & ~placeholder & ~mistyped  # as the person gave it
+    _new_kinds(
+        rng.spawn(1)[0], people, rates, relatives if relatives is not None else people,
+        recorded, noise, first, middle, last, dob, ssn, keyed_ssn,
+    )  # fmt: skip
     rec["first_name"], rec["middle_name"], rec["last_name"] = first, middle, last
     rec["dob"], rec["ssn"], rec["sex"] = dob, ssn, sex
     rec["noise"] = [";".join(x) for x in noise]
     rec["true_dob"] = people["dob"].to_numpy()
     return rec
+
+
+def baby_placeholders(
+    rng: np.random.Generator, clients: pd.DataFrame, age_at_entry, sex, rate: float
+) -> None:
+    """Children recorded within 30 days of birth (or before it, age < 0) whose
+    record still has a first name: at `rate`, a placeholder instead ("BABY BOY" /
+    "BABY GIRL" by `sex`, "UNBORN"), labelled `baby_placeholder`. In place."""
+    age = np.asarray(age_at_entry, dtype=float)
+    sex = np.asarray(sex, dtype=object)
+    young = (age < 30) & clients["first_name"].notna().to_numpy()
+    hit = young & (rng.random(len(clients)) < rate)
+    value = np.where(
+        age < 0,
+        "UNBORN",
+        np.where(sex == "F", "BABY GIRL", np.where(sex == "M", "BABY BOY", "BABY")),
+    )
+    clients.loc[hit, "first_name"] = value[hit]
+    before = clients.loc[hit, "noise"].fillna("")
+    clients.loc[hit, "noise"] = np.where(before == "", "baby_placeholder", before + ";baby_placeholder")
 
 
 CALWORKS_NOISE = {
@@ -329,6 +590,15 @@ CALWORKS_NOISE = {
     "ssn_present": 0.94,
     "ssn_present_child": 0.88,
     "ssn_placeholder": 0.01,
+    # NEW_KINDS: CalSAWS keys from documents at intake, so they are rare here
+    "name_swap": 0.002,
+    "first_initial": 0.001,
+    "relative_ssn": 0.002,  # of the SSNs keyed
+    "relative_dob": 0.001,
+    "birth_year_digit": 0.002,
+    "ocr": 0.001,
+    "phonetic": 0.003,
+    "accent_case": 0.008,
 }
 CWS_NOISE = {
     "nickname": 0.10,
@@ -343,4 +613,17 @@ CWS_NOISE = {
     "ssn_present_child": 0.08,
     "ssn_mistyped": 0.08,
     "sex_unknown": 0.01,
+    # NEW_KINDS: hotline calls and hurried entry (spelled by ear, partial names)
+    "name_swap": 0.012,
+    "first_initial": 0.012,
+    "relative_ssn": 0.04,  # of the SSNs keyed
+    "relative_dob": 0.008,
+    "birth_year_digit": 0.008,
+    "ocr": 0.006,
+    "phonetic": 0.025,
+    "accent_case": 0.025,
+    # RECORD_KINDS (timeline.py), of the children recorded within 30 days of birth
+    "first_missing_newborn": 0.3,  # first name left empty
+    "baby_placeholder": 0.4,  # of the rest: BABY BOY / BABY GIRL / UNBORN
+    "dob_missing": 0.02,  # of all client records
 }

@@ -13,7 +13,14 @@ import numpy as np
 import pandas as pd
 
 from synthetic import names
-from synthetic.population import CALWORKS_NOISE, CWS_NOISE, Population, noisy_records
+from synthetic.population import (
+    CALWORKS_NOISE,
+    CWS_NOISE,
+    Population,
+    baby_placeholders,
+    noise_rates,
+    noisy_records,
+)
 
 AID_CODES = ("30", "32", "33", "35", "3E", "3L", "3P", "3R")
 ALLEGATION_TYPES_P = {
@@ -75,16 +82,22 @@ def _base36(n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def build_timeline(
-    rng: np.random.Generator, pop: Population, start: pd.Timestamp, end: pd.Timestamp
+    rng: np.random.Generator,
+    pop: Population,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    noise_level: float = 1.0,
 ) -> Timeline:
+    """`noise_level` multiplies every record-noise rate (population.noise_rates)."""
     history = start - pd.DateOffset(months=30)
     fam = pop.families
     cw_cases = _cw_cases(rng, fam, history, end)
-    cw_members = _cw_members(rng, pop.people, cw_cases, end)
+    cw_rates = noise_rates(CALWORKS_NOISE, noise_level)
+    cw_members = _cw_members(rng, pop.people, cw_cases, end, cw_rates)
     wtw = _wtw(rng, cw_members, cw_cases)
     participation = _participation(rng, cw_members, cw_cases, start, end)
     wages = _wages(rng, cw_members, start, end)
-    cws = _CwsBuilder(rng, pop, cw_cases, history, end).build()
+    cws = _CwsBuilder(rng, pop, cw_cases, history, end, noise_rates(CWS_NOISE, noise_level)).build()
     return Timeline(cw_cases, cw_members, wtw, participation, wages, **cws)
 
 
@@ -143,7 +156,7 @@ def _cw_cases(rng, fam: pd.DataFrame, history, end) -> pd.DataFrame:
     return pd.concat([c, _address(rng, n)], axis=1)
 
 
-def _cw_members(rng, people: pd.DataFrame, cases: pd.DataFrame, end) -> pd.DataFrame:
+def _cw_members(rng, people: pd.DataFrame, cases: pd.DataFrame, end, rates) -> pd.DataFrame:
     m = people.loc[people["kin"] != "absent_mother"].merge(
         cases[
             ["family_id", "case_number", "application_date", "decision_date", "disc_date",
@@ -167,7 +180,7 @@ def _cw_members(rng, people: pd.DataFrame, cases: pd.DataFrame, end) -> pd.DataF
     )
     leaves |= m["role"].eq("CHILD") & (rng.random(n) < 0.02)
     m["leave_date"] = (m["join_date"] + _days(rng, 30, 700, n)).where(leaves)
-    rec = noisy_records(rng, m, CALWORKS_NOISE)
+    rec = noisy_records(rng, m, rates, relatives=people, recorded=m["join_date"])
     for col in ("first_name", "middle_name", "last_name", "dob", "sex", "ssn", "noise"):
         m["rec_" + col] = rec[col].to_numpy()
     m["cin"] = np.where(
@@ -306,8 +319,8 @@ def _wages(rng, members, start, end) -> pd.DataFrame:
 class _CwsBuilder:
     """Referrals, allegations, promotion to cases, components, removals."""
 
-    def __init__(self, rng, pop: Population, cw_cases, history, end):
-        self.rng, self.history, self.end = rng, history, end
+    def __init__(self, rng, pop: Population, cw_cases, history, end, rates=CWS_NOISE):
+        self.rng, self.history, self.end, self.rates = rng, history, end, rates
         self.people = pop.people
         fam = pop.families
         self.fams = fam.loc[fam["systems"].isin(["cws", "both"])]
@@ -508,11 +521,14 @@ class _CwsBuilder:
         ppl["client_id"] = ids[: len(ppl)]
         ppl.loc[ppl["dup_date"].notna(), "dup_client_id"] = ids[len(ppl) :]
 
-        primary = noisy_records(rng, ppl, CWS_NOISE).assign(
+        rates = self.rates
+        primary = noisy_records(
+            rng, ppl, rates, relatives=self.people, recorded=ppl["first_seen"]
+        ).assign(
             client_id=ppl["client_id"].to_numpy(), created=ppl["first_seen"].to_numpy()
         )
         d = ppl.loc[ppl["dup_date"].notna()]
-        second = noisy_records(rng, d, CWS_NOISE).assign(
+        second = noisy_records(rng, d, rates, relatives=self.people, recorded=d["dup_date"]).assign(
             client_id=d["dup_client_id"].to_numpy(), created=d["dup_date"].to_numpy()
         )
         clients = pd.concat([primary, second], ignore_index=True)
@@ -523,11 +539,14 @@ class _CwsBuilder:
         cols = ["address_line1", "city", "zip"]
         clients.loc[shared, cols] = self.cw_address.loc[family[shared], cols].to_numpy()
         # an unborn or just-born child is often recorded without a first name
-        age_at_entry = (clients["created"] - clients["dob"]).dt.days
-        unnamed = (age_at_entry < 30) & (rng.random(len(clients)) < 0.3)
+        age_at_entry = (clients["created"] - clients["true_dob"]).dt.days
+        unnamed = (age_at_entry < 30) & (rng.random(len(clients)) < rates["first_missing_newborn"])
         clients.loc[unnamed, "first_name"] = None
         clients.loc[unnamed, "noise"] = clients.loc[unnamed, "noise"] + ";first_missing"
-        clients.loc[rng.random(len(clients)) < 0.02, "dob"] = pd.NaT
+        # ... or under a placeholder (drawn from a stream of its own, see noisy_records)
+        sex = clients["true_person_id"].map(self.people.set_index("true_person_id")["sex"])
+        baby_placeholders(rng.spawn(1)[0], clients, age_at_entry, sex, rates["baby_placeholder"])
+        clients.loc[rng.random(len(clients)) < rates["dob_missing"], "dob"] = pd.NaT
 
         lookup = ppl.set_index("true_person_id")[["client_id", "dup_client_id", "dup_date"]]
 
