@@ -48,6 +48,11 @@ def test_every_month_has_every_file_with_the_contract_columns(generated):
 
 @pytest.mark.parametrize("spec", SOURCE_FILES, ids=lambda s: s.name)
 def test_values_follow_the_contract(months, spec):
+    check_values_follow_the_contract(months, spec)
+
+
+def check_values_follow_the_contract(months: dict[str, dict[str, pd.DataFrame]], spec) -> None:
+    """Every value of `spec`'s file in each month ({month: {file: frame}}) keeps the contract."""
     for month, files in months.items():
         df = files[spec.name]
         as_of = pd.Period(month, "M").end_time.normalize()
