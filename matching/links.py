@@ -37,13 +37,24 @@ def relative_like(pairs: pd.DataFrame) -> pd.Series:
     disagree outright -- not a typo, nickname, initial, swap or sound-alike, which
     have levels of their own. Relatives share surname and address (twins a birth
     date too, a junior and a senior a first name too), agreements the model adds up
-    as if independent; an SSN does not clear them, for a relative's SSN is keyed on
-    records too. A comparison the model does not have (no such field) disagrees on
-    nothing."""
+    as if independent (a rare surname alone can outweigh a wholly different birth
+    date, and a CWS record often lacks the CalWORKs address, so a shared home cannot
+    be required). An SSN does not clear them: a relative's SSN is keyed on records
+    too. A comparison the model does not have (no such field) disagrees on nothing."""
     def outright(column: str) -> pd.Series:
         return pairs[column].eq(DISAGREES) if column in pairs else pd.Series(False, index=pairs.index)
 
     return outright("gamma_first_name") | outright("gamma_dob")
+
+
+def two_people(pairs: pd.DataFrame) -> pd.Series:
+    """First names and birth dates both disagree outright: two members of one
+    household (a mother and her son), whose shared surname and address the model
+    counts as evidence. Not worth a reviewer's time: they never enter the queue."""
+    def outright(column: str) -> pd.Series:
+        return pairs[column].eq(DISAGREES) if column in pairs else pd.Series(False, index=pairs.index)
+
+    return outright("gamma_first_name") & outright("gamma_dob")
 
 
 def auto_match(pairs: pd.DataFrame, threshold: float) -> pd.Series:
@@ -85,9 +96,33 @@ def _joined_families(done: pd.DataFrame, households: pd.DataFrame) -> pd.DataFra
     return _with_families(done, households)[["household_cw", "household_cws"]].drop_duplicates()
 
 
+# fields a family shares: within a family they say nothing about which member is who
+FAMILY_SHARED = ("last_name", "place")
+
+
+def person_evidence(pairs: pd.DataFrame, model: dict) -> np.ndarray:
+    """log2 Bayes factor of each pair from the fields that tell one family member
+    from another (name, birth date, SSN, sex ...; not FAMILY_SHARED), from its
+    comparison levels (gamma_*) and the model's m and u. Null levels weigh 0."""
+    total = np.zeros(len(pairs))
+    for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
+        if name in FAMILY_SHARED or f"gamma_{name}" not in pairs:
+            continue
+        # Splink numbers the levels after null from the top down to 0 ("else")
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        weights = {}
+        for gamma, level in zip(range(len(levels) - 1, -1, -1), levels, strict=True):
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if m and u:
+                weights[gamma] = np.log2(m / u)
+        total += pairs[f"gamma_{name}"].map(weights).fillna(0.0).to_numpy(float)
+    return total
+
+
 def family_prior(evidence: np.ndarray, iterations: int = 100) -> float:
-    """The share of candidate pairs in joined families that are true pairs,
-    estimated from their evidence (Bayes factors, log2) by expectation
+    """The share of candidate pairs in joined families that are the same person,
+    estimated from their evidence (log2 Bayes factors) by expectation
     maximisation: pi <- mean posterior(pi). Most members of a linked family have
     their counterpart in the other system's family, so this is far above the
     chance that two random records match -- and it is measured, not assumed."""
@@ -100,31 +135,33 @@ def family_prior(evidence: np.ndarray, iterations: int = 100) -> float:
     return min(max(pi, 1e-9), 1 - 1e-9)
 
 
-def in_family_probability(match_weight: pd.Series, prior: float, family: float) -> pd.Series:
-    """The pair's probability with the family as its prior: Splink's match weight
-    is log2 of the prior odds plus the evidence of the fields; in a family another
-    link already joins, the prior odds are the family's (family_prior)."""
-    evidence = match_weight - np.log2(prior / (1 - prior))
+def in_family_probability(evidence: np.ndarray, family: float) -> np.ndarray:
+    """Posterior probability of each pair with the family prior."""
+    family = min(max(family, 1e-9), 1 - 1e-9)
     odds = np.exp2(np.clip(evidence + np.log2(family / (1 - family)), -60, 60))
     return odds / (1 + odds)
 
 
 def household_links(cross: pd.DataFrame, linked: pd.Series, households: pd.DataFrame,
-                    prior: float) -> pd.Series:  # fmt: skip
-    """The family-context probability of each pair of `cross` (calworks_person_id,
-    cws_client_id, match_weight, gamma_*) whose two records are both unlinked and
-    in families another link joins (NaN for the rest), kept only for pairs that are
-    each other's best candidate there with no tie. households: system, record_id,
-    household (a CalWORKs case number or a CWS case id; a record may be in several)."""
+                    model: dict) -> pd.Series:  # fmt: skip
+    """The in-family probability of each pair of `cross` (calworks_person_id,
+    cws_client_id, gamma_*) whose two records are both unlinked and in families
+    another link joins, for pairs that are each other's best candidate there with
+    no tie (NaN for the rest). Within the family the prior is family_prior and the
+    evidence leaves out what the family shares (person_evidence): a grandmother
+    and an absent mother share surname and address, and that is no evidence that
+    they are one person. households: system, record_id, household (a CalWORKs case
+    number or a CWS case id; a record may be in several)."""
     done = cross.loc[linked, ["calworks_person_id", "cws_client_id"]]
     open_ = cross.loc[~linked & ~among(cross["calworks_person_id"], done["calworks_person_id"])
-                      & ~among(cross["cws_client_id"], done["cws_client_id"]),
-                      ["calworks_person_id", "cws_client_id", "match_weight"]]  # fmt: skip
+                      & ~among(cross["cws_client_id"], done["cws_client_id"])]  # fmt: skip
     cand = _with_families(open_.rename_axis("pair").reset_index(), households)
     cand = cand.merge(_joined_families(done, households), on=["household_cw", "household_cws"])
-    cand = cand.drop_duplicates("pair")[["pair", "calworks_person_id", "cws_client_id", "match_weight"]]
-    evidence = cand["match_weight"].to_numpy(float) - np.log2(prior / (1 - prior))
-    cand["p"] = in_family_probability(cand["match_weight"].astype(float), prior, family_prior(evidence)).to_numpy()
+    cand = cand.drop_duplicates("pair")
+    evidence = person_evidence(cand, model)
+    cand = cand[["pair", "calworks_person_id", "cws_client_id"]].assign(
+        p=in_family_probability(evidence, family_prior(evidence))
+    )
     # each other's best in the family, and no tie for either
     best = cand["p"].eq(cand.groupby("calworks_person_id")["p"].transform("max")) & \
         cand["p"].eq(cand.groupby("cws_client_id")["p"].transform("max"))  # fmt: skip
@@ -276,16 +313,18 @@ def link_month(
     if households is not None:  # family members below the floor or never blocked, scored too
         first = _cross(pairs, decisions, records)
         wanted = family_candidates(first, _decided(first, threshold), households, frames)
-        pairs = pd.concat([pairs, score_pairs(frames, model, wanted, household_floor, engine)], ignore_index=True)
+        # all of them, however low: the family prior is estimated over every candidate
+        pairs = pd.concat([pairs, score_pairs(frames, model, wanted, 0.0, engine)], ignore_index=True)
     cross = _cross(pairs, decisions, records)
     rejected = cross["decision"].eq("NON_MATCH")
     linked = _decided(cross, threshold)
     by_household = pd.Series(False, index=cross.index)
     if households is not None:
-        in_family = household_links(cross.loc[~rejected], linked.loc[~rejected], households,
-                                    model["probability_two_random_records_match"])  # fmt: skip
-        in_family = in_family.reindex(cross.index)
-        # the family's evidence is in the probability; the relatives' guard still holds
+        in_family = household_links(cross.loc[~rejected], linked.loc[~rejected], households, model)
+        in_family = in_family.reindex(cross.index).where(cross["match_probability"] >= household_floor)
+        # the family's evidence is in the probability; the relatives' guard holds
+        # here most of all: a relative's birth date or SSN keyed on a child's record
+        # makes that child look like the parent
         cross["match_probability"] = in_family.fillna(cross["match_probability"])
         by_household = in_family.notna() & auto_match(cross, threshold) & ~linked & ~rejected
         linked |= by_household
@@ -294,7 +333,7 @@ def link_month(
     links["link_basis"] = np.select(
         [cross.loc[linked, "decision"].eq("MATCH"), by_household.loc[linked]], ["REVIEWER", "HOUSEHOLD"], "MODEL"
     )
-    queue = cross.loc[(prob >= floor) & ~linked & cross["decision"].isna()]
+    queue = cross.loc[(prob >= floor) & ~linked & cross["decision"].isna() & ~two_people(cross)]
     return MonthLinkage(
         pairs=pairs.loc[pairs["match_probability"] >= floor].reset_index(drop=True),
         links=links.sort_values(["calworks_person_id", "cws_client_id"], ignore_index=True),

@@ -32,7 +32,8 @@ LIST_COLUMNS = frozenset({"first_name_forms", "surname_parts"})
 NOT_NAME = re.compile(r"[^A-Za-z \-]")
 NOT_ADDRESS = re.compile(r"[^A-Za-z0-9 ]")
 SPACES = re.compile(r"\s+")
-ZIP5 = re.compile(r"^(\d{5})")
+# a 5-digit ZIP (ZIP+4 cut to 5); other countries' 4-digit postcodes kept as they are
+POSTCODE = re.compile(r"^(\d{5}|\d{4}(?!\d))")
 # what a clerk keys when a person has no name yet (a newborn, an unborn child) or it
 # is unknown: not a name, so missing -- two "BABY GIRL"s are not evidence of anything
 PLACEHOLDER_NAMES = {
@@ -162,7 +163,7 @@ def _ssn(value) -> str | None:
 
 
 def _zip(value) -> str | None:
-    match = ZIP5.match(text_or_none(value) or "")
+    match = POSTCODE.match(text_or_none(value) or "")
     return match.group(1) if match else None
 
 
@@ -200,6 +201,7 @@ def standardize(df: pd.DataFrame, source: str) -> pd.DataFrame:
     out["first_name_phonetic"] = [phonetic(f) for f in first]
     out["last_name_phonetic"] = [phonetic(p[0]) if p else None for p in parts]
     out["dob"], out["dob_swapped"], out["birth_year"] = _dates(col["date_of_birth"])
+    out["birth_month"] = [d[:7] if d else None for d in out["dob"]]
     out["sex"] = [_sex(v) for v in col["sex"]]
     out["ssn"] = [_ssn(v) for v in col["ssn"]]
     out["address"] = [clean_address(v) for v in col["address_line1"]]

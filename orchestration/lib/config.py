@@ -38,7 +38,7 @@ class PipelineConfig(dg.ConfigurableResource):
     review_floor: float = 0.50
     # household links (matching/links.py): the lowest probability a pair may have
     # when another linked member already joins its two families
-    household_floor: float = 0.01
+    household_floor: float = 0.0001
     # the ingest gates (CONTRACT.md §8)
     max_quarantine_rate: float = 0.05
     max_dangling_fk_rate: float = 0.01

@@ -1,10 +1,21 @@
 """Household links on hand-built families: which pair links and which does not."""
 
+import numpy as np
 import pandas as pd
+import pytest
 
-from matching.links import household_links
+from matching.links import family_prior, household_links, in_family_probability, person_evidence
 
 FLOOR = 0.05
+# a hand model: per field log2(m/u) = exact +4 / else -3 for first names, +8 / -3 for
+# birth dates; the surname is shared by the family, so it weighs nothing in it
+MODEL = {"probability_two_random_records_match": 1e-4, "comparisons": [
+    {"output_column_name": name, "comparison_levels": [
+        {"is_null_level": True},
+        {"m_probability": m_exact, "u_probability": u_exact},
+        {"m_probability": 0.1, "u_probability": 0.8},
+    ]} for name, m_exact, u_exact in (("first_name", 0.8, 0.05), ("dob", 0.9, 0.9 / 256), ("last_name", 0.9, 0.001))
+]}  # fmt: skip
 # CalWORKs case -> persons; CWS case -> clients
 HOUSEHOLDS = pd.DataFrame(
     [("calworks", p, case) for case, people in {
@@ -15,30 +26,59 @@ HOUSEHOLDS = pd.DataFrame(
     }.items() for c in clients],
     columns=["system", "record_id", "household"],
 )  # fmt: skip
-# (calworks person, cws client, probability, linked by the model already)
+# (calworks person, cws client, first name, birth date (1 exact, 0 else), surname, linked already)
 PAIRS = [
-    ("kid", "c_kid", 0.99, True),  # joins CA1 with K1
-    ("mom", "c_mom", 0.30, False),  # her married name scored low: the family says it is her -> links
-    ("mom", "c_sib", 0.20, False),  # not mom's best candidate in K1 -> no
-    ("kid", "c_sib", 0.60, False),  # kid is linked already -> no
-    ("x", "c_x", 0.40, False),  # no linked member joins CA2 with K2 -> no
-    ("linked3", "c_linked3", 0.99, True),
-    ("a", "c_t", 0.30, False), ("b", "c_t", 0.30, False),  # a tie for c_t -> neither
-    ("linked4", "c_linked4", 0.99, True),
-    ("low", "c_low", 0.01, False),  # under the household floor -> no
+    ("kid", "c_kid", 1, 1, 1, True),  # joins CA1 with K1
+    ("mom", "c_mom", 1, 1, 0, False),  # married name; first name and birth date: +4 +8 = 12
+    ("mom", "c_sib", 0, 0, 1, False),  # same surname, nothing else: -3 -3 = -6
+    ("kid", "c_sib", 0, 0, 1, False),  # kid is linked already -> not a candidate
+    ("x", "c_x", 1, 1, 1, False),  # no linked member joins CA2 with K2 -> not a candidate
+    ("linked3", "c_linked3", 1, 1, 1, True),
+    ("a", "c_t", 1, 0, 1, False), ("b", "c_t", 1, 0, 1, False),  # +4 -3 = 1 each: a tie for c_t -> neither
+    ("linked4", "c_linked4", 1, 1, 1, True),
+    ("low", "c_low", 0, 0, 1, False),  # -6: the family's only candidate, and a poor one
 ]  # fmt: skip
 
 
-def test_only_the_best_unlinked_pair_in_a_family_another_link_joins_is_linked():
-    cross = pd.DataFrame(PAIRS, columns=["calworks_person_id", "cws_client_id", "match_probability", "linked"])
-    chosen = household_links(cross, cross["linked"], HOUSEHOLDS, FLOOR)
-    got = cross.loc[chosen, ["calworks_person_id", "cws_client_id"]].values.tolist()
-    assert got == [["mom", "c_mom"]]
+def _cross() -> pd.DataFrame:
+    return pd.DataFrame(PAIRS, columns=["calworks_person_id", "cws_client_id", "gamma_first_name", "gamma_dob",
+                                        "gamma_last_name", "linked"])  # fmt: skip
+
+
+def test_family_prior_is_the_share_of_candidates_that_match():
+    # a certain match and a certain non-match: half; one of four: a quarter
+    assert family_prior(np.array([60.0, -60.0])) == pytest.approx(0.5)
+    assert family_prior(np.array([60.0, -60.0, -60.0, -60.0])) == pytest.approx(0.25)
+    assert family_prior(np.array([])) == 0.0
+
+
+def test_in_family_probability_uses_the_family_prior():
+    # evidence 2 bits (x4) at prior 0.2 (odds 1/4): odds 1, probability 1/2
+    assert in_family_probability(np.array([2.0]), 0.2)[0] == pytest.approx(0.5)
+
+
+def test_person_evidence_leaves_out_what_the_family_shares():
+    cross = _cross()
+    # mom/c_mom: +4 +8, the surname disagreement not counted; mom/c_sib: -3 -3, the shared surname not either
+    assert person_evidence(cross.iloc[[1, 2]], MODEL) == pytest.approx([12.0, -6.0])
+
+
+def test_only_the_best_unlinked_pair_in_a_family_another_link_joins_reaches_the_threshold():
+    cross = _cross()
+    p = household_links(cross, cross["linked"], HOUSEHOLDS, MODEL)
+    # candidates: mom/c_mom 12, mom/c_sib -6, a/c_t 1, b/c_t 1, low/c_low -6. The prior's
+    # fixed point, the -6 pairs' posteriors being ~0: pi = (1 + 2 * 2pi/(1+pi)) / 5, so
+    # pi^2 = 0.2, pi = 0.447; mom/c_mom: odds 2^12 * 0.447/0.553 = 3311, p = 0.9997;
+    # low/c_low: odds 2^-6 * 0.81 = 0.0126, p = 0.0125; a/c_t and b/c_t tie: NaN
+    assert p.notna().sum() == 2
+    assert p.iloc[1] == pytest.approx(0.9997, abs=1e-4)
+    assert p.iloc[9] == pytest.approx(0.0125, abs=1e-3)
+    assert p.iloc[[0, 2, 3, 4, 5, 6, 7, 8]].isna().all()
 
 
 def test_a_family_with_no_link_yet_gets_no_household_link():
-    cross = pd.DataFrame(PAIRS, columns=["calworks_person_id", "cws_client_id", "match_probability", "linked"])
-    assert household_links(cross, pd.Series(False, index=cross.index), HOUSEHOLDS, FLOOR).empty
+    cross = _cross()
+    assert household_links(cross, pd.Series(False, index=cross.index), HOUSEHOLDS, MODEL).isna().all()
 
 
 def test_in_a_month_a_household_link_leaves_the_queue_and_a_reviewer_can_still_reject_it(monkeypatch):
@@ -48,7 +88,7 @@ def test_in_a_month_a_household_link_leaves_the_queue_and_a_reviewer_can_still_r
         "source_dataset_l": "calworks", "unique_id_l": ["kid", "mom", "linked3", "a"],
         "source_dataset_r": "cws", "unique_id_r": ["c_kid", "c_mom", "c_linked3", "c_t"],
         "match_probability": [0.99, 0.60, 0.99, 0.55], "match_weight": 1.0,
-        "gamma_first_name": 4, "gamma_dob": 5, "gamma_ssn": -1,
+        "gamma_first_name": 1, "gamma_dob": [1, 1, 1, 0], "gamma_last_name": 1,
     })  # fmt: skip
     floors = []
     monkeypatch.setattr("matching.links.predict", lambda frames, model, floor, engine="duckdb": floors.append(floor) or scored)
@@ -57,14 +97,17 @@ def test_in_a_month_a_household_link_leaves_the_queue_and_a_reviewer_can_still_r
     records = {k: v.assign(first_name="A", last_name="B") for k, v in records.items()}
     no_decisions = pd.DataFrame(columns=["calworks_person_id", "cws_client_id", "decision"])
 
-    result = link_month(records, {}, no_decisions, 0.95, 0.5, HOUSEHOLDS, FLOOR)
+    result = link_month(records, MODEL, no_decisions, 0.95, 0.5, HOUSEHOLDS, FLOOR)
     basis = result.links.set_index("calworks_person_id")["link_basis"].to_dict()
-    assert basis == {"kid": "MODEL", "mom": "HOUSEHOLD", "linked3": "MODEL", "a": "HOUSEHOLD"}
-    assert result.review_queue.empty  # both 0.60 and 0.55 pairs are linked, nothing left to review
-    assert floors == [FLOOR]  # scored down to the household floor
+    # mom/c_mom (12 bits) and a/c_t (1 bit) are their families' only candidates: the
+    # prior's fixed point pi = (1 + 2pi/(1+pi)) / 2 is 1, and both pass in the family;
+    # but a/c_t's birth dates disagree outright (relative-like): review, not a link
+    assert basis == {"kid": "MODEL", "mom": "HOUSEHOLD", "linked3": "MODEL"}
+    assert result.review_queue[["calworks_person_id", "cws_client_id"]].values.tolist() == [["a", "c_t"]]
+    assert floors == [0.5]  # every family candidate was scored already
 
     rejected = pd.DataFrame({"calworks_person_id": ["mom"], "cws_client_id": ["c_mom"], "decision": ["NON_MATCH"]})
-    result = link_month(records, {}, rejected, 0.95, 0.5, HOUSEHOLDS, FLOOR)
+    result = link_month(records, MODEL, rejected, 0.95, 0.5, HOUSEHOLDS, FLOOR)
     assert "mom" not in set(result.links["calworks_person_id"])
 
 
@@ -94,9 +137,9 @@ def test_a_child_known_only_from_a_referral_links_through_the_parent_on_it():
         pd.DataFrame({"referral_id": ["R9"], "victim_client_id": ["c_kid"], "perpetrator_client_id": ["c_mom"]}),
     )
     cross = pd.DataFrame({"calworks_person_id": ["mom", "kid"], "cws_client_id": ["c_mom", "c_kid"],
-                          "match_probability": [0.99, 0.30]})  # fmt: skip
-    chosen = household_links(cross, pd.Series([True, False]), family, FLOOR)
-    assert cross.loc[chosen, "calworks_person_id"].tolist() == ["kid"]
+                          "gamma_first_name": 1, "gamma_dob": 1})  # fmt: skip
+    p = household_links(cross, pd.Series([True, False]), family, MODEL)
+    assert p.notna().tolist() == [False, True] and p.iloc[1] > 0.95
 
 
 def test_a_family_member_blocking_never_paired_is_scored_and_linked_by_household():
@@ -129,7 +172,7 @@ def test_a_family_member_blocking_never_paired_is_scored_and_linked_by_household
 
     without = link_month(records, model, no_decisions, 0.95, 0.5)
     assert without.links["calworks_person_id"].tolist() == ["P-SON"]  # blocking never paired the mother
-    result = link_month(records, model, no_decisions, 0.95, 0.5, family, 0.01)
+    result = link_month(records, model, no_decisions, 0.95, 0.5, family, 0.0001)
     assert result.links[["calworks_person_id", "cws_client_id", "link_basis"]].values.tolist() == [
         ["P-MOM", "C-MOM", "HOUSEHOLD"], ["P-SON", "C-SON", "MODEL"],
     ]  # fmt: skip

@@ -75,6 +75,7 @@ def test_relative_like_pairs_are_reviewed_not_auto_matched():
         "match_probability": [0.99, 0.99, 0.99, 0.99, 0.99, 0.90],
         "gamma_first_name": [0, 0, 4, 4, 4, 4],  # twins: first names disagree outright
         "gamma_dob": [5, 5, 0, 0, -1, 5],  # junior/senior: birth dates disagree outright
-        "gamma_ssn": [-1, 2, -1, 2, -1, -1],  # an exact SSN overrides both guards
+        # an exact SSN clears neither: a sibling's record may carry the child's SSN
+        "gamma_ssn": [-1, 2, -1, 2, -1, -1],
     })  # fmt: skip
-    assert auto_match(pairs, 0.95).tolist() == [False, True, False, True, True, False]
+    assert auto_match(pairs, 0.95).tolist() == [False, False, False, False, True, False]
