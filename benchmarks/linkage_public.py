@@ -100,6 +100,7 @@ class Result:
     ceiling_note: str = ""
     ceiling_error: str | None = None
     project: Scores = field(default_factory=Scores)
+    unguarded: Scores = field(default_factory=Scores)  # `linkages link --no-relatives-guard`
     plain: Scores = field(default_factory=Scores)
     household: tuple[int, float] | None = None  # (links, precision)
     seconds: float = 0.0
@@ -252,6 +253,19 @@ def run_public(name: str, work: Path, threshold: float) -> Result:
         res.project = Scores(error=error_text(exc), seconds=time.perf_counter() - t0)
         traceback.print_exc(limit=3)
 
+    # the same without the relatives' guard (these sets hold no families)
+    t0 = time.perf_counter()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = cli.main(["link", str(paths[LEFT]), str(paths[RIGHT]), "--out", str(out), "--no-relatives-guard"])
+        if code != 0:
+            raise RuntimeError(f"linkages link exited {code}")
+        pairs = pd.read_csv(out, dtype=str, keep_default_na=False)
+        decided = pairs.loc[pairs["is_match"].eq("true")].rename(columns={"left_record_id": "l", "right_record_id": "r"})
+        res.unguarded = scores(decided, truth, time.perf_counter() - t0)
+    except Exception as exc:  # noqa: BLE001
+        res.unguarded = Scores(error=error_text(exc), seconds=time.perf_counter() - t0)
+
     # records as the CLI standardizes them: the ceiling and plain Splink start here
     t0 = time.perf_counter()
     frames = {n: standardize(_read_like_cli(p), n) for n, p in paths.items()}
@@ -371,7 +385,7 @@ def _num(x: float, digits: int = 4) -> str:
 
 def row(r: Result) -> str:
     if r.skipped:
-        return f"| {r.name} | {r.skipped} | | | | | | | | | |"
+        return f"| {r.name} | {r.skipped} | | | | | | | | | | |"
     ceiling = (
         r.ceiling_error
         if r.ceiling != r.ceiling and r.ceiling_error
@@ -381,14 +395,16 @@ def row(r: Result) -> str:
     if not r.project.error and not r.plain.error and r.plain.seconds > 0:
         ratio = f"{r.project.seconds / r.plain.seconds:.2f}"
     return (f"| {r.name} | {r.n_left:,} / {r.n_right:,} | {r.true_pairs:,} | {ceiling} | {r.comparisons:,} "
-            f"| {r.project.cell()} | {_num(r.project.seconds, 1)} s | {r.plain.cell()} "
+            f"| {r.project.cell()} | {_num(r.project.seconds, 1)} s | {r.unguarded.cell() if r.unguarded.seconds == r.unguarded.seconds else '—'} "
+            f"| {r.plain.cell()} "
             f"| {_num(r.plain.seconds, 1)} s | {ratio} | {r.seconds:.0f} s |")  # fmt: skip
 
 
 HEADER = (
     "| data set | records left / right | true pairs | blocking recall ceiling | comparisons "
-    "| project P / R / F1 | project time | plain Splink P / R / F1 | plain time | time ratio project/plain | task run time |\n"
-    "|---|---|---|---|---|---|---|---|---|---|---|"
+    "| project P / R / F1 | project time | project without the relatives' guard P / R / F1 "
+    "| plain Splink P / R / F1 | plain time | time ratio project/plain | task run time |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 

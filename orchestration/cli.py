@@ -255,8 +255,14 @@ def _person_file(path: Path, name: str) -> pd.DataFrame:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
-    from matching.links import auto_match
-    from matching.model import MIN_RECORDS_TO_TRAIN, MODEL_PATH, TrainingError, load_model, predict, train
+    from matching.model import (
+        MIN_RECORDS_TO_TRAIN,
+        MODEL_PATH,
+        TrainingError,
+        load_model,
+        predict,
+        train,
+    )
 
     frames = {"left_file": _person_file(Path(args.left), "left_file"),
               "right_file": _person_file(Path(args.right), "right_file")}  # fmt: skip
@@ -279,11 +285,17 @@ def cmd_link(args: argparse.Namespace) -> int:
         "left_record_id": pairs["unique_id_l"],
         "right_record_id": pairs["unique_id_r"],
         "match_probability": pairs["match_probability"].round(6),
-        "is_match": auto_match(pairs, threshold).map({True: "true", False: "false"}),
+        "is_match": _decide(pairs, threshold, args.relatives_guard).map({True: "true", False: "false"}),
     })  # fmt: skip
     out.to_csv(args.out, index=False)
     print(f"{len(out):,} candidate pairs at or above {floor} -> {args.out}")
     return EXIT_OK
+
+
+def _decide(pairs: pd.DataFrame, threshold: float, relatives_guard: bool) -> pd.Series:
+    from matching.links import auto_match
+
+    return auto_match(pairs, threshold) if relatives_guard else pairs["match_probability"] >= threshold
 
 
 def _model_file(path: Path) -> dict:
@@ -367,6 +379,10 @@ def parser() -> argparse.ArgumentParser:
     ln.add_argument("--model", help="a saved model; default: estimate one on the two files")
     ln.add_argument("--threshold", type=float, help="auto-match threshold (default: configuration)")
     ln.add_argument("--floor", type=float, help="review floor (default: configuration)")
+    ln.add_argument("--no-relatives-guard", dest="relatives_guard", action="store_false",
+                    help="decide by the threshold alone, for files that hold no relatives (one register "
+                    "against its own copy); by default a pair whose first names or birth dates disagree "
+                    "outright is never a match, however high it scores (twins, a junior and a senior)")
     ln.set_defaults(func=cmd_link)
 
     rv = sub.add_parser("review", help="export the review queue / import reviewers' decisions")

@@ -174,3 +174,17 @@ def test_training_with_ssn_on_one_side_only_leaves_ssn_out():
     right["ssn"] = None
     plan = training_plan(_frames(left, right))
     assert "ssn" not in plan["comparisons"] and ("ssn",) not in plan["passes"]
+
+
+def test_without_the_relatives_guard_the_threshold_alone_decides(tmp_path):
+    # twins: same surname, birth date and ZIP; first names wholly different
+    left = pd.DataFrame([("L1", "MARIA", "", "NGUYEN", "2015-05-05", "F", "", "1 ELM ST", "FRESNO", "91731")],
+                        columns=COLUMNS)  # fmt: skip
+    right = pd.DataFrame([("R1", "Anh", "", "Nguyen", "2015-05-05", "F", "", "1 Elm St", "Fresno", "91731")],
+                         columns=COLUMNS)  # fmt: skip
+    code, guarded = _link(tmp_path, left, right, "--threshold", "0.5")
+    assert code == 0 and _matches(guarded) == set()
+    code, unguarded = _link(tmp_path, left, right, "--threshold", "0.5", "--no-relatives-guard")
+    assert code == 0
+    above = unguarded.loc[unguarded["match_probability"].astype(float) >= 0.5]
+    assert len(above) == 1 and _matches(unguarded) == {("L1", "R1")}
