@@ -31,7 +31,10 @@ from orchestration.lib.config import PipelineConfig  # noqa: E402
 
 MONTH = "2026-10"
 NOISE = ["nickname", "typo", "transposition", "dob_swap", "dob_off_by_one", "missing_ssn",
-         "ssn_mistyped", "surname_change", "missing_middle", "first_missing"]  # fmt: skip
+         "ssn_mistyped", "surname_change", "missing_middle", "first_missing",
+         # kinds real extracts have that the generator added later (synthetic/population.py)
+         "name_swap", "first_initial", "baby_placeholder", "relative_ssn", "relative_dob",
+         "birth_year_digit", "ocr", "phonetic", "accent_case"]  # fmt: skip
 
 
 def tutorial_settings() -> SettingsCreator:
