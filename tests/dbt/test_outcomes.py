@@ -30,7 +30,8 @@ def built(tmp_path_factory):
         load_keys(con, case.MONTH, case.person_keys())
     proc = run_dbt(warehouse, case.MONTH, folder / "target")
     assert proc.returncode == 0, proc.stdout[-3000:]
-    history = case.HISTORY.assign(identified_date=pd.to_datetime(case.HISTORY["identified_date"]).dt.date)
+    history = case.HISTORY.assign(identified_date=pd.to_datetime(case.HISTORY["identified_date"]).dt.date,
+                                  report_month=case.MONTH)
     with duckdb.connect(str(warehouse)) as con:
         con.execute("delete from marts.mutual_family_history")
         con.register("h", history)
