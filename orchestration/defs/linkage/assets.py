@@ -12,6 +12,7 @@ from matching.review import DecisionFileError, load_decisions
 from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.catalog import LINKAGE_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
+from orchestration.lib.partitions import as_of
 from orchestration.lib.privacy import keyed_hashes, pseudonym
 from orchestration.lib.warehouse import (
     WAREHOUSE_POOL,
@@ -86,7 +87,7 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
     def person_linkage(context: dg.AssetExecutionContext, settings: PipelineConfig):
         month = context.partition_key
         try:
-            decisions = load_decisions(settings.decisions_path)
+            decisions = load_decisions(settings.decisions_path, as_of=as_of(month))
         except DecisionFileError as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from None
         model = load_model(Path(settings.model_path))
