@@ -56,6 +56,7 @@ def _checks(r: LoadResult, config: PipelineConfig) -> list[dg.AssetCheckResult]:
                 "quarantine_rate": round(r.quarantine_rate, 4),
                 "limit": config.max_quarantine_rate,
                 "rule": f"{r.file}: more than {config.max_quarantine_rate:.0%} of rows quarantined"
+                f" (count: {r.rows_quarantined:,} of {r.rows_read:,})"
                 if r.quarantine_rate > config.max_quarantine_rate
                 else "within limit",
             },
