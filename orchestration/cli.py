@@ -339,8 +339,9 @@ def cmd_review(args: argparse.Namespace) -> int:
     from orchestration.lib.warehouse import connect
 
     if args.action == "export":
-        with connect(args.warehouse, read_only=True) as con:
+        with connect(args.warehouse) as con:
             n = export_queue(con, args.month, Path(args.file))
+            _audit_review_queue(con, args.month, Path(args.file), n)
         print(f"{n:,} pairs to review -> {args.file}")
         return EXIT_OK
     target = Path(args.landing) / "reviews" / "decisions.csv"
@@ -352,6 +353,20 @@ def cmd_review(args: argparse.Namespace) -> int:
     print(f"{n:,} decisions added to {target}; they apply to report months from this one on "
           "(a month's run counts the decisions made by its last day)")
     return EXIT_OK
+
+
+def _audit_review_queue(con, month: str, path: Path, rows: int) -> None:
+    """The review queue holds names and birth dates: it is logged like an office export."""
+    import hashlib
+    import uuid
+
+    from orchestration.lib.warehouse import append_audit
+
+    append_audit(con, month, pd.DataFrame({
+        "run_id": [f"review-export-{uuid.uuid4()}"], "office_code": [None], "list": ["review_queue"],
+        "file": [str(path.resolve())], "sha256": [hashlib.sha256(path.read_bytes()).hexdigest()],
+        "rows": [rows], "written_at": [pd.Timestamp.now(tz="UTC").tz_localize(None)],
+    }))  # fmt: skip
 
 
 def _config():
