@@ -78,13 +78,26 @@ def monthly_job(config) -> MonthlyJob:
 
 
 @contextlib.contextmanager
-def _stdout_to(path: Path | None):
+def _logged_to(path: Path | None):
+    """Everything the libraries say goes to the month's run log: dbt's progress on
+    stdout, Dagster's step errors and stack traces, warnings and log records. A data
+    fault is told on the terminal by our own summary only."""
     if path is None:
         yield
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as out, contextlib.redirect_stdout(out):
-        yield
+    root = logging.getLogger()
+    with path.open("a", encoding="utf-8") as out, contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        handler = logging.StreamHandler(out)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        saved = root.handlers[:]
+        root.handlers[:] = [handler]
+        logging.captureWarnings(True)
+        try:
+            yield
+        finally:
+            logging.captureWarnings(False)
+            root.handlers[:] = saved
 
 
 @dataclass
@@ -148,8 +161,8 @@ def run_month(month: str, monthly: MonthlyJob, instance=None, log_file: Path | N
         log_file.unlink()  # one month's log per run
     built, failed, failures, passed = set(), set(), [], 0
     selection = None  # the whole job first
-    # dbt echoes every node to stdout; the terminal gets the summary, the log file the rest
-    with _stdout_to(log_file):
+    # dbt echoes every node to stdout, Dagster logs step errors: the terminal gets the summary
+    with _logged_to(log_file):
         while selection is None or selection:
             step = _execute(monthly, month, instance, selection)
             built |= step.built
@@ -247,13 +260,15 @@ def _run_months(config, months: list[str]) -> int:
         later = built_months_after(config, month)
         before = carried_over(config, month) if later else None
         print(f"{month}: running ...", flush=True)
-        outcome = run_month(month, job, log_file=Path(config.reports_dir) / month / "run.log")
+        log = Path(config.reports_dir) / month / "run.log"
+        outcome = run_month(month, job, log_file=log)  # a new log for the month
         if later and carried_over(config, month) != before:
             # a late correction: the months that read this one are rebuilt after it, in order
             queue = sorted(set(queue) | set(later))
             print(f"{month}: changed since it was last run; later months read it and are rebuilt: "
                   f"{', '.join(later)}", flush=True)  # fmt: skip
-        docs = build_data_docs(Path(config.reports_dir) / month / "data_quality")
+        with _logged_to(log):
+            docs = build_data_docs(Path(config.reports_dir) / month / "data_quality")
         ok &= outcome.success
         status = "ok" if outcome.success else "FAILED"
         print(f"{month}: {status} ({outcome.checks_passed} checks passed)", flush=True)

@@ -7,6 +7,7 @@ import dagster as dg
 from orchestration.defs.delivery.export import LISTS, audit_rows, export_month
 from orchestration.lib.catalog import EXPORTS_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
+from orchestration.lib.partitions import ONE_MONTH_PER_RUN
 from orchestration.lib.warehouse import WAREHOUSE_POOL, append_audit, open_warehouse
 
 
@@ -16,6 +17,7 @@ def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         group_name=EXPORTS_GROUP,
         owners=OWNERS,
         partitions_def=partitions,
+        backfill_policy=ONE_MONTH_PER_RUN,
         deps=[dg.AssetKey(["marts", table]) for table in LISTS],
         kinds={"csv", "xlsx"},
         pool=WAREHOUSE_POOL,

@@ -14,7 +14,7 @@ from orchestration.defs.ingest.load import (
 )
 from orchestration.lib.catalog import INGEST_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
-from orchestration.lib.partitions import as_of
+from orchestration.lib.partitions import ONE_MONTH_PER_RUN, as_of
 from orchestration.lib.warehouse import WAREHOUSE_POOL, open_warehouse
 
 ROWS_RECONCILED = "rows_reconciled"
@@ -73,6 +73,7 @@ def ingest_asset(spec: SourceFile, partitions: dg.PartitionsDefinition) -> dg.As
         group_name=INGEST_GROUP,
         owners=OWNERS,
         partitions_def=partitions,
+        backfill_policy=ONE_MONTH_PER_RUN,
         deps=[raw_key(p) for p in parents],
         kinds={"duckdb", "great_expectations"},
         pool=WAREHOUSE_POOL,
