@@ -63,6 +63,11 @@ class MonthlyJob:
         """The assets a step builds: one step per asset definition, named for its op."""
         return {key for d in self.graph.assets_defs if d.node_def.name == step_key for key in d.keys}
 
+    def by_group(self, keys: set) -> str:
+        """'ingest 12, linkage 2, ...': how many of `keys` in each asset group."""
+        groups = sorted(self.graph.get(k).group_name or "default" for k in keys)
+        return ", ".join(f"{g} {groups.count(g)}" for g in dict.fromkeys(groups))
+
     def downstream(self, keys: set) -> set:
         """`keys` and every asset that depends on them, directly or not (lineage)."""
         import dagster as dg
@@ -164,13 +169,13 @@ def run_month(month: str, monthly: MonthlyJob, instance=None, log_file: Path | N
     # dbt echoes every node to stdout, Dagster logs step errors: the terminal gets the summary
     with _logged_to(log_file):
         while selection is None or selection:
-            step = _execute(monthly, month, instance, selection)
-            built |= step.built
-            failed |= step.failed
-            failures += step.failures
-            passed += step.checks_passed
+            done = _execute(monthly, month, instance, selection)
+            built |= done.built
+            failed |= done.failed
+            failures += done.failures
+            passed += done.checks_passed
             left = monthly.assets - built - monthly.downstream(failed)
-            if not step.built or left == selection:
+            if not done.built or left == selection:
                 break  # nothing new was built: what is left cannot be
             selection = left
     skipped = monthly.assets - built
@@ -275,7 +280,8 @@ def _run_months(config, months: list[str]) -> int:
         for line in outcome.failures:
             print(f"  - {line}", flush=True)
         if outcome.skipped:
-            print(f"  built: {len(outcome.built)} assets, everything not downstream of what failed", flush=True)
+            print(f"  built: {len(outcome.built)} assets, all those not downstream of what failed "
+                  f"({job.by_group(outcome.built)})", flush=True)  # fmt: skip
             names = ", ".join(sorted(k.to_user_string() for k in outcome.skipped))
             print(f"  not built (downstream of what failed): {len(outcome.skipped)} assets: {names}", flush=True)
         if docs:

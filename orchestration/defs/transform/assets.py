@@ -1,5 +1,6 @@
 """dbt: staging, intermediate and list marts, built for one report month."""
 
+import functools
 import json
 import os
 import subprocess
@@ -140,7 +141,19 @@ def _build_in_process(context: dg.AssetExecutionContext, args: list[str], target
         raise dg.Failure(f"dbt build failed: {result.exception or 'see the run log for the failing nodes'}")
 
 
+@functools.cache
+def _dbt_version(executable: str):
+    return DbtCliResource(project_dir=str(DBT_DIR), dbt_executable=executable)._cli_version
+
+
+class _DbtCli(DbtCliResource):
+    """dagster-dbt asks `dbt --version` (a process start, ~3 s) on each run's new
+    resource; the executable does not change within a process, so ask once."""
+
+    @functools.cached_property
+    def _cli_version(self):
+        return _dbt_version(self.dbt_executable)
+
+
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(
-        project_dir=DBT_PROJECT, profiles_dir=str(DBT_DIR), dbt_executable=DBT_EXECUTABLE
-    )
+    return _DbtCli(project_dir=DBT_PROJECT, profiles_dir=str(DBT_DIR), dbt_executable=DBT_EXECUTABLE)
