@@ -123,6 +123,8 @@ def _execute(monthly: MonthlyJob, month: str, instance, selection: set | None) -
         instance=instance,
         raise_on_error=False,
         asset_selection=sorted(selection) if selection is not None else None,
+        # the UI tells a month's second pass (what a failure did not reach) from its first
+        tags={"linkages/pass": "not downstream of a failure"} if selection is not None else None,
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
     )
     built, failed_steps, failures = set(), set(), []
