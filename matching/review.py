@@ -18,8 +18,12 @@ class DecisionFileError(ValueError):
     pass
 
 
-def load_decisions(path: Path) -> pd.DataFrame:
-    """The latest decision per pair; an absent file means no decisions."""
+def load_decisions(path: Path, as_of: str | None = None) -> pd.DataFrame:
+    """The latest decision per pair; an absent file means no decisions. With
+    `as_of` (YYYY-MM-DD), only decisions made by the end of that day count: a
+    month's links are those in force on its as-of date, so rerunning a past month
+    gives its first result even after later reviews (a decision without a
+    readable decided_at counts from the start)."""
     if not path.is_file():
         return pd.DataFrame(columns=DECISION_COLUMNS)
     df = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", None)
@@ -32,7 +36,10 @@ def load_decisions(path: Path) -> pd.DataFrame:
     if bad.any():
         rows = ", ".join(str(i + 2) for i in df.index[bad][:10])
         raise DecisionFileError(f"{path.name}: decision not MATCH/NON_MATCH or ids missing (count: {int(bad.sum())}) on lines {rows}")
-    df["decided_at"] = pd.to_datetime(df["decided_at"], errors="coerce")
+    df["decided_at"] = pd.to_datetime(df["decided_at"], errors="coerce", utc=True, format="mixed")
+    if as_of is not None:
+        later = df["decided_at"] >= pd.Timestamp(as_of, tz="UTC") + pd.Timedelta(days=1)
+        df = df.loc[~later]
     df = df.reset_index().sort_values(["decided_at", "index"], na_position="first")
     return df.drop_duplicates(["calworks_person_id", "cws_client_id"], keep="last")[DECISION_COLUMNS]
 

@@ -17,6 +17,12 @@ def first_month(config: PipelineConfig) -> str:
     return landed[0] if landed else str(pd.Timestamp.now().to_period("M") - 1)
 
 
+# Every asset of the monthly job: a backfill is one run per month (dbt gets one report
+# month per invocation). One policy for all, set on each asset: with mixed policies
+# (dagster-dbt's default is one run for all months) Dagster warns on every run.
+ONE_MONTH_PER_RUN = dg.BackfillPolicy.multi_run(max_partitions_per_run=1)
+
+
 def monthly_partitions(config: PipelineConfig) -> dg.MonthlyPartitionsDefinition:
     # a month's partition exists once the month has ended
     return dg.MonthlyPartitionsDefinition(start_date=first_month(config), fmt="%Y-%m")

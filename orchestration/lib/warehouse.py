@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 WAREHOUSE_POOL = "duckdb_warehouse"
 WAIT_ENV = "LINKAGES_WAREHOUSE_WAIT_SECONDS"
@@ -142,6 +143,31 @@ def replace_month_frame(con: duckdb.DuckDBPyConnection, table: str, month: str, 
         replace_month(con, table, month, "_month_frame")
     finally:
         con.unregister("_month_frame")
+
+
+AUDIT_LOG = "audit.export_log"
+
+
+def append_audit(con, month: str, rows) -> None:
+    """Add rows to the audit log, never removing any: a rerun adds its own with its
+    run id. On Spark (no row appends to a partition) the month's partition is
+    rewritten with its earlier rows kept."""
+    frame = rows.assign(report_month=month)
+    if hasattr(con, "replace_month_frame"):  # Spark
+        if con.table_exists(*AUDIT_LOG.split(".")):
+            earlier = con.execute(f"select * from {AUDIT_LOG} where report_month = ?", [month]).df()
+            frame = pd.concat([earlier, frame], ignore_index=True)
+        con.replace_month_frame(AUDIT_LOG, month, frame)
+        return
+    text = {c: "string" for c in frame.columns if frame[c].dtype == object}
+    con.register("_audit_rows", frame.astype(text))
+    try:
+        con.execute("create schema if not exists audit")
+        con.execute(f"create table if not exists {AUDIT_LOG} as select * from _audit_rows limit 0")
+        _add_new_columns(con, AUDIT_LOG, "_audit_rows")
+        con.execute(f"insert into {AUDIT_LOG} by name select * from _audit_rows").fetchall()
+    finally:
+        con.unregister("_audit_rows")
 
 
 def replace_month(con: duckdb.DuckDBPyConnection, table: str, month: str, relation: str) -> None:

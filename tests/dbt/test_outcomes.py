@@ -18,25 +18,44 @@ def _build_outcomes(warehouse, target, small_cell_max):
     assert proc.returncode == 0, proc.stdout[-3000:]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def _build(folder, frames):
     """The month built with suppression off (small_cell_max 0) to read the arithmetic."""
-    folder = tmp_path_factory.mktemp("outcomes")
     warehouse = folder / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as con:
-        load_raw(con, case.MONTH, case.raw_frames())
+        load_raw(con, case.MONTH, frames)
         load_links(con, case.MONTH, pd.DataFrame(columns=["calworks_person_id", "cws_client_id",
                                                           "match_probability", "link_basis"]))  # fmt: skip
         load_keys(con, case.MONTH, case.person_keys())
     proc = run_dbt(warehouse, case.MONTH, folder / "target")
     assert proc.returncode == 0, proc.stdout[-3000:]
-    history = case.HISTORY.assign(identified_date=pd.to_datetime(case.HISTORY["identified_date"]).dt.date)
+    history = case.HISTORY.assign(identified_date=pd.to_datetime(case.HISTORY["identified_date"]).dt.date,
+                                  report_month=case.MONTH)
     with duckdb.connect(str(warehouse)) as con:
         con.execute("delete from marts.mutual_family_history")
         con.register("h", history)
         con.execute("insert into marts.mutual_family_history by name select * from h")
     _build_outcomes(warehouse, folder / "target", small_cell_max=0)
     return warehouse
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("outcomes"), case.raw_frames())
+
+
+def test_a_focus_child_left_out_of_the_participants_is_still_in_the_family(built, tmp_path):
+    """The extract lists none of the three focus children (C2, C4, C6) as participants:
+    every outcome row is the same, since the case names its focus child."""
+    frames = case.raw_frames()
+    participants = frames["cws_case_participants"]
+    frames["cws_case_participants"] = participants.loc[participants["role"] != "FOCUS_CHILD"]
+    unlisted = _build(tmp_path, frames)
+    for table in ("fct_identified_families", "fct_family_events", "fct_family_outcomes", "fct_family_referrals",
+                  "fct_family_wages", "fct_maltreatment_recurrence"):  # fmt: skip
+        sql = f"select * from marts.{table} order by all"
+        want = read(built, sql)
+        assert len(want) > 0, table
+        pd.testing.assert_frame_equal(read(unlisted, sql), want, obj=table)
 
 
 def plain(df: pd.DataFrame) -> pd.DataFrame:

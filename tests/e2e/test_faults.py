@@ -51,8 +51,10 @@ def table_digests(warehouse: Path, where: str = "true") -> dict[str, str]:
             floats = df.select_dtypes("float").columns
             df[floats] = df[floats].round(9)
             digests[table] = hashlib.sha256(df.to_csv(index=False).encode()).hexdigest()
+        # the audit log only grows (a rerun adds its rows): what was written, not how often
         audit = con.execute(
-            f"select list, office_code, rows, sha256 from audit.export_log where {where} order by all"
+            "select distinct list, office_code, rows, sha256 from audit.export_log "
+            f"where {where} and list <> 'review_queue' order by all"
         ).df()
     digests["audit.export_log"] = hashlib.sha256(audit.to_csv(index=False).encode()).hexdigest()
     return digests
@@ -113,10 +115,38 @@ def test_a_run_killed_mid_stage_then_rerun_equals_a_clean_run(stage, generated, 
     assert outputs(warehouse) == clean
 
 
+def _audit_log(warehouse: Path) -> pd.DataFrame:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("select * from audit.export_log order by all").df()
+
+
 def test_a_rerun_of_an_unchanged_month_changes_nothing(generated, clean_run, clean):
+    """... but the audit log, which keeps every earlier row and adds the rerun's own."""
+    before = _audit_log(clean_run)
     rerun = linkages(generated / "landing", clean_run)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert outputs(clean_run) == clean
+    after = _audit_log(clean_run)
+    kept = after.merge(before, how="inner")
+    assert len(kept) == len(before)  # every earlier row, unchanged
+    added = after.loc[~after["run_id"].isin(before["run_id"])]
+    files = [f for f in clean[1] if f != "manifest.json"]
+    assert len(added) == len(files) and added["run_id"].nunique() == 1
+    assert set(added.columns) >= {"run_id", "report_month", "office_code", "list", "file", "sha256", "rows",
+                                  "written_at"}  # fmt: skip
+    assert (added["written_at"] > before["written_at"].max()).all()
+    assert sorted(added["sha256"]) == sorted(before["sha256"])  # the same files again
+
+
+def test_a_review_queue_export_is_in_the_audit_log(clean_run, tmp_path):
+    from orchestration.cli import main
+
+    queue = tmp_path / "queue.csv"
+    assert main(["review", "export", str(queue), "--warehouse", str(clean_run), "--month", MONTH]) == 0
+    logged = _audit_log(clean_run).query("list == 'review_queue'")
+    assert logged[["file", "sha256"]].values.tolist() == [
+        [str(queue), hashlib.sha256(queue.read_bytes()).hexdigest()]]  # fmt: skip
+    assert logged["rows"].tolist() == [len(pd.read_csv(queue))]
 
 
 def test_a_second_run_on_the_same_warehouse_stops_with_a_clear_message(generated, clean, tmp_path):
@@ -136,8 +166,9 @@ def test_a_second_run_on_the_same_warehouse_stops_with_a_clear_message(generated
 
 
 def test_a_corrected_past_month_is_rebuilt_and_later_months_keep_their_lists(generated, recorded_run, tmp_path):
-    """The family's CWS case turns out closed mid-November: November is rerun;
-    December's lists and exports do not move; the history now starts in December."""
+    """The family's CWS case turns out closed mid-November: November is rerun, and
+    December after it, since December's history reads November's lists; December's
+    lists and exports do not move; its history now starts in December."""
     from tests.e2e.conftest import MONTHS
 
     november, december = MONTHS
@@ -162,6 +193,9 @@ def test_a_corrected_past_month_is_rebuilt_and_later_months_keep_their_lists(gen
     cases.to_csv(cases_file, index=False)
     rerun = linkages(landing, Path(warehouse), month=november)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert f"{november}: changed since it was last run; later months read it and are rebuilt: {december}" \
+        in rerun.stdout
+    assert rerun.stdout.index(f"{december}: ok") > rerun.stdout.index(f"{november}: ok")
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         listed = con.execute(
@@ -171,11 +205,14 @@ def test_a_corrected_past_month_is_rebuilt_and_later_months_keep_their_lists(gen
             {"m": november, "case": family[1]},
         ).fetchall()[0][0]
         history = con.execute(
-            "select first_identified_month, months_listed from marts.mutual_family_history "
+            "select report_month, first_identified_month, months_listed from marts.mutual_family_history "
             "where calworks_case_number = ? and cws_case_id = ?",
             [family[0], family[1]],
         ).fetchall()
     assert listed == 0
-    assert history == [(december, family[2] - 1)]
-    assert table_digests(Path(warehouse), f"report_month = '{december}'") == before_december
+    assert history == [(december, december, family[2] - 1)]  # as of November it was not listed
+    after_december = table_digests(Path(warehouse), f"report_month = '{december}'")
+    unmoved = [t for t in before_december if t.startswith(("raw.", "quarantine.", "linkage.", "marts.match_list_"))]
+    assert {t: after_december[t] for t in unmoved} == {t: before_december[t] for t in unmoved}
+    assert after_december["marts.mutual_family_history"] != before_december["marts.mutual_family_history"]
     assert file_digests(tmp_path / "exports" / december) == exports_december

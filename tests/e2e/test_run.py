@@ -47,7 +47,11 @@ def test_rerun_replaces_the_month(generated, warehouse):
     assert after == before
 
 
-def test_missing_file_fails_the_month_and_names_it(generated, tmp_path, capsys):
+def test_missing_file_fails_the_month_and_names_it(generated, tmp_path):
+    """... on a plain terminal: our summary on stdout; Dagster's step errors, stack
+    traces and library warnings only in the month's run.log (stderr is empty)."""
+    from tests.e2e.test_faults import linkages
+
     landing = tmp_path / "landing" / "2025-11"
     landing.mkdir(parents=True)
     for spec in SOURCE_FILES:
@@ -55,11 +59,14 @@ def test_missing_file_fails_the_month_and_names_it(generated, tmp_path, capsys):
             (landing / f"{spec.name}.csv").write_bytes(
                 (generated / "landing" / "2025-11" / f"{spec.name}.csv").read_bytes()
             )
-    code = main(["run", "--landing", str(tmp_path / "landing"), "--month", "2025-11",
-                 "--warehouse", str(tmp_path / "wh.duckdb")])  # fmt: skip
-    out = capsys.readouterr().out
-    assert code == 1
+    proc = linkages(tmp_path / "landing", tmp_path / "wh.duckdb", "2025-11")
+    out = proc.stdout
+    assert proc.returncode == 1
     assert "cws_referrals: required file missing" in out
+    assert len(proc.stderr.splitlines()) <= 1, proc.stderr
+    assert "Traceback" not in out and "Stack Trace" not in out
+    log = (tmp_path / "reports" / "2025-11" / "run.log").read_text()
+    assert "STEP_FAILURE" in log  # Dagster's own account is kept, in the log
     # what references the referrals is not built; the CalWORKs side still is
     with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
         tables = {r[0] for r in con.execute(

@@ -58,3 +58,16 @@ def test_the_linkage_asset_depends_on_every_raw_table_its_code_reads():
     read = set(re.findall(r"\braw\.(\w+)", inspect.getsource(matching.links)))
     parents = defs.resolve_asset_graph().get(key("linkage", "person_links")).parent_keys
     assert read and {key("raw", name) for name in read} <= set(parents)
+
+
+def test_every_asset_has_one_backfill_policy_so_dagster_does_not_warn():
+    """One run per month for every asset; a mixed set made Dagster warn on every run."""
+    import warnings
+
+    from orchestration.lib.partitions import ONE_MONTH_PER_RUN
+
+    graph = defs.resolve_asset_graph()
+    assert {graph.get(k).backfill_policy for k in graph.materializable_asset_keys} == {ONE_MONTH_PER_RUN}
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*BackfillPolic.*")
+        build_definitions(PipelineConfig(first_month="2024-01")).resolve_job_def(MONTHLY_JOB)

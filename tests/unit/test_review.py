@@ -25,6 +25,22 @@ def test_later_decision_on_a_pair_wins(tmp_path):
     assert d.to_dict() == {"p1": "NON_MATCH", "p2": "NON_MATCH"}
 
 
+def test_a_month_counts_only_the_decisions_made_by_its_as_of_date(tmp_path):
+    """October (as of 2026-10-31) keeps p1's MATCH of 10-01: the NON_MATCH of
+    11-02 comes later; p3's decision has no readable date and counts from the start."""
+    write(tmp_path / "d.csv", [
+        ("p1", "c1", "MATCH", "r1", "2026-10-01T10:00:00"),
+        ("p2", "c2", "MATCH", "r1", "2026-10-31T23:59:00+00:00"),
+        ("p1", "c1", "NON_MATCH", "r2", "2026-11-02T09:00:00+00:00"),
+        ("p4", "c4", "MATCH", "r2", "2026-11-01T00:00:00"),
+        ("p3", "c3", "MATCH", "r2", ""),
+    ])  # fmt: skip
+    october = load_decisions(tmp_path / "d.csv", as_of="2026-10-31").set_index("calworks_person_id")["decision"]
+    assert october.to_dict() == {"p1": "MATCH", "p2": "MATCH", "p3": "MATCH"}
+    november = load_decisions(tmp_path / "d.csv", as_of="2026-11-30").set_index("calworks_person_id")["decision"]
+    assert november.to_dict() == {"p1": "NON_MATCH", "p2": "MATCH", "p3": "MATCH", "p4": "MATCH"}
+
+
 def test_bad_decision_names_the_rule_and_lines(tmp_path):
     write(tmp_path / "d.csv", [("p1", "c1", "MAYBE", "r1", "2026-10-01")])
     with pytest.raises(DecisionFileError, match=r"d.csv: decision not MATCH/NON_MATCH or ids missing \(count: 1\) on lines 2"):

@@ -3,12 +3,12 @@
 from pathlib import Path
 
 import dagster as dg
-import pandas as pd
 
-from orchestration.defs.delivery.export import LISTS, export_month
+from orchestration.defs.delivery.export import LISTS, audit_rows, export_month
 from orchestration.lib.catalog import EXPORTS_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
-from orchestration.lib.warehouse import WAREHOUSE_POOL, open_warehouse, replace_month_frame
+from orchestration.lib.partitions import ONE_MONTH_PER_RUN
+from orchestration.lib.warehouse import WAREHOUSE_POOL, append_audit, open_warehouse
 
 
 def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
@@ -17,28 +17,19 @@ def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         group_name=EXPORTS_GROUP,
         owners=OWNERS,
         partitions_def=partitions,
+        backfill_policy=ONE_MONTH_PER_RUN,
         deps=[dg.AssetKey(["marts", table]) for table in LISTS],
         kinds={"csv", "xlsx"},
         pool=WAREHOUSE_POOL,
         description="Each list for each office as CSV and XLSX under <exports>/<YYYY-MM>/<office>/, "
-        "a manifest with rows and SHA-256 per file, and one audit.export_log row per file.",
+        "a manifest with rows and SHA-256 per file, and one audit.export_log row per file "
+        "(appended: a rerun adds its own rows, with its run id).",
     )
     def office_lists(context: dg.AssetExecutionContext, settings: PipelineConfig) -> dg.MaterializeResult:
         month = context.partition_key
         with open_warehouse(settings) as con:
             files = export_month(con, month, Path(settings.exports_dir))
-            log = pd.DataFrame(
-                {
-                    "file": [str(f.path) for f in files],
-                    "list": [f.list_name for f in files],
-                    "office_code": [f.office_code for f in files],
-                    "rows": [f.rows for f in files],
-                    "sha256": [f.sha256 for f in files],
-                    "run_id": context.run_id,
-                    "exported_at": pd.Timestamp.now(tz="UTC").tz_localize(None),
-                }
-            )
-            replace_month_frame(con, "audit.export_log", month, log)
+            append_audit(con, month, audit_rows(context.run_id, files))
         offices = sorted({f.office_code for f in files})
         return dg.MaterializeResult(
             metadata={

@@ -92,6 +92,19 @@ class ExportedFile:
     sha256: str
 
 
+def audit_rows(run_id: str, files: list[ExportedFile]) -> pd.DataFrame:
+    """One audit.export_log row per file written: what, for which office, by which run, when."""
+    return pd.DataFrame({
+        "run_id": run_id,
+        "office_code": [f.office_code for f in files],
+        "list": [f.list_name for f in files],
+        "file": [str(f.path) for f in files],
+        "sha256": [f.sha256 for f in files],
+        "rows": [f.rows for f in files],
+        "written_at": pd.Timestamp.now(tz="UTC").tz_localize(None),
+    })  # fmt: skip
+
+
 def list_rows(con: duckdb.DuckDBPyConnection, table: str, month: str) -> pd.DataFrame:
     reason = "l.reason" if table == "match_list_mutual_cases" else "cast(null as string)"
     sql = EXPORT_SQL.format(table=table, label=LISTS[table], reason=reason)

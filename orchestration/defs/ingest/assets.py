@@ -14,7 +14,7 @@ from orchestration.defs.ingest.load import (
 )
 from orchestration.lib.catalog import INGEST_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
-from orchestration.lib.partitions import as_of
+from orchestration.lib.partitions import ONE_MONTH_PER_RUN, as_of
 from orchestration.lib.warehouse import WAREHOUSE_POOL, open_warehouse
 
 ROWS_RECONCILED = "rows_reconciled"
@@ -56,6 +56,7 @@ def _checks(r: LoadResult, config: PipelineConfig) -> list[dg.AssetCheckResult]:
                 "quarantine_rate": round(r.quarantine_rate, 4),
                 "limit": config.max_quarantine_rate,
                 "rule": f"{r.file}: more than {config.max_quarantine_rate:.0%} of rows quarantined"
+                f" (count: {r.rows_quarantined:,} of {r.rows_read:,})"
                 if r.quarantine_rate > config.max_quarantine_rate
                 else "within limit",
             },
@@ -72,6 +73,7 @@ def ingest_asset(spec: SourceFile, partitions: dg.PartitionsDefinition) -> dg.As
         group_name=INGEST_GROUP,
         owners=OWNERS,
         partitions_def=partitions,
+        backfill_policy=ONE_MONTH_PER_RUN,
         deps=[raw_key(p) for p in parents],
         kinds={"duckdb", "great_expectations"},
         pool=WAREHOUSE_POOL,

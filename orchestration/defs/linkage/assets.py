@@ -12,6 +12,7 @@ from matching.review import DecisionFileError, load_decisions
 from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.catalog import LINKAGE_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
+from orchestration.lib.partitions import ONE_MONTH_PER_RUN, as_of
 from orchestration.lib.privacy import keyed_hashes, pseudonym
 from orchestration.lib.warehouse import (
     WAREHOUSE_POOL,
@@ -82,11 +83,12 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         **common,
     )
 
-    @dg.multi_asset(specs=[links, keys_spec], partitions_def=partitions, pool=WAREHOUSE_POOL, name="person_linkage")
+    @dg.multi_asset(specs=[links, keys_spec], partitions_def=partitions, backfill_policy=ONE_MONTH_PER_RUN,
+                    pool=WAREHOUSE_POOL, name="person_linkage")  # fmt: skip
     def person_linkage(context: dg.AssetExecutionContext, settings: PipelineConfig):
         month = context.partition_key
         try:
-            decisions = load_decisions(settings.decisions_path)
+            decisions = load_decisions(settings.decisions_path, as_of=as_of(month))
         except DecisionFileError as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from None
         model = load_model(Path(settings.model_path))

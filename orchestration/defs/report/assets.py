@@ -8,6 +8,7 @@ import dagster as dg
 from orchestration.defs.report.render import SECTIONS, render
 from orchestration.lib.catalog import OWNERS, REPORT_GROUP
 from orchestration.lib.config import PipelineConfig
+from orchestration.lib.partitions import ONE_MONTH_PER_RUN
 from orchestration.lib.warehouse import open_warehouse
 
 
@@ -17,6 +18,7 @@ def build_evaluation_report(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
         group_name=REPORT_GROUP,
         owners=OWNERS,
         partitions_def=partitions,
+        backfill_policy=ONE_MONTH_PER_RUN,
         deps=[dg.AssetKey(["reporting", s.table]) for s in SECTIONS],
         kinds={"html", "python"},
         description="The Linkages evaluation measures of the month as one self-contained HTML page "

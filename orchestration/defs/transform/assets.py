@@ -1,5 +1,6 @@
 """dbt: staging, intermediate and list marts, built for one report month."""
 
+import functools
 import json
 import os
 import subprocess
@@ -20,6 +21,7 @@ from orchestration.lib.catalog import (
     STAGING_GROUP,
 )
 from orchestration.lib.config import PipelineConfig
+from orchestration.lib.partitions import ONE_MONTH_PER_RUN
 from orchestration.lib.warehouse import WAREHOUSE_POOL
 
 DBT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
@@ -84,8 +86,7 @@ def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
         partitions_def=partitions,
         dagster_dbt_translator=LinkagesTranslator(),
         pool=WAREHOUSE_POOL,
-        # dbt gets one report month per invocation: a backfill is one run per month
-        backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=1),
+        backfill_policy=ONE_MONTH_PER_RUN,
     )
     def linkages_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineConfig):
         # the profile reads the warehouse path from the environment of dbt's process
@@ -107,18 +108,30 @@ def _build_in_process(context: dg.AssetExecutionContext, args: list[str], target
     takes the session the ingest and linkage steps made (a second process would
     open a second metastore). dbt's events become the same Dagster events as
     `dbt.cli(...).stream()` gives: materializations, and tests as checks."""
+    from dagster_dbt.asset_utils import get_subset_selection_for_context
     from dbt.cli.main import dbtRunner
     from dbt_common.events.functions import msg_to_dict
 
-    if context.is_subset:
-        raise dg.Failure("engine spark builds every dbt model of the month; select all of them")
-    events: list[dict] = []
-    runner = dbtRunner(callbacks=[lambda msg: events.append(msg_to_dict(msg))])
-    result = runner.invoke(
-        [*args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--target-path", str(target)]
-    )
     manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
     translator = LinkagesTranslator()
+    # a subset (the models not downstream of a failed source) as dagster-dbt's dbt.cli selects it
+    indirect_env = "DBT_INDIRECT_SELECTION"
+    selection, indirect = get_subset_selection_for_context(
+        context, manifest, "fqn:*", None, None, translator, os.environ.get(indirect_env)
+    )
+    saved = os.environ.get(indirect_env)
+    if indirect is not None:
+        os.environ[indirect_env] = indirect
+    events: list[dict] = []
+    runner = dbtRunner(callbacks=[lambda msg: events.append(msg_to_dict(msg))])
+    try:
+        result = runner.invoke([*args, *selection, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+                                "--target-path", str(target)])  # fmt: skip
+    finally:
+        if saved is None:
+            os.environ.pop(indirect_env, None)
+        else:
+            os.environ[indirect_env] = saved
     for raw in events:
         event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
         yield from event.to_default_asset_events(
@@ -128,7 +141,19 @@ def _build_in_process(context: dg.AssetExecutionContext, args: list[str], target
         raise dg.Failure(f"dbt build failed: {result.exception or 'see the run log for the failing nodes'}")
 
 
+@functools.cache
+def _dbt_version(executable: str):
+    return DbtCliResource(project_dir=str(DBT_DIR), dbt_executable=executable)._cli_version
+
+
+class _DbtCli(DbtCliResource):
+    """dagster-dbt asks `dbt --version` (a process start, ~3 s) on each run's new
+    resource; the executable does not change within a process, so ask once."""
+
+    @functools.cached_property
+    def _cli_version(self):
+        return _dbt_version(self.dbt_executable)
+
+
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(
-        project_dir=DBT_PROJECT, profiles_dir=str(DBT_DIR), dbt_executable=DBT_EXECUTABLE
-    )
+    return _DbtCli(project_dir=DBT_PROJECT, profiles_dir=str(DBT_DIR), dbt_executable=DBT_EXECUTABLE)

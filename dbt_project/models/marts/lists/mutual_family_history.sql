@@ -1,8 +1,9 @@
-{{ config(materialized='table', partition_by=none) }}
 {#-
-    Every family (CalWORKs case, CWS case) ever listed, over all months: identified in
-    the first month it appears on any list, on that month's first day unless a case
-    review gives an earlier identified_date for the same CWS case.
+    Every family (CalWORKs case, CWS case) listed up to the report month, as of that
+    month: identified in the first month it appears on any list, on that month's first
+    day unless a case review landed by then gives an earlier identified_date for the
+    same CWS case. One row per family and report month: month M reads only months up
+    to M, so a rerun or a backfill of M never sees a later month (CONTRACT.md §6).
 -#}
 with
 
@@ -10,6 +11,7 @@ listed as (
 
     {% for list in ['match_list_homeless', 'match_list_sanction', 'match_list_mutual_cases', 'match_list_mutual_clients'] %}
     select report_month, calworks_case_number, cws_case_id from {{ ref(list) }}
+    where report_month <= '{{ var("report_month") }}'
     {% if not loop.last %}union{% endif %}
     {% endfor %}
 
@@ -34,6 +36,7 @@ reviews as (
     select cws_case_id, min(identified_date) as reviewed_identified_date
     from {{ source('raw', 'case_reviews') }}
     where cws_case_id is not null
+        and report_month <= '{{ var("report_month") }}'
     group by cws_case_id
 
 ),
@@ -41,6 +44,7 @@ reviews as (
 final as (
 
     select
+        '{{ var("report_month") }}' as report_month,
         families.calworks_case_number,
         families.cws_case_id,
         families.first_identified_month,

@@ -15,9 +15,8 @@ families as (
 
 participants as (
 
-    select distinct case_id, client_id, role
-    from {{ ref('stg_cws__case_participants') }}
-    where report_month = '{{ var("report_month") }}'
+    select distinct case_id, client_id, is_focus_child
+    from {{ ref('int_cws_case_members') }}
 
 ),
 
@@ -69,7 +68,7 @@ family_placements as (
     from families
     inner join participants
         on families.cws_case_id = participants.case_id
-        and participants.role = 'FOCUS_CHILD'
+        and participants.is_focus_child
     inner join placements
         on participants.client_id = placements.client_id
     where placements.start_date between families.case_start_date and {{ as_of_date() }}

@@ -84,10 +84,9 @@ episodes as (
             then 1 else 0 end) as any_reunification
 
     from families
-    inner join {{ ref('stg_cws__case_participants') }} as participants
+    inner join {{ ref('int_cws_case_members') }} as participants
         on families.cws_case_id = participants.case_id
-        and participants.report_month = '{{ var("report_month") }}'
-        and participants.role = 'FOCUS_CHILD'
+        and participants.is_focus_child
     inner join {{ ref('stg_cws__placement_episodes') }} as episodes
         on participants.client_id = episodes.client_id
         and episodes.report_month = '{{ var("report_month") }}'

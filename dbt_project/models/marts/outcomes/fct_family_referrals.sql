@@ -17,8 +17,7 @@ families as (
 participants as (
 
     select distinct case_id, client_id
-    from {{ ref('stg_cws__case_participants') }}
-    where report_month = '{{ var("report_month") }}'
+    from {{ ref('int_cws_case_members') }}
 
 ),
 

@@ -9,7 +9,7 @@ with
 history as (
 
     select * from {{ ref('mutual_family_history') }}
-    where cws_case_id is not null
+    where report_month = '{{ var("report_month") }}' and cws_case_id is not null
 
 ),
 

@@ -54,9 +54,8 @@ identified_children as (
 
     select distinct person_of_client.person_key
     from {{ ref('fct_identified_families') }} as families
-    inner join {{ ref('stg_cws__case_participants') }} as participants
+    inner join {{ ref('int_cws_case_members') }} as participants
         on families.cws_case_id = participants.case_id
-        and participants.report_month = '{{ var("report_month") }}'
     inner join person_of_client
         on participants.client_id = person_of_client.client_id
     where families.report_month = '{{ var("report_month") }}'
