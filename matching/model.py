@@ -19,7 +19,6 @@ from splink.blocking_analysis import count_comparisons_from_blocking_rules
 from splink.internals.exceptions import EMTrainingException
 
 from matching.arrow import arrow_table
-from matching.standardize import LIST_COLUMNS
 from matching.settings import (
     COMPARISON_COLUMNS,
     COMPARISON_READS,
@@ -27,6 +26,7 @@ from matching.settings import (
     TRAINING_BLOCKS,
     settings,
 )
+from matching.standardize import LIST_COLUMNS
 
 MODEL_PATH = Path(__file__).parent / "models" / "person_link.json"
 # Splink logs its progress at INFO, which includes SQL but no values; keep it quiet
