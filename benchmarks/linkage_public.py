@@ -218,10 +218,32 @@ def _read_like_cli(path: Path) -> pd.DataFrame:
     return df.reindex(columns=PERSON_COLUMNS)
 
 
+
+def _linkages_link(paths: dict, out: Path, truth: pd.DataFrame, *extra: str) -> Scores:
+    """`linkages link LEFT RIGHT --out PAIRS [extra]` in process, scored against the truth."""
+    from orchestration import cli
+
+    t0 = time.perf_counter()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = cli.main(["link", str(paths[LEFT]), str(paths[RIGHT]), "--out", str(out), *extra])
+        seconds = time.perf_counter() - t0
+        if code != 0:
+            raise RuntimeError(f"linkages link exited {code}")
+        pairs = pd.read_csv(out, dtype=str, keep_default_na=False)
+        decided = pairs.loc[pairs["is_match"].eq("true")].rename(
+            columns={"left_record_id": "l", "right_record_id": "r"}
+        )
+        return scores(decided, truth, seconds)
+    except BaseException as exc:  # noqa: BLE001 - SystemExit from argparse too
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        traceback.print_exc(limit=3)
+        return Scores(error=error_text(exc), seconds=time.perf_counter() - t0)
+
 def run_public(name: str, work: Path, threshold: float) -> Result:
     from matching.model import MODEL_PATH, load_model, predict, train
     from matching.standardize import standardize
-    from orchestration import cli
 
     t_task = time.perf_counter()
     left, right, truth_set = PUBLIC_TASKS[name]()
@@ -233,38 +255,10 @@ def run_public(name: str, work: Path, threshold: float) -> Result:
     left.to_csv(paths[LEFT], index=False)
     right.to_csv(paths[RIGHT], index=False)
 
-    # the project, exactly as a user runs it
-    out = folder / "pairs.csv"
-    t0 = time.perf_counter()
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            code = cli.main(["link", str(paths[LEFT]), str(paths[RIGHT]), "--out", str(out)])
-        seconds = time.perf_counter() - t0
-        if code != 0:
-            raise RuntimeError(f"linkages link exited {code}")
-        pairs = pd.read_csv(out, dtype=str, keep_default_na=False)
-        decided = pairs.loc[pairs["is_match"].eq("true")].rename(
-            columns={"left_record_id": "l", "right_record_id": "r"}
-        )
-        res.project = scores(decided, truth, seconds)
-    except BaseException as exc:  # noqa: BLE001 - SystemExit from argparse too
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        res.project = Scores(error=error_text(exc), seconds=time.perf_counter() - t0)
-        traceback.print_exc(limit=3)
-
-    # the same without the relatives' guard (these sets hold no families)
-    t0 = time.perf_counter()
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            code = cli.main(["link", str(paths[LEFT]), str(paths[RIGHT]), "--out", str(out), "--no-relatives-guard"])
-        if code != 0:
-            raise RuntimeError(f"linkages link exited {code}")
-        pairs = pd.read_csv(out, dtype=str, keep_default_na=False)
-        decided = pairs.loc[pairs["is_match"].eq("true")].rename(columns={"left_record_id": "l", "right_record_id": "r"})
-        res.unguarded = scores(decided, truth, time.perf_counter() - t0)
-    except Exception as exc:  # noqa: BLE001
-        res.unguarded = Scores(error=error_text(exc), seconds=time.perf_counter() - t0)
+    # the project, exactly as a user runs it; and without the relatives' guard (these
+    # sets hold no families)
+    res.project = _linkages_link(paths, folder / "pairs.csv", truth)
+    res.unguarded = _linkages_link(paths, folder / "pairs.csv", truth, "--no-relatives-guard")
 
     # records as the CLI standardizes them: the ceiling and plain Splink start here
     t0 = time.perf_counter()
