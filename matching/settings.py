@@ -20,8 +20,9 @@ from splink import SettingsCreator, block_on
 DATASETS = ("calworks", "cws")
 
 
+# custom SQL names columns unquoted: in Spark SQL "x" is a string, not a column
 # a full swap: each name where the other system has the other one (first-name comparison)
-NAMES_SWAPPED = '"first_name_l" = "last_name_r" and "last_name_l" = "first_name_r"'
+NAMES_SWAPPED = "first_name_l = last_name_r and last_name_l = first_name_r"
 
 
 def _swapped() -> cll.CustomLevel:
@@ -48,8 +49,8 @@ def _first_name() -> cl.CustomComparison:
                 label_for_charts="nickname of the same name"
             ),
             cll.CustomLevel(
-                '(length("first_name_l") = 1 or length("first_name_r") = 1) '
-                'and substr("first_name_l", 1, 1) = substr("first_name_r", 1, 1)',
+                "(length(first_name_l) = 1 or length(first_name_r) = 1) "
+                "and substr(first_name_l, 1, 1) = substr(first_name_r, 1, 1)",
                 label_for_charts="one is the other's initial",
             ).configure(m_probability=0.002),
             cll.ExactMatchLevel("first_name_phonetic").configure(label_for_charts="sound alike"),
@@ -120,14 +121,14 @@ def _place() -> cl.CustomComparison:
         output_column_name="place",
         comparison_levels=[
             cll.CustomLevel(
-                '(("address_l" is null and "zip_l" is null and "city_l" is null) or '
-                '("address_r" is null and "zip_r" is null and "city_r" is null))'
+                "((address_l is null and zip_l is null and city_l is null) or "
+                "(address_r is null and zip_r is null and city_r is null))"
             ).configure(is_null_level=True),
-            cll.CustomLevel('"address_l" = "address_r" and "zip_l" = "zip_r"',
+            cll.CustomLevel("address_l = address_r and zip_l = zip_r",
                             label_for_charts="same address and ZIP"),
             cll.JaroWinklerLevel("address", 0.9).configure(label_for_charts="address alike (a keying slip)"),
-            cll.CustomLevel('"zip_l" = "zip_r"', label_for_charts="same ZIP"),
-            cll.CustomLevel('"city_l" = "city_r"', label_for_charts="same city"),
+            cll.CustomLevel("zip_l = zip_r", label_for_charts="same ZIP"),
+            cll.CustomLevel("city_l = city_r", label_for_charts="same city"),
             cll.ElseLevel(),
         ],
     )  # fmt: skip
