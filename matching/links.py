@@ -32,6 +32,11 @@ CALWORKS, CWS = "calworks", "cws"
 DISAGREES = 0
 
 
+def _outright(pairs: pd.DataFrame, column: str) -> pd.Series:
+    """The comparison's "else" level; False where the model has no such comparison."""
+    return pairs[column].eq(DISAGREES) if column in pairs else pd.Series(False, index=pairs.index)
+
+
 def relative_like(pairs: pd.DataFrame) -> pd.Series:
     """Pairs that look like two relatives: the first names or the birth dates
     disagree outright -- not a typo, nickname, initial, swap or sound-alike, which
@@ -41,20 +46,14 @@ def relative_like(pairs: pd.DataFrame) -> pd.Series:
     date, and a CWS record often lacks the CalWORKs address, so a shared home cannot
     be required). An SSN does not clear them: a relative's SSN is keyed on records
     too. A comparison the model does not have (no such field) disagrees on nothing."""
-    def outright(column: str) -> pd.Series:
-        return pairs[column].eq(DISAGREES) if column in pairs else pd.Series(False, index=pairs.index)
-
-    return outright("gamma_first_name") | outright("gamma_dob")
+    return _outright(pairs, "gamma_first_name") | _outright(pairs, "gamma_dob")
 
 
 def two_people(pairs: pd.DataFrame) -> pd.Series:
     """First names and birth dates both disagree outright: two members of one
     household (a mother and her son), whose shared surname and address the model
     counts as evidence. Not worth a reviewer's time: they never enter the queue."""
-    def outright(column: str) -> pd.Series:
-        return pairs[column].eq(DISAGREES) if column in pairs else pd.Series(False, index=pairs.index)
-
-    return outright("gamma_first_name") & outright("gamma_dob")
+    return _outright(pairs, "gamma_first_name") & _outright(pairs, "gamma_dob")
 
 
 def auto_match(pairs: pd.DataFrame, threshold: float) -> pd.Series:
