@@ -152,15 +152,17 @@ def training_plan(frames: dict[str, pd.DataFrame], link_type: str = "link_only")
 
 def train(
     frames: dict[str, pd.DataFrame], seed: int = 1, max_pairs: float = 2e6, link_type="link_only",
-    start: dict | None = None,
+    start: dict | None = None, plan: dict | None = None,
 ) -> dict:  # fmt: skip
     """Estimate the model on these records; return it as a JSON-able dict.
     What is estimated follows what the inputs carry (training_plan). `start`: a
     model whose m-values the estimation begins from (default the shipped one), so
     a comparison no pass can estimate keeps that model's values rather than
-    Splink's defaults. `link_type` may also be a whole SettingsCreator
-    (benchmarks compare models)."""
-    plan = training_plan(frames, "link_only" if not isinstance(link_type, str) else link_type)
+    Splink's defaults. `plan`: training_plan's answer, when the caller has it
+    already (it counts pairs for every candidate rule). `link_type` may also be a
+    whole SettingsCreator (benchmarks compare models)."""
+    if plan is None:
+        plan = training_plan(frames, "link_only" if not isinstance(link_type, str) else link_type)
     if not plan["comparisons"]:
         raise TrainingError("no compared field (names, birth date, SSN, address) has values in both inputs")
     if isinstance(link_type, str):

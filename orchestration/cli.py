@@ -362,7 +362,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     plan = training_plan(frames)
     print(_describe_plan(plan), flush=True)
     try:
-        model = train(frames, seed=args.seed, max_pairs=args.max_pairs)
+        model = train(frames, seed=args.seed, max_pairs=args.max_pairs, plan=plan)
     except TrainingError as exc:
         raise InputError(f"{Path(args.landing) / args.month}: {exc}") from None
     path = save_model(model, Path(args.out or MODEL_PATH))
