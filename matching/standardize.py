@@ -62,7 +62,7 @@ def clean_name(value) -> str | None:
 @lru_cache(maxsize=1 << 20)
 def _clean_text(text: str) -> str | None:
     # names repeat (a county has ~5,000 first names for 500,000 people): each is cleaned once
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = _ascii(text)
     text = SPACES.sub(" ", NOT_NAME.sub("", text).upper().replace("-", " - ")).strip()
     text = text.replace(" - ", "-")
     return None if not text or text in PLACEHOLDER_NAMES else text
@@ -85,8 +85,12 @@ def clean_address(value) -> str | None:
 
 @lru_cache(maxsize=1 << 20)
 def _clean_address(text: str) -> str | None:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return SPACES.sub(" ", NOT_ADDRESS.sub(" ", text).upper()).strip() or None
+    return SPACES.sub(" ", NOT_ADDRESS.sub(" ", _ascii(text)).upper()).strip() or None
+
+
+def _ascii(text: str) -> str:
+    """Accents dropped: JOSÉ -> JOSE, NUÑEZ -> NUNEZ."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 @cache
