@@ -74,6 +74,7 @@ docs: $(STAMP)
 	@echo "GX docs  : $(DEMO)/reports/<YYYY-MM>/data_quality/gx/uncommitted/data_docs/local_site/index.html"
 
 lint: $(STAMP)
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
 bench: $(STAMP)

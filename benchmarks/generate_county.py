@@ -13,12 +13,30 @@ MONTHS = 12
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "county"
-        cmd = [sys.executable, "-m", "orchestration.cli", "generate", "--out", str(out),
-               "--start", "2025-11", "--months", str(MONTHS), "--size", "county", "--seed", "1"]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "orchestration.cli",
+            "generate",
+            "--out",
+            str(out),
+            "--start",
+            "2025-11",
+            "--months",
+            str(MONTHS),
+            "--size",
+            "county",
+            "--seed",
+            "1",
+        ]
         wall, peak, _ = measure(cmd)
         last = out / "landing" / "2026-10"
-        rows = {p.stem: sum(1 for _ in p.open()) - 1 for p in sorted(last.glob("*.csv"))}
-        size_mb = sum(p.stat().st_size for p in (out / "landing").rglob("*.csv")) / 2**20
+        rows = {
+            p.stem: sum(1 for _ in p.open()) - 1 for p in sorted(last.glob("*.csv"))
+        }
+        size_mb = (
+            sum(p.stat().st_size for p in (out / "landing").rglob("*.csv")) / 2**20
+        )
     table = "\n".join(f"| {name} | {n:,} |" for name, n in rows.items())
     write_section(
         "Generation, county size",

@@ -16,12 +16,35 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "county"
         cli = [sys.executable, "-m", "orchestration.cli"]
-        measure(cli + ["generate", "--out", str(out), "--start", "2026-09", "--months", "2",
-                       "--size", "county", "--seed", "1"])  # fmt: skip
-        run = cli + ["run", "--landing", str(out / "landing"), "--warehouse", str(out / "wh.duckdb")]
+        measure(
+            cli
+            + [
+                "generate",
+                "--out",
+                str(out),
+                "--start",
+                "2026-09",
+                "--months",
+                "2",
+                "--size",
+                "county",
+                "--seed",
+                "1",
+            ]
+        )
+        run = cli + [
+            "run",
+            "--landing",
+            str(out / "landing"),
+            "--warehouse",
+            str(out / "wh.duckdb"),
+        ]
         measure(run + ["--month", "2026-09"])
         wall, peak, stdout = measure(run + ["--month", "2026-10"])
-        rows = sum(sum(1 for _ in p.open()) - 1 for p in (out / "landing" / "2026-10").glob("*.csv"))
+        rows = sum(
+            sum(1 for _ in p.open()) - 1
+            for p in (out / "landing" / "2026-10").glob("*.csv")
+        )
     checks = stdout.split("(")[-1].split(")")[0] if "checks passed" in stdout else "?"
     write_section(
         "Ingest and gates, one county month",

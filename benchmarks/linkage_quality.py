@@ -30,11 +30,28 @@ from orchestration.cli import _landing_people  # noqa: E402
 from orchestration.lib.config import PipelineConfig  # noqa: E402
 
 MONTH = "2026-10"
-NOISE = ["nickname", "typo", "transposition", "dob_swap", "dob_off_by_one", "missing_ssn",
-         "ssn_mistyped", "surname_change", "missing_middle", "first_missing",
-         # kinds real extracts have that the generator added later (synthetic/population.py)
-         "name_swap", "first_initial", "baby_placeholder", "relative_ssn", "relative_dob",
-         "birth_year_digit", "ocr", "phonetic", "accent_case"]  # fmt: skip
+NOISE = [
+    "nickname",
+    "typo",
+    "transposition",
+    "dob_swap",
+    "dob_off_by_one",
+    "missing_ssn",
+    "ssn_mistyped",
+    "surname_change",
+    "missing_middle",
+    "first_missing",
+    # kinds real extracts have that the generator added later (synthetic/population.py)
+    "name_swap",
+    "first_initial",
+    "baby_placeholder",
+    "relative_ssn",
+    "relative_dob",
+    "birth_year_digit",
+    "ocr",
+    "phonetic",
+    "accent_case",
+]
 
 
 def tutorial_settings() -> SettingsCreator:
@@ -48,17 +65,30 @@ def tutorial_settings() -> SettingsCreator:
             cl.ExactMatch("sex"),
             cl.ExactMatch("zip"),
         ],
-        blocking_rules_to_generate_predictions=[block_on("first_name", "last_name"), block_on("dob")],
+        blocking_rules_to_generate_predictions=[
+            block_on("first_name", "last_name"),
+            block_on("dob"),
+        ],
     )
 
 
-def evaluate(pairs: pd.DataFrame, truth: pd.DataFrame, records: dict, threshold: float, guard: bool) -> dict:
+def evaluate(
+    pairs: pd.DataFrame,
+    truth: pd.DataFrame,
+    records: dict,
+    threshold: float,
+    guard: bool,
+) -> dict:
     # ids are only unique within a system: key the truth by both
     cw = truth.loc[truth["system"] == "calsaws"].set_index("record_id")
     cws = truth.loc[truth["system"] == "cws"].set_index("record_id")
-    x = pairs.loc[(pairs["source_dataset_l"] == "calworks") & (pairs["source_dataset_r"] == "cws")]
+    x = pairs.loc[
+        (pairs["source_dataset_l"] == "calworks") & (pairs["source_dataset_r"] == "cws")
+    ]
     # the project decides with auto_match (the twin guard); plain Splink by threshold
-    x = x.loc[auto_match(x, threshold) if guard else x["match_probability"] >= threshold]
+    x = x.loc[
+        auto_match(x, threshold) if guard else x["match_probability"] >= threshold
+    ]
     left = cw.reindex(x["unique_id_l"])
     right = cws.reindex(x["unique_id_r"])
     is_true = left["true_person_id"].to_numpy() == right["true_person_id"].to_numpy()
@@ -68,21 +98,31 @@ def evaluate(pairs: pd.DataFrame, truth: pd.DataFrame, records: dict, threshold:
     all_true = cw_now.merge(cws_now, on="true_person_id", suffixes=("_cw", "_cws"))
     found = set(zip(x["unique_id_l"], x["unique_id_r"], strict=True))
     all_true["found"] = [
-        (a, b) in found for a, b in zip(all_true["record_id_cw"], all_true["record_id_cws"], strict=True)
+        (a, b) in found
+        for a, b in zip(
+            all_true["record_id_cw"], all_true["record_id_cws"], strict=True
+        )
     ]
     precision = tp / max(len(x), 1)
     recall = tp / max(len(all_true), 1)
     by_noise = {}
     for kind in NOISE:
         sel = all_true["noise_cws"].fillna("").str.contains(kind)
-        by_noise[kind] = (int(sel.sum()), float(all_true.loc[sel, "found"].mean()) if sel.any() else float("nan"))
+        by_noise[kind] = (
+            int(sel.sum()),
+            float(all_true.loc[sel, "found"].mean()) if sel.any() else float("nan"),
+        )
     wrong_left = left.loc[~is_true]
     return {
-        "links": len(x), "true_pairs": len(all_true), "precision": precision, "recall": recall,
-        "f1": 2 * precision * recall / max(precision + recall, 1e-9), "by_noise": by_noise,
+        "links": len(x),
+        "true_pairs": len(all_true),
+        "precision": precision,
+        "recall": recall,
+        "f1": 2 * precision * recall / max(precision + recall, 1e-9),
+        "by_noise": by_noise,
         "false_twins": int((wrong_left["is_twin"] == "true").sum()),
         "false_juniors": int((wrong_left["is_junior"] == "true").sum()),
-    }  # fmt: skip
+    }
 
 
 NO_DECISIONS = pd.DataFrame(columns=["calworks_person_id", "cws_client_id", "decision"])
@@ -94,9 +134,14 @@ def landing_households(month_dir: Path) -> pd.DataFrame:
     def read(name: str, cols: list[str]) -> pd.DataFrame:
         return pd.read_csv(month_dir / f"{name}.csv", dtype=str, usecols=cols)
 
-    return households(read("calworks_persons", ["person_id", "case_number"]),
-                      read("cws_case_participants", ["client_id", "case_id"]),
-                      read("cws_allegations", ["referral_id", "victim_client_id", "perpetrator_client_id"]))  # fmt: skip
+    return households(
+        read("calworks_persons", ["person_id", "case_number"]),
+        read("cws_case_participants", ["client_id", "case_id"]),
+        read(
+            "cws_allegations",
+            ["referral_id", "victim_client_id", "perpetrator_client_id"],
+        ),
+    )
 
 
 def blocking_counts(frames: dict) -> str:
@@ -108,10 +153,15 @@ def blocking_counts(frames: dict) -> str:
     from matching.settings import BLOCKING_RULES
 
     db = DuckDBAPI(connection=duckdb.connect())
-    tables = [db.register(df.drop(columns=["source_dataset"]), dataset_display_name=name)
-              for name, df in frames.items()]  # fmt: skip
+    tables = [
+        db.register(df.drop(columns=["source_dataset"]), dataset_display_name=name)
+        for name, df in frames.items()
+    ]
     counts = count_comparisons_from_blocking_rules(
-        tables, blocking_rules=BLOCKING_RULES, link_type="link_only", record_sample_proportion=1.0
+        tables,
+        blocking_rules=BLOCKING_RULES,
+        link_type="link_only",
+        record_sample_proportion=1.0,
     )
     return "\n".join(
         f"| `{c['blocking_rule']}` | {c['marginal_comparison_count']:,} | {c['cumulative_comparison_count']:,} |"
@@ -126,21 +176,53 @@ def main() -> None:
     else:
         tmp = tempfile.TemporaryDirectory()
         data = Path(tmp.name) / "county"
-        subprocess.run([sys.executable, "-m", "orchestration.cli", "generate", "--out", str(data),
-                        "--start", MONTH, "--months", "1", "--size", "county", "--seed", "1"],
-                       check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "orchestration.cli",
+                "generate",
+                "--out",
+                str(data),
+                "--start",
+                MONTH,
+                "--months",
+                "1",
+                "--size",
+                "county",
+                "--seed",
+                "1",
+            ],
+            check=True,
+            capture_output=True,
+        )
     config = PipelineConfig()
     records = _landing_people(data / "landing" / MONTH)
     truth = pd.read_csv(data / "truth" / "person_records.csv", dtype=str)
 
     t0 = time.perf_counter()
-    result = link_month(records, load_model(MODEL_PATH), NO_DECISIONS, config.auto_match_threshold,
-                        config.review_floor, landing_households(data / "landing" / MONTH), config.household_floor)  # fmt: skip
+    result = link_month(
+        records,
+        load_model(MODEL_PATH),
+        NO_DECISIONS,
+        config.auto_match_threshold,
+        config.review_floor,
+        landing_households(data / "landing" / MONTH),
+        config.household_floor,
+    )
     ours_time = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-    ours = evaluate(links_as_pairs(result.links).assign(match_probability=1.0), truth, records, 0.0, guard=False)
+    ours = evaluate(
+        links_as_pairs(result.links).assign(match_probability=1.0),
+        truth,
+        records,
+        0.0,
+        guard=False,
+    )
     ours_pairs = result.pairs
-    model_only = evaluate(ours_pairs, truth, records, config.auto_match_threshold, guard=True)
+    model_only = evaluate(
+        ours_pairs, truth, records, config.auto_match_threshold, guard=True
+    )
     household = int((result.links["link_basis"] == "HOUSEHOLD").sum())
     frames = {name: standardize(df, name) for name, df in records.items()}
 
@@ -149,7 +231,9 @@ def main() -> None:
     plain_model = train(plain_frames, link_type=tutorial_settings())
     plain_pairs = predict(plain_frames, plain_model, config.review_floor)
     plain_time = time.perf_counter() - t0
-    plain = evaluate(plain_pairs, truth, records, config.auto_match_threshold, guard=False)
+    plain = evaluate(
+        plain_pairs, truth, records, config.auto_match_threshold, guard=False
+    )
 
     rows = "\n".join(
         f"| {kind} | {n:,} | {r:.4f} |" for kind, (n, r) in ours["by_noise"].items()
@@ -162,20 +246,20 @@ def main() -> None:
     )
     write_section(
         "Linkage quality, county size",
-        f"""One month (`{MONTH}`) of `county` data (seed 1): {len(records['calworks']):,} CalWORKs
-persons, {len(records['cws']):,} CWS clients. Pairs CalWORKs<->CWS at the auto-match
+        f"""One month (`{MONTH}`) of `county` data (seed 1): {len(records["calworks"]):,} CalWORKs
+persons, {len(records["cws"]):,} CWS clients. Pairs CalWORKs<->CWS at the auto-match
 threshold {config.auto_match_threshold} against the generator's ground truth.
 
 | model | links | precision | recall | F1 | time |
 |---|---|---|---|---|---|
-| project (saved model; auto-match, then household links) | {ours['links']:,} | {ours['precision']:.4f} | {ours['recall']:.4f} | {ours['f1']:.4f} | {ours_time:.0f} s |
-| the same, auto-match only (no household links) | {model_only['links']:,} | {model_only['precision']:.4f} | {model_only['recall']:.4f} | {model_only['f1']:.4f} | |
-| plain Splink, tutorial settings (train + predict) | {plain['links']:,} | {plain['precision']:.4f} | {plain['recall']:.4f} | {plain['f1']:.4f} | {plain_time:.0f} s |
+| project (saved model; auto-match, then household links) | {ours["links"]:,} | {ours["precision"]:.4f} | {ours["recall"]:.4f} | {ours["f1"]:.4f} | {ours_time:.0f} s |
+| the same, auto-match only (no household links) | {model_only["links"]:,} | {model_only["precision"]:.4f} | {model_only["recall"]:.4f} | {model_only["f1"]:.4f} | |
+| plain Splink, tutorial settings (train + predict) | {plain["links"]:,} | {plain["precision"]:.4f} | {plain["recall"]:.4f} | {plain["f1"]:.4f} | {plain_time:.0f} s |
 
 Goals: precision >= 0.995, recall >= 0.99; better F1 than plain Splink in at most 1.5x
 its time; predict < 90 s and < 6 GiB (peak memory of the run: {peak:.2f} GiB).
-False links between twins: {ours['false_twins']}; between a junior and a senior: {ours['false_juniors']}.
-True pairs in the month: {ours['true_pairs']:,}. Household links: {household:,}.
+False links between twins: {ours["false_twins"]}; between a junior and a senior: {ours["false_juniors"]}.
+True pairs in the month: {ours["true_pairs"]:,}. Household links: {household:,}.
 
 Recall by the noise on the CWS record (the project, household links included):
 
@@ -193,16 +277,18 @@ is capped by pairs never blocked or scored below the review floor, not by the th
 
 Comparisons each blocking rule adds (Splink's `count_comparisons_from_blocking_rules`,
 exact counts; all CalWORKs x CWS pairs would be
-{len(frames['calworks']) * len(frames['cws']):,}):
+{len(frames["calworks"]) * len(frames["cws"]):,}):
 
 | blocking rule | added | cumulative |
 |---|---|---|
 {blocks}
 """,
     )
-    print(f"model only P={model_only['precision']:.4f} R={model_only['recall']:.4f}; "
-          f"project P={ours['precision']:.4f} R={ours['recall']:.4f} in {ours_time:.0f}s; "
-          f"plain P={plain['precision']:.4f} R={plain['recall']:.4f} in {plain_time:.0f}s")  # fmt: skip
+    print(
+        f"model only P={model_only['precision']:.4f} R={model_only['recall']:.4f}; "
+        f"project P={ours['precision']:.4f} R={ours['recall']:.4f} in {ours_time:.0f}s; "
+        f"plain P={plain['precision']:.4f} R={plain['recall']:.4f} in {plain_time:.0f}s"
+    )
     if tmp:
         tmp.cleanup()
 

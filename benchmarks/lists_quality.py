@@ -15,26 +15,52 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from record import measure, write_section  # noqa: E402
 
-LISTS = ["match_list_homeless", "match_list_sanction", "match_list_mutual_cases", "match_list_mutual_clients"]
+LISTS = [
+    "match_list_homeless",
+    "match_list_sanction",
+    "match_list_mutual_cases",
+    "match_list_mutual_clients",
+]
 KEY = ["calworks_case_number", "calworks_person_id", "cws_case_id"]
 
 
 def keys(frame: pd.DataFrame) -> set[tuple]:
-    return {tuple(None if pd.isna(v) else v for v in row) for row in frame[KEY].itertuples(index=False)}
+    return {
+        tuple(None if pd.isna(v) else v for v in row)
+        for row in frame[KEY].itertuples(index=False)
+    }
 
 
-def compare(warehouse: Path, truth_dir: Path, months: list[str]) -> dict[str, tuple[int, int, int]]:
+def compare(
+    warehouse: Path, truth_dir: Path, months: list[str]
+) -> dict[str, tuple[int, int, int]]:
     """list -> (rows listed, true rows, rows both)."""
     out = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for name in LISTS + ["family_prevention_level"]:
             listed = true = both = 0
             for month in months:
-                truth = pd.read_csv(truth_dir / month / f"{name}.csv", dtype=str, keep_default_na=False).replace("", None)
-                got = con.execute(f"select * from marts.{name} where report_month = ?", [month]).df()
+                truth = pd.read_csv(
+                    truth_dir / month / f"{name}.csv", dtype=str, keep_default_na=False
+                ).replace("", None)
+                got = con.execute(
+                    f"select * from marts.{name} where report_month = ?", [month]
+                ).df()
                 if name == "family_prevention_level":
-                    a = set(zip(got["calworks_case_number"], got["prevention_level"], strict=True))
-                    b = set(zip(truth["calworks_case_number"], truth["prevention_level"], strict=True))
+                    a = set(
+                        zip(
+                            got["calworks_case_number"],
+                            got["prevention_level"],
+                            strict=True,
+                        )
+                    )
+                    b = set(
+                        zip(
+                            truth["calworks_case_number"],
+                            truth["prevention_level"],
+                            strict=True,
+                        )
+                    )
                 else:
                     a, b = keys(got), keys(truth)
                 listed, true, both = listed + len(a), true + len(b), both + len(a & b)
@@ -54,9 +80,14 @@ def key_stability(warehouse: Path) -> str:
         ).fetchall()
     if not rows:
         return "one month only: key stability not measured."
-    return "Person keys kept from the month before (goal >= 99.9%): " + ", ".join(
-        f"{month} {kept / total:.4%} of {total:,} records" for month, kept, total in rows
-    ) + "."
+    return (
+        "Person keys kept from the month before (goal >= 99.9%): "
+        + ", ".join(
+            f"{month} {kept / total:.4%} of {total:,} records"
+            for month, kept, total in rows
+        )
+        + "."
+    )
 
 
 def main() -> None:
@@ -70,10 +101,34 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         cli = [sys.executable, "-m", "orchestration.cli"]
-        measure(cli + ["generate", "--out", str(data), "--start", args.start, "--months", str(args.months),
-                       "--size", args.size, "--seed", "1"])  # fmt: skip
-        wall, peak, _ = measure(cli + ["run", "--landing", str(data / "landing"), "--month",
-                                       f"{months[0]}..{months[-1]}", "--warehouse", str(data / "wh.duckdb")])  # fmt: skip
+        measure(
+            cli
+            + [
+                "generate",
+                "--out",
+                str(data),
+                "--start",
+                args.start,
+                "--months",
+                str(args.months),
+                "--size",
+                args.size,
+                "--seed",
+                "1",
+            ]
+        )
+        wall, peak, _ = measure(
+            cli
+            + [
+                "run",
+                "--landing",
+                str(data / "landing"),
+                "--month",
+                f"{months[0]}..{months[-1]}",
+                "--warehouse",
+                str(data / "wh.duckdb"),
+            ]
+        )
         result = compare(data / "wh.duckdb", data / "truth", months)
         stability = key_stability(data / "wh.duckdb")
     rows = "\n".join(

@@ -75,7 +75,11 @@ def _febrl_date(value) -> str | None:
         return None
     text = str(value).strip()
     try:
-        return dt.datetime.strptime(text, "%Y%m%d").date().isoformat() if len(text) == 8 else None
+        return (
+            dt.datetime.strptime(text, "%Y%m%d").date().isoformat()
+            if len(text) == 8
+            else None
+        )
     except ValueError:
         return None
 
@@ -103,7 +107,9 @@ def febrl_task(number: int) -> Task:
     people = _febrl_people(raw)
     parsed = people["record_id"].str.extract(FEBRL_ID)
     if parsed[0].isna().any():
-        raise ValueError(f"FEBRL{number}: record ids not of the form rec-N-org / rec-N-dup-k")
+        raise ValueError(
+            f"FEBRL{number}: record ids not of the form rec-N-org / rec-N-dup-k"
+        )
     is_org = parsed[1].eq("org")
     left = people.loc[is_org].reset_index(drop=True)
     right = people.loc[~is_org].reset_index(drop=True)
@@ -153,7 +159,9 @@ def _pp_people(df: pd.DataFrame, prefix: str, address: str = "") -> pd.DataFrame
         return df[name] if name in df.columns else [None] * len(df)
 
     street = _join(
-        col(f"{address}street_number"), col(f"{address}street_name"), col(f"{address}unit_number")
+        col(f"{address}street_number"),
+        col(f"{address}street_name"),
+        col(f"{address}unit_number"),
     )
     po_box = [f"PO BOX {v}" if v else None for v in _text(col(f"{address}po_box"))]
     sex = [SEX.get(v.lower(), v) if v else None for v in _text(col("sex"))]
@@ -171,20 +179,31 @@ def _pp_people(df: pd.DataFrame, prefix: str, address: str = "") -> pd.DataFrame
     )
 
 
-def _simulant_truth(left_raw: pd.DataFrame, left: pd.DataFrame,
-                    right_raw: pd.DataFrame, right: pd.DataFrame) -> set[tuple[str, str]]:  # fmt: skip
+def _simulant_truth(
+    left_raw: pd.DataFrame,
+    left: pd.DataFrame,
+    right_raw: pd.DataFrame,
+    right: pd.DataFrame,
+) -> set[tuple[str, str]]:
     a = pd.DataFrame(
         {"sim": left_raw["simulant_id"].astype(str).to_numpy(), "l": left["record_id"]}
     )
     b = pd.DataFrame(
-        {"sim": right_raw["simulant_id"].astype(str).to_numpy(), "r": right["record_id"]}
+        {
+            "sim": right_raw["simulant_id"].astype(str).to_numpy(),
+            "r": right["record_id"],
+        }
     )
     both = a.merge(b, on="sim")
     return set(zip(both["l"], both["r"], strict=True))
 
 
 def _pp_task(
-    left_name: str, left_prefix: str, right_name: str, right_prefix: str, address: str = ""
+    left_name: str,
+    left_prefix: str,
+    right_name: str,
+    right_prefix: str,
+    address: str = "",
 ) -> Task:
     left_raw, right_raw = _pseudopeople(left_name), _pseudopeople(right_name)
     left = _pp_people(left_raw, left_prefix, address)
@@ -193,7 +212,9 @@ def _pp_task(
 
 
 def w2_1040_task() -> Task:
-    return _pp_task("taxes_w2_and_1099", "w2", "taxes_1040", "f1040", address="mailing_address_")
+    return _pp_task(
+        "taxes_w2_and_1099", "w2", "taxes_1040", "f1040", address="mailing_address_"
+    )
 
 
 def acs_census_task() -> Task:
@@ -215,10 +236,17 @@ def county_task(data: Path, month: str) -> Task:
 
     records = _landing_people(Path(data) / "landing" / month)
     left, right = records[CALWORKS], records[CWS]
-    truth = pd.read_csv(Path(data) / "truth" / "person_records.csv", dtype=str,
-                        usecols=["system", "record_id", "true_person_id"])  # fmt: skip
-    cw = truth.loc[truth["system"].eq("calsaws") & truth["record_id"].isin(left["record_id"])]
-    cws = truth.loc[truth["system"].eq("cws") & truth["record_id"].isin(right["record_id"])]
+    truth = pd.read_csv(
+        Path(data) / "truth" / "person_records.csv",
+        dtype=str,
+        usecols=["system", "record_id", "true_person_id"],
+    )
+    cw = truth.loc[
+        truth["system"].eq("calsaws") & truth["record_id"].isin(left["record_id"])
+    ]
+    cws = truth.loc[
+        truth["system"].eq("cws") & truth["record_id"].isin(right["record_id"])
+    ]
     both = cw.merge(cws, on="true_person_id", suffixes=("_l", "_r"))
     return left, right, set(zip(both["record_id_l"], both["record_id_r"], strict=True))
 

@@ -37,11 +37,15 @@ _WRAPPER = (
 def measure(cmd: list[str]) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in GiB of the command, and its output."""
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, text=True
+    )
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-5000:] + proc.stderr[-5000:])
-        raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}")
+        raise SystemExit(
+            f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}"
+        )
     kb = int(proc.stderr.rsplit("MAXRSS_KB", 1)[1].split()[0])
     return wall, kb / 2**20, proc.stdout
 
@@ -49,7 +53,15 @@ def measure(cmd: list[str]) -> tuple[float, float, str]:
 def write_section(title: str, body: str) -> None:
     stamp = dt.date.today().isoformat()
     section = f"## {title}\n\n_Measured {stamp} on {machine()}._\n\n{body.strip()}\n"
-    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n\nWritten by `benchmarks/*.py`; each section is replaced when its benchmark reruns.\n"
+    text = (
+        DOC.read_text()
+        if DOC.exists()
+        else "# Benchmarks\n\nWritten by `benchmarks/*.py`; each section is replaced when its benchmark reruns.\n"
+    )
     pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+    text = (
+        pattern.sub(section + "\n", text)
+        if pattern.search(text)
+        else text.rstrip() + "\n\n" + section
+    )
     DOC.write_text(text)

@@ -85,8 +85,24 @@ class Sampler(threading.Thread):
 def generate(work: Path, size: str) -> Path:
     out = work / size
     if not (out / "landing" / MONTH).exists():
-        subprocess.run([BIN / "linkages", "generate", "--out", out, "--start", MONTH, "--months", "1",
-                        "--size", size, "--seed", "1"], check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [
+                BIN / "linkages",
+                "generate",
+                "--out",
+                out,
+                "--start",
+                MONTH,
+                "--months",
+                "1",
+                "--size",
+                size,
+                "--seed",
+                "1",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return out
 
 
@@ -105,22 +121,44 @@ def step_times(home: Path) -> list[tuple[str, float, float]]:
             if event.event_type_value == "STEP_START":
                 starts[record.step_key] = record.timestamp
             elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
-                steps.append((record.step_key, starts[record.step_key], record.timestamp))
+                steps.append(
+                    (record.step_key, starts[record.step_key], record.timestamp)
+                )
     return steps
 
 
 def run_month(work: Path, size: str, engine: str) -> dict:
     data = generate(work, size)
     home = data / "dagster_home"
-    for old in (home, data / "warehouse.duckdb", data / "exports", data / "reports", data / "spark"):
-        shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+    for old in (
+        home,
+        data / "warehouse.duckdb",
+        data / "exports",
+        data / "reports",
+        data / "spark",
+    ):
+        shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(
+            missing_ok=True
+        )
     home.mkdir()
     shutil.copy(ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
     env = {**os.environ, "DAGSTER_HOME": str(home)}
-    cmd = [BIN / "linkages", "run", "--landing", data / "landing", "--month", MONTH,
-           "--warehouse", data / "warehouse.duckdb", "--engine", engine]  # fmt: skip
+    cmd = [
+        BIN / "linkages",
+        "run",
+        "--landing",
+        data / "landing",
+        "--month",
+        MONTH,
+        "--warehouse",
+        data / "warehouse.duckdb",
+        "--engine",
+        engine,
+    ]
     t0 = time.time()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     sampler = Sampler(proc.pid)
     sampler.start()
     _, err = proc.communicate()
@@ -128,7 +166,9 @@ def run_month(work: Path, size: str, engine: str) -> dict:
     sampler.done.set()
     sampler.join()
     if proc.returncode != 0:
-        raise SystemExit(f"{size}: linkages run failed ({proc.returncode}):\n{err[-3000:]}")
+        raise SystemExit(
+            f"{size}: linkages run failed ({proc.returncode}):\n{err[-3000:]}"
+        )
     steps = step_times(home)
     stage_time = dict.fromkeys(STAGES, 0.0)
     stage_peak = dict.fromkeys(STAGES, 0.0)
@@ -143,35 +183,61 @@ def run_month(work: Path, size: str, engine: str) -> dict:
         len(pd.read_csv(data / "landing" / MONTH / f"{f}.csv", usecols=[0]))
         for f in ("calworks_persons", "cws_clients")
     )
-    return {"size": size, "records": records, "wall": t1 - t0, "peak": sampler.peak(t0, t1),
-            "time": stage_time, "mem": stage_peak}  # fmt: skip
+    return {
+        "size": size,
+        "records": records,
+        "wall": t1 - t0,
+        "peak": sampler.peak(t0, t1),
+        "time": stage_time,
+        "mem": stage_peak,
+    }
 
 
 def exponent(a: dict, b: dict, value) -> str:
     if b["records"] <= a["records"]:
         return "—"
-    return f"{math.log(value(b) / value(a)) / math.log(b['records'] / a['records']):.2f}"
+    return (
+        f"{math.log(value(b) / value(a)) / math.log(b['records'] / a['records']):.2f}"
+    )
 
 
 def report(results: list[dict], engine: str = "duckdb") -> str:
     """The goals are for the embedded default; Spark is measured for the record."""
-    head = "| size | person records | " + " | ".join(STAGES) + " | whole month | peak memory | goal |"
+    head = (
+        "| size | person records | "
+        + " | ".join(STAGES)
+        + " | whole month | peak memory | goal |"
+    )
     lines = [head, "|" + "---|" * (len(STAGES) + 5)]
     for r in results:
-        stages = " | ".join(f"{r['time'][s]:.0f} s / {r['mem'][s]:.1f} GiB" for s in STAGES)
+        stages = " | ".join(
+            f"{r['time'][s]:.0f} s / {r['mem'][s]:.1f} GiB" for s in STAGES
+        )
         goal = GOALS.get(r["size"]) if engine == "duckdb" else None
         goal_text = f"< {goal[0] // 60:.0f} min, < {goal[1]:.0f} GiB" if goal else ""
-        met = "" if not goal else (" (met)" if r["wall"] < goal[0] and r["peak"] < goal[1] else " (NOT met)")
-        lines.append(f"| {r['size']} | {r['records']:,} | {stages} | {r['wall']:.0f} s | "
-                     f"{r['peak']:.2f} GiB | {goal_text}{met} |")  # fmt: skip
+        met = (
+            ""
+            if not goal
+            else (
+                " (met)"
+                if r["wall"] < goal[0] and r["peak"] < goal[1]
+                else " (NOT met)"
+            )
+        )
+        lines.append(
+            f"| {r['size']} | {r['records']:,} | {stages} | {r['wall']:.0f} s | "
+            f"{r['peak']:.2f} GiB | {goal_text}{met} |"
+        )
     text = "\n".join(lines)
     text += "\n\nEach stage: time / peak memory of the process tree during it. Growth of time with\n"
     text += "person records (exponent k in time ~ records^k; 1 is linear):\n\n"
     text += "| from → to | whole month | linkage | dbt | ingest + gates |\n|---|---|---|---|---|\n"
     for a, b in zip(results, results[1:], strict=False):
-        text += (f"| {a['size']} → {b['size']} | {exponent(a, b, lambda r: r['wall'])} | "
-                 f"{exponent(a, b, lambda r: r['time']['linkage'])} | {exponent(a, b, lambda r: r['time']['dbt'])} | "
-                 f"{exponent(a, b, lambda r: r['time']['ingest'] + r['time']['gates'])} |\n")  # fmt: skip
+        text += (
+            f"| {a['size']} → {b['size']} | {exponent(a, b, lambda r: r['wall'])} | "
+            f"{exponent(a, b, lambda r: r['time']['linkage'])} | {exponent(a, b, lambda r: r['time']['dbt'])} | "
+            f"{exponent(a, b, lambda r: r['time']['ingest'] + r['time']['gates'])} |\n"
+        )
     return text
 
 
@@ -186,8 +252,11 @@ def main() -> None:
     for size in args.sizes.split(","):
         results.append(run_month(args.work, size, args.engine))
         print(report(results[-1:], args.engine), flush=True)
-    body = (f"`linkages run --month {MONTH} --engine {args.engine}` on a new warehouse, data from "
-            f"`linkages generate --size S --months 1 --seed 1` (benchmarks/scale.py).\n\n" + report(results, args.engine))
+    body = (
+        f"`linkages run --month {MONTH} --engine {args.engine}` on a new warehouse, data from "
+        f"`linkages generate --size S --months 1 --seed 1` (benchmarks/scale.py).\n\n"
+        + report(results, args.engine)
+    )
     title = "Scale: one month end to end by size"
     write_section(title if args.engine == "duckdb" else f"{title}, local Spark", body)
 

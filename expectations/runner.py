@@ -50,24 +50,40 @@ def _context(docs_dir: str | None):
     else:
         context = gx.get_context(mode="file", project_root_dir=docs_dir)
     # progress bars would flood `linkages run` and the Dagster logs
-    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    context.variables.progress_bars = ProgressBarsConfig(
+        globally=False, metric_calculations=False
+    )
     return context
 
 
-def validate(frame, name: str, expectations: list, docs_dir: Path | None = None) -> GateResult:
+def validate(
+    frame, name: str, expectations: list, docs_dir: Path | None = None
+) -> GateResult:
     """frame: pandas, or a Spark DataFrame (engine spark), validated where it lies."""
     context = _context(str(docs_dir) if docs_dir else None)
-    suite = context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=expectations))
+    suite = context.suites.add_or_update(
+        gx.ExpectationSuite(name=name, expectations=expectations)
+    )
     is_pandas = isinstance(frame, pd.DataFrame)
-    add_source = context.data_sources.add_or_update_pandas if is_pandas else context.data_sources.add_or_update_spark
+    add_source = (
+        context.data_sources.add_or_update_pandas
+        if is_pandas
+        else context.data_sources.add_or_update_spark
+    )
     source = add_source(f"{name}_source")
-    asset = next((a for a in source.assets if a.name == name), None) or source.add_dataframe_asset(name)
-    batch_def = next(iter(asset.batch_definitions), None) or asset.add_batch_definition_whole_dataframe("whole")
+    asset = next(
+        (a for a in source.assets if a.name == name), None
+    ) or source.add_dataframe_asset(name)
+    batch_def = next(
+        iter(asset.batch_definitions), None
+    ) or asset.add_batch_definition_whole_dataframe("whole")
     definition = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=name, data=batch_def, suite=suite)
     )
     checkpoint = context.checkpoints.add_or_update(
-        gx.Checkpoint(name=name, validation_definitions=[definition], result_format=RESULT_FORMAT)
+        gx.Checkpoint(
+            name=name, validation_definitions=[definition], result_format=RESULT_FORMAT
+        )
     )
     run = checkpoint.run(batch_parameters={"dataframe": frame})
     result = next(iter(run.run_results.values()))

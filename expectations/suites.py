@@ -33,9 +33,17 @@ def build_suite(
     suite: list[gxe.Expectation] = []
     add = suite.append
     for col in spec.columns:
-        add(gxe.ExpectColumnToExist(column=col.name, meta=_says(f"{col.name}: column missing")))
+        add(
+            gxe.ExpectColumnToExist(
+                column=col.name, meta=_says(f"{col.name}: column missing")
+            )
+        )
         if col.required:
-            add(gxe.ExpectColumnValuesToNotBeNull(column=col.name, meta=_says(f"{col.name}: required value missing")))
+            add(
+                gxe.ExpectColumnValuesToNotBeNull(
+                    column=col.name, meta=_says(f"{col.name}: required value missing")
+                )
+            )
         if col.codes:
             add(
                 gxe.ExpectColumnValuesToBeInSet(
@@ -45,7 +53,9 @@ def build_suite(
                 )
             )
         if col.kind == DATE:
-            latest = dt.datetime.combine(as_of, dt.time()) if col.not_after_as_of else None
+            latest = (
+                dt.datetime.combine(as_of, dt.time()) if col.not_after_as_of else None
+            )
             add(
                 gxe.ExpectColumnValuesToBeBetween(
                     column=col.name,

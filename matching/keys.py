@@ -21,7 +21,9 @@ from matching.links import links_as_pairs
 KEY_WIDTH = 10
 
 
-def key_edges(pairs: pd.DataFrame, links: pd.DataFrame, threshold: float) -> pd.DataFrame:
+def key_edges(
+    pairs: pd.DataFrame, links: pd.DataFrame, threshold: float
+) -> pd.DataFrame:
     """What joins records under one key: the month's links across the two systems
     (calworks_person_id, cws_client_id: a household link or a reviewer's MATCH
     joins, a reviewer's NON_MATCH has cut its pair) and, within each system, the
@@ -56,28 +58,53 @@ def assign_keys(
     """previous: system, record_id, person_key (last month's). Returns
     (records with person_key, events: event, person_key, other_key, records)."""
     df = records[["system", "record_id"]].assign(cluster=cluster.to_numpy())
-    df = df.merge(previous[["system", "record_id", "person_key"]], on=["system", "record_id"], how="left")
+    df = df.merge(
+        previous[["system", "record_id", "person_key"]],
+        on=["system", "record_id"],
+        how="left",
+    )
     df["person_key"] = df["person_key"].astype(object)
-    next_no = int(previous["person_key"].str[2:].astype(int).max()) + 1 if len(previous) else 1
+    next_no = (
+        int(previous["person_key"].str[2:].astype(int).max()) + 1
+        if len(previous)
+        else 1
+    )
     events = []
 
     # a split: a previous key whose records now sit in several clusters
-    held = df.dropna(subset=["person_key"]).groupby(["person_key", "cluster"]).size().reset_index(name="n")
-    held = held.sort_values(["person_key", "n", "cluster"], ascending=[True, False, True])
+    held = (
+        df.dropna(subset=["person_key"])
+        .groupby(["person_key", "cluster"])
+        .size()
+        .reset_index(name="n")
+    )
+    held = held.sort_values(
+        ["person_key", "n", "cluster"], ascending=[True, False, True]
+    )
     keeper = held.drop_duplicates("person_key")
-    lost = held.merge(keeper[["person_key", "cluster"]], on="person_key", suffixes=("", "_keep"))
+    lost = held.merge(
+        keeper[["person_key", "cluster"]], on="person_key", suffixes=("", "_keep")
+    )
     lost = lost.loc[lost["cluster"] != lost["cluster_keep"]]
-    drop = df.set_index(["person_key", "cluster"]).index.isin(lost.set_index(["person_key", "cluster"]).index)
+    drop = df.set_index(["person_key", "cluster"]).index.isin(
+        lost.set_index(["person_key", "cluster"]).index
+    )
     for row in lost.itertuples():
         events.append(("SPLIT", row.person_key, None, int(row.n)))
     df.loc[drop, "person_key"] = None
 
     # a cluster keeps its oldest key; a merge when it held more than one
-    keys = df.dropna(subset=["person_key"]).groupby("cluster")["person_key"].agg(["min", "nunique", lambda s: sorted(set(s))])
+    keys = (
+        df.dropna(subset=["person_key"])
+        .groupby("cluster")["person_key"]
+        .agg(["min", "nunique", lambda s: sorted(set(s))])
+    )
     keys.columns = ["key", "n_keys", "all_keys"]
     for cl, row in keys.loc[keys["n_keys"] > 1].iterrows():
         for other in row["all_keys"][1:]:
-            events.append(("MERGE", row["key"], other, int((df["cluster"] == cl).sum())))
+            events.append(
+                ("MERGE", row["key"], other, int((df["cluster"] == cl).sum()))
+            )
     df["person_key"] = df["cluster"].map(keys["key"]).astype(object)
     fresh = sorted(df.loc[df["person_key"].isna(), "cluster"].unique())
     df.loc[df["person_key"].isna(), "person_key"] = df["cluster"].map(

@@ -34,7 +34,11 @@ DISAGREES = 0
 
 def _outright(pairs: pd.DataFrame, column: str) -> pd.Series:
     """The comparison's "else" level; False where the model has no such comparison."""
-    return pairs[column].eq(DISAGREES) if column in pairs else pd.Series(False, index=pairs.index)
+    return (
+        pairs[column].eq(DISAGREES)
+        if column in pairs
+        else pd.Series(False, index=pairs.index)
+    )
 
 
 def relative_like(pairs: pd.DataFrame) -> pd.Series:
@@ -66,19 +70,30 @@ def among(values: pd.Series, pool: pd.Series) -> pd.Series:
     """values.isin(pool) through a hash index: pandas 3's Arrow-string isin makes
     one Python scalar per pool value (6 s of a county month's linkage)."""
     index = pd.Index(pd.unique(pool.to_numpy(dtype=object)))
-    return pd.Series(index.get_indexer(values.to_numpy(dtype=object)) >= 0, index=values.index)
+    return pd.Series(
+        index.get_indexer(values.to_numpy(dtype=object)) >= 0, index=values.index
+    )
 
 
 def links_as_pairs(links: pd.DataFrame) -> pd.DataFrame:
     """Links (calworks_person_id, cws_client_id) in the pairs' id columns."""
-    return pd.DataFrame({"source_dataset_l": CALWORKS, "unique_id_l": links["calworks_person_id"],
-                         "source_dataset_r": CWS, "unique_id_r": links["cws_client_id"]})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "source_dataset_l": CALWORKS,
+            "unique_id_l": links["calworks_person_id"],
+            "source_dataset_r": CWS,
+            "unique_id_r": links["cws_client_id"],
+        }
+    )
 
 
 def _by_system(households: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(calworks_person_id, household) and (cws_client_id, household)."""
+
     def side(system: str, column: str) -> pd.DataFrame:
-        rows = households.loc[households["system"] == system, ["record_id", "household"]]
+        rows = households.loc[
+            households["system"] == system, ["record_id", "household"]
+        ]
         return rows.rename(columns={"record_id": column})
 
     return side(CALWORKS, "calworks_person_id"), side(CWS, "cws_client_id")
@@ -87,12 +102,16 @@ def _by_system(households: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _with_families(pairs: pd.DataFrame, households: pd.DataFrame) -> pd.DataFrame:
     """Each pair once per (household_cw, household_cws) its two records belong to."""
     cw, cws = _by_system(households)
-    return pairs.merge(cw, on="calworks_person_id").merge(cws, on="cws_client_id", suffixes=("_cw", "_cws"))
+    return pairs.merge(cw, on="calworks_person_id").merge(
+        cws, on="cws_client_id", suffixes=("_cw", "_cws")
+    )
 
 
 def _joined_families(done: pd.DataFrame, households: pd.DataFrame) -> pd.DataFrame:
     """(household_cw, household_cws): the CalWORKs cases and CWS families a link joins."""
-    return _with_families(done, households)[["household_cw", "household_cws"]].drop_duplicates()
+    return _with_families(done, households)[
+        ["household_cw", "household_cws"]
+    ].drop_duplicates()
 
 
 # fields a family shares: within a family they say nothing about which member is who
@@ -109,7 +128,9 @@ def person_evidence(pairs: pd.DataFrame, model: dict) -> np.ndarray:
         if name in FAMILY_SHARED or f"gamma_{name}" not in pairs:
             continue
         # Splink numbers the levels after null from the top down to 0 ("else")
-        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        levels = [
+            lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")
+        ]
         weights = {}
         for gamma, level in zip(range(len(levels) - 1, -1, -1), levels, strict=True):
             m, u = level.get("m_probability"), level.get("u_probability")
@@ -141,8 +162,9 @@ def in_family_probability(evidence: np.ndarray, family: float) -> np.ndarray:
     return odds / (1 + odds)
 
 
-def household_links(cross: pd.DataFrame, linked: pd.Series, households: pd.DataFrame,
-                    model: dict) -> pd.Series:  # fmt: skip
+def household_links(
+    cross: pd.DataFrame, linked: pd.Series, households: pd.DataFrame, model: dict
+) -> pd.Series:
     """The in-family probability of each pair of `cross` (calworks_person_id,
     cws_client_id, gamma_*) whose two records are both unlinked and in families
     another link joins, for pairs that are each other's best candidate there with
@@ -152,31 +174,48 @@ def household_links(cross: pd.DataFrame, linked: pd.Series, households: pd.DataF
     they are one person. households: system, record_id, household (a CalWORKs case
     number or a CWS case id; a record may be in several)."""
     done = cross.loc[linked, ["calworks_person_id", "cws_client_id"]]
-    open_ = cross.loc[~linked & ~among(cross["calworks_person_id"], done["calworks_person_id"])
-                      & ~among(cross["cws_client_id"], done["cws_client_id"])]  # fmt: skip
+    open_ = cross.loc[
+        ~linked
+        & ~among(cross["calworks_person_id"], done["calworks_person_id"])
+        & ~among(cross["cws_client_id"], done["cws_client_id"])
+    ]
     cand = _with_families(open_.rename_axis("pair").reset_index(), households)
-    cand = cand.merge(_joined_families(done, households), on=["household_cw", "household_cws"])
+    cand = cand.merge(
+        _joined_families(done, households), on=["household_cw", "household_cws"]
+    )
     cand = cand.drop_duplicates("pair")
     evidence = person_evidence(cand, model)
     cand = cand[["pair", "calworks_person_id", "cws_client_id"]].assign(
         p=in_family_probability(evidence, family_prior(evidence))
     )
     # each other's best in the family, and no tie for either
-    best = cand["p"].eq(cand.groupby("calworks_person_id")["p"].transform("max")) & \
-        cand["p"].eq(cand.groupby("cws_client_id")["p"].transform("max"))  # fmt: skip
+    best = cand["p"].eq(
+        cand.groupby("calworks_person_id")["p"].transform("max")
+    ) & cand["p"].eq(cand.groupby("cws_client_id")["p"].transform("max"))
     cand = cand.loc[best]
-    cand = cand.loc[~cand.duplicated("calworks_person_id", keep=False) & ~cand.duplicated("cws_client_id", keep=False)]
-    return pd.Series(cand["p"].to_numpy(), index=pd.Index(cand["pair"])).reindex(cross.index)
+    cand = cand.loc[
+        ~cand.duplicated("calworks_person_id", keep=False)
+        & ~cand.duplicated("cws_client_id", keep=False)
+    ]
+    return pd.Series(cand["p"].to_numpy(), index=pd.Index(cand["pair"])).reindex(
+        cross.index
+    )
 
 
 @dataclass
 class MonthLinkage:
     pairs: pd.DataFrame  # every scored pair >= floor, both systems and within each
-    links: pd.DataFrame  # calworks_person_id, cws_client_id, match_probability, link_basis
-    review_queue: pd.DataFrame  # undecided cross-system pairs between floor and threshold
+    links: (
+        pd.DataFrame
+    )  # calworks_person_id, cws_client_id, match_probability, link_basis
+    review_queue: (
+        pd.DataFrame
+    )  # undecided cross-system pairs between floor and threshold
 
 
-def month_records(con: duckdb.DuckDBPyConnection, month: str) -> dict[str, pd.DataFrame]:
+def month_records(
+    con: duckdb.DuckDBPyConnection, month: str
+) -> dict[str, pd.DataFrame]:
     """The month's people from raw: a CalSAWS person once (their first case)."""
     calworks = con.execute(
         """select record_id, first_name, middle_name, last_name, date_of_birth, sex, ssn from (
@@ -215,34 +254,75 @@ def month_households(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame
         return con.execute(sql, {"m": month}).df()
 
     return households(
-        read("select person_id, case_number from raw.calworks_persons where report_month = $m"),
-        read("select client_id, case_id from raw.cws_case_participants where report_month = $m"),
-        read("select referral_id, victim_client_id, perpetrator_client_id from raw.cws_allegations where report_month = $m"),
-    )  # fmt: skip
+        read(
+            "select person_id, case_number from raw.calworks_persons where report_month = $m"
+        ),
+        read(
+            "select client_id, case_id from raw.cws_case_participants where report_month = $m"
+        ),
+        read(
+            "select referral_id, victim_client_id, perpetrator_client_id from raw.cws_allegations where report_month = $m"
+        ),
+    )
 
 
-def households(persons: pd.DataFrame, participants: pd.DataFrame, allegations: pd.DataFrame) -> pd.DataFrame:
+def households(
+    persons: pd.DataFrame, participants: pd.DataFrame, allegations: pd.DataFrame
+) -> pd.DataFrame:
     """system, record_id, household: a CalWORKs person's cases; a CWS client's cases
     and the referrals naming them as victim or perpetrator (a child known only from a
     referral has no case, but the referral names the family all the same)."""
-    victims = allegations[["referral_id", "victim_client_id"]].set_axis(["referral_id", "client_id"], axis=1)
-    perpetrators = allegations[["referral_id", "perpetrator_client_id"]].set_axis(["referral_id", "client_id"], axis=1)
+    victims = allegations[["referral_id", "victim_client_id"]].set_axis(
+        ["referral_id", "client_id"], axis=1
+    )
+    perpetrators = allegations[["referral_id", "perpetrator_client_id"]].set_axis(
+        ["referral_id", "client_id"], axis=1
+    )
     on_referrals = pd.concat([victims, perpetrators]).dropna()
     parts = [
-        pd.DataFrame({"system": CALWORKS, "record_id": persons["person_id"], "household": "case:" + persons["case_number"]}),
-        pd.DataFrame({"system": CWS, "record_id": participants["client_id"], "household": "case:" + participants["case_id"]}),
-        pd.DataFrame({"system": CWS, "record_id": on_referrals["client_id"], "household": "referral:" + on_referrals["referral_id"]}),
-    ]  # fmt: skip
-    return pd.concat(parts, ignore_index=True).dropna().drop_duplicates(ignore_index=True)
+        pd.DataFrame(
+            {
+                "system": CALWORKS,
+                "record_id": persons["person_id"],
+                "household": "case:" + persons["case_number"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "system": CWS,
+                "record_id": participants["client_id"],
+                "household": "case:" + participants["case_id"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "system": CWS,
+                "record_id": on_referrals["client_id"],
+                "household": "referral:" + on_referrals["referral_id"],
+            }
+        ),
+    ]
+    return (
+        pd.concat(parts, ignore_index=True).dropna().drop_duplicates(ignore_index=True)
+    )
 
 
-def _cross(pairs: pd.DataFrame, decisions: pd.DataFrame, records: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def _cross(
+    pairs: pd.DataFrame, decisions: pd.DataFrame, records: dict[str, pd.DataFrame]
+) -> pd.DataFrame:
     """CalWORKs x CWS pairs with any reviewer decision; a confirmed pair the model
     did not score (outside blocking) is kept too, for it still links."""
-    cross = pairs.loc[(pairs["source_dataset_l"] == CALWORKS) & (pairs["source_dataset_r"] == CWS)]
-    cross = cross.rename(columns={"unique_id_l": "calworks_person_id", "unique_id_r": "cws_client_id"})
-    cross = cross.merge(decisions[["calworks_person_id", "cws_client_id", "decision"]],
-                        on=["calworks_person_id", "cws_client_id"], how="outer")  # fmt: skip
+    cross = pairs.loc[
+        (pairs["source_dataset_l"] == CALWORKS) & (pairs["source_dataset_r"] == CWS)
+    ]
+    cross = cross.rename(
+        columns={"unique_id_l": "calworks_person_id", "unique_id_r": "cws_client_id"}
+    )
+    cross = cross.merge(
+        decisions[["calworks_person_id", "cws_client_id", "decision"]],
+        on=["calworks_person_id", "cws_client_id"],
+        how="outer",
+    )
     known = among(cross["calworks_person_id"], records[CALWORKS]["record_id"]) & among(
         cross["cws_client_id"], records[CWS]["record_id"]
     )
@@ -250,30 +330,48 @@ def _cross(pairs: pd.DataFrame, decisions: pd.DataFrame, records: dict[str, pd.D
 
 
 def _decided(cross: pd.DataFrame, threshold: float) -> pd.Series:
-    return (auto_match(cross, threshold) | cross["decision"].eq("MATCH")) & ~cross["decision"].eq("NON_MATCH")
+    return (auto_match(cross, threshold) | cross["decision"].eq("MATCH")) & ~cross[
+        "decision"
+    ].eq("NON_MATCH")
 
 
-def family_candidates(cross: pd.DataFrame, linked: pd.Series, households: pd.DataFrame,
-                      frames: dict[str, pd.DataFrame]) -> pd.DataFrame:  # fmt: skip
+def family_candidates(
+    cross: pd.DataFrame,
+    linked: pd.Series,
+    households: pd.DataFrame,
+    frames: dict[str, pd.DataFrame],
+) -> pd.DataFrame:
     """calworks_person_id, cws_client_id: every unlinked member of a CalWORKs case
     against every unlinked member of a CWS family that a link already joins to it,
     where blocking did not already pair them."""
     done = cross.loc[linked]
     cw, cws = _by_system(households)
-    free_cw = cw.loc[among(cw["calworks_person_id"], frames[CALWORKS]["unique_id"])
-                     & ~among(cw["calworks_person_id"], done["calworks_person_id"])]  # fmt: skip
-    free_cws = cws.loc[among(cws["cws_client_id"], frames[CWS]["unique_id"])
-                       & ~among(cws["cws_client_id"], done["cws_client_id"])]  # fmt: skip
-    cand = _joined_families(done, households).merge(free_cw, left_on="household_cw", right_on="household")
+    free_cw = cw.loc[
+        among(cw["calworks_person_id"], frames[CALWORKS]["unique_id"])
+        & ~among(cw["calworks_person_id"], done["calworks_person_id"])
+    ]
+    free_cws = cws.loc[
+        among(cws["cws_client_id"], frames[CWS]["unique_id"])
+        & ~among(cws["cws_client_id"], done["cws_client_id"])
+    ]
+    cand = _joined_families(done, households).merge(
+        free_cw, left_on="household_cw", right_on="household"
+    )
     cand = cand.merge(free_cws, left_on="household_cws", right_on="household")
     cand = cand[["calworks_person_id", "cws_client_id"]].drop_duplicates()
     scored = cross[["calworks_person_id", "cws_client_id"]].assign(scored=True)
     cand = cand.merge(scored, how="left", on=["calworks_person_id", "cws_client_id"])
-    return cand.loc[cand["scored"].isna(), ["calworks_person_id", "cws_client_id"]].reset_index(drop=True)
+    return cand.loc[
+        cand["scored"].isna(), ["calworks_person_id", "cws_client_id"]
+    ].reset_index(drop=True)
 
 
 def score_pairs(
-    frames: dict[str, pd.DataFrame], model: dict, wanted: pd.DataFrame, floor: float, engine: str = "duckdb"
+    frames: dict[str, pd.DataFrame],
+    model: dict,
+    wanted: pd.DataFrame,
+    floor: float,
+    engine: str = "duckdb",
 ) -> pd.DataFrame:
     """Score exactly the `wanted` CalWORKs x CWS pairs with the model: each pair
     gets its own id on both sides and blocking joins on it. Without term
@@ -283,14 +381,23 @@ def score_pairs(
     ids = [f"pair{i}" for i in range(len(wanted))]
     sides = {}
     for name, column in ((CALWORKS, "calworks_person_id"), (CWS, "cws_client_id")):
-        side = frames[name].set_index("unique_id").loc[wanted[column]].reset_index(drop=True)
+        side = (
+            frames[name]
+            .set_index("unique_id")
+            .loc[wanted[column]]
+            .reset_index(drop=True)
+        )
         sides[name] = side.assign(unique_id=ids)
     only_these = without_term_frequencies(model)
     only_these["blocking_rules_to_generate_predictions"] = [
         {"blocking_rule": 'l."unique_id" = r."unique_id"', "sql_dialect": "duckdb"}
     ]
     scored = predict(sides, only_these, floor, engine)
-    back = wanted.set_axis(["unique_id_l", "unique_id_r"], axis=1).assign(key=ids).set_index("key")
+    back = (
+        wanted.set_axis(["unique_id_l", "unique_id_r"], axis=1)
+        .assign(key=ids)
+        .set_index("key")
+    )
     scored[["unique_id_l", "unique_id_r"]] = back.loc[scored["unique_id_l"]].to_numpy()
     return scored
 
@@ -309,32 +416,54 @@ def link_month(
     joined family needs to be weighed with its family at all."""
     frames = {name: standardize(df, name) for name, df in records.items()}
     pairs = predict(frames, model, floor, engine)
-    if households is not None:  # family members below the floor or never blocked, scored too
+    if (
+        households is not None
+    ):  # family members below the floor or never blocked, scored too
         first = _cross(pairs, decisions, records)
-        wanted = family_candidates(first, _decided(first, threshold), households, frames)
+        wanted = family_candidates(
+            first, _decided(first, threshold), households, frames
+        )
         # all of them, however low: the family prior is estimated over every candidate
-        pairs = pd.concat([pairs, score_pairs(frames, model, wanted, 0.0, engine)], ignore_index=True)
+        pairs = pd.concat(
+            [pairs, score_pairs(frames, model, wanted, 0.0, engine)], ignore_index=True
+        )
     cross = _cross(pairs, decisions, records)
     rejected = cross["decision"].eq("NON_MATCH")
     linked = _decided(cross, threshold)
     by_household = pd.Series(False, index=cross.index)
     if households is not None:
-        in_family = household_links(cross.loc[~rejected], linked.loc[~rejected], households, model)
-        in_family = in_family.reindex(cross.index).where(cross["match_probability"] >= household_floor)
+        in_family = household_links(
+            cross.loc[~rejected], linked.loc[~rejected], households, model
+        )
+        in_family = in_family.reindex(cross.index).where(
+            cross["match_probability"] >= household_floor
+        )
         # the family's evidence is in the probability; the relatives' guard holds
         # here most of all: a relative's birth date or SSN keyed on a child's record
         # makes that child look like the parent
         cross["match_probability"] = in_family.fillna(cross["match_probability"])
-        by_household = in_family.notna() & auto_match(cross, threshold) & ~linked & ~rejected
+        by_household = (
+            in_family.notna() & auto_match(cross, threshold) & ~linked & ~rejected
+        )
         linked |= by_household
     prob = cross["match_probability"]
-    links = cross.loc[linked, ["calworks_person_id", "cws_client_id", "match_probability"]].copy()
+    links = cross.loc[
+        linked, ["calworks_person_id", "cws_client_id", "match_probability"]
+    ].copy()
     links["link_basis"] = np.select(
-        [cross.loc[linked, "decision"].eq("MATCH"), by_household.loc[linked]], ["REVIEWER", "HOUSEHOLD"], "MODEL"
+        [cross.loc[linked, "decision"].eq("MATCH"), by_household.loc[linked]],
+        ["REVIEWER", "HOUSEHOLD"],
+        "MODEL",
     )
-    queue = cross.loc[(prob >= floor) & ~linked & cross["decision"].isna() & ~two_people(cross)]
+    queue = cross.loc[
+        (prob >= floor) & ~linked & cross["decision"].isna() & ~two_people(cross)
+    ]
     return MonthLinkage(
         pairs=pairs.loc[pairs["match_probability"] >= floor].reset_index(drop=True),
-        links=links.sort_values(["calworks_person_id", "cws_client_id"], ignore_index=True),
-        review_queue=queue.drop(columns=["decision", "source_dataset_l", "source_dataset_r"]),
+        links=links.sort_values(
+            ["calworks_person_id", "cws_client_id"], ignore_index=True
+        ),
+        review_queue=queue.drop(
+            columns=["decision", "source_dataset_l", "source_dataset_r"]
+        ),
     )

@@ -43,7 +43,10 @@ def _backend(frames: dict[str, pd.DataFrame], engine: str):
     own pandas conversion turns a column with no value this month into Spark's
     untypeable VOID; the session still holds the input views of the last predict
     (Splink names them after the datasets), so they are dropped first."""
-    frames = {name: df.drop(columns=["source_dataset"], errors="ignore") for name, df in frames.items()}
+    frames = {
+        name: df.drop(columns=["source_dataset"], errors="ignore")
+        for name, df in frames.items()
+    }
     if engine == "duckdb":
         return DuckDBAPI(connection=duckdb.connect()), frames
     if engine != "spark":
@@ -55,7 +58,8 @@ def _backend(frames: dict[str, pd.DataFrame], engine: str):
     for name in frames:
         spark.catalog.dropTempView(name)
     return SparkAPI(spark_session=spark), {
-        n: spark.createDataFrame(arrow_table(df, LIST_COLUMNS)) for n, df in frames.items()
+        n: spark.createDataFrame(arrow_table(df, LIST_COLUMNS))
+        for n, df in frames.items()
     }
 
 
@@ -65,14 +69,20 @@ def _linker(frames: dict[str, pd.DataFrame], model, engine: str = "duckdb"):
 
 def _linker_and_tables(frames: dict[str, pd.DataFrame], model, engine: str = "duckdb"):
     db, inputs = _backend(frames, engine)
-    if isinstance(model, dict) and model.get("comparisons") and engine != model.get("sql_dialect", engine):
+    if (
+        isinstance(model, dict)
+        and model.get("comparisons")
+        and engine != model.get("sql_dialect", engine)
+    ):
         model = in_dialect(model, engine)
     # Arrow with every all-empty column typed as text: a file with no SSN at all must
     # still give the SSN comparison a string column, not DuckDB's untyped NULL
     if engine == "duckdb":
         inputs = {name: arrow_table(df, LIST_COLUMNS) for name, df in inputs.items()}
     tables = [db.register(df, dataset_display_name=name) for name, df in inputs.items()]
-    linker = Linker(tables if len(tables) > 1 else tables[0], model, log_level=logging.WARNING)
+    linker = Linker(
+        tables if len(tables) > 1 else tables[0], model, log_level=logging.WARNING
+    )
     return linker, tables
 
 
@@ -82,18 +92,27 @@ def in_dialect(model: dict, dialect: str) -> dict:
     comparisons: the same comparisons rendered for `dialect`, level by level,
     take over the trained parameters unchanged. (The blocking rules name their
     dialect and Splink translates them itself.)"""
-    ours = {c.output_column_name: c for c in settings().get_settings(model["sql_dialect"]).comparisons}
-    theirs = {c.output_column_name: c for c in settings().get_settings(dialect).comparisons}
+    ours = {
+        c.output_column_name: c
+        for c in settings().get_settings(model["sql_dialect"]).comparisons
+    }
+    theirs = {
+        c.output_column_name: c for c in settings().get_settings(dialect).comparisons
+    }
     out = copy.deepcopy(model)
     for comparison in out["comparisons"]:
         name = comparison["output_column_name"]
         saved = [level["sql_condition"] for level in comparison["comparison_levels"]]
-        if name not in ours or saved != [level.sql_condition for level in ours[name].comparison_levels]:
+        if name not in ours or saved != [
+            level.sql_condition for level in ours[name].comparison_levels
+        ]:
             raise ValueError(
                 f"the model's comparison {name!r} is not matching/settings.py's: it cannot be "
                 f"rendered for {dialect}; retrain it (`linkages train`)"
             )
-        for level, other in zip(comparison["comparison_levels"], theirs[name].comparison_levels, strict=True):
+        for level, other in zip(
+            comparison["comparison_levels"], theirs[name].comparison_levels, strict=True
+        ):
             level["sql_condition"] = other.sql_condition
     out["sql_dialect"] = dialect
     return out
@@ -115,45 +134,69 @@ MIN_RECORDS_TO_TRAIN = 200
 def usable_columns(frames: dict[str, pd.DataFrame]) -> set[str]:
     """The compared columns that every input carries (MIN_VALUES or more)."""
     columns = {c for cols in COMPARISON_COLUMNS.values() for c in cols}
-    return {c for c in columns if all(c in df and df[c].notna().sum() >= MIN_VALUES for df in frames.values())}
+    return {
+        c
+        for c in columns
+        if all(c in df and df[c].notna().sum() >= MIN_VALUES for df in frames.values())
+    }
 
 
 def _pair_counts(tables, rules: list, link_type: str) -> list[int]:
     """Splink's own count of the comparisons each rule generates on its own."""
     return [
         count_comparisons_from_blocking_rules(
-            tables, blocking_rules=[rule], link_type=link_type, record_sample_proportion=1.0
+            tables,
+            blocking_rules=[rule],
+            link_type=link_type,
+            record_sample_proportion=1.0,
         )[0]["marginal_comparison_count"]
         for rule in rules
     ]
 
 
-def training_plan(frames: dict[str, pd.DataFrame], link_type: str = "link_only") -> dict:
+def training_plan(
+    frames: dict[str, pd.DataFrame], link_type: str = "link_only"
+) -> dict:
     """What the inputs can train: the comparisons with values on every side, the
     deterministic rules that find at least one pair, and the EM passes (each with
     MIN_EM_PAIRS or more) until every comparison is estimated by one of them."""
     columns = usable_columns(frames)
-    comparisons = [name for name, cols in COMPARISON_COLUMNS.items() if set(cols) & columns]
+    comparisons = [
+        name for name, cols in COMPARISON_COLUMNS.items() if set(cols) & columns
+    ]
     _, tables = _linker_and_tables(frames, settings(link_type, columns))
     rules = [cols for cols in DETERMINISTIC_RULES if set(cols) <= columns]
     counts = _pair_counts(tables, [block_on(*cols) for cols in rules], link_type)
     deterministic = [cols for cols, n in zip(rules, counts, strict=True) if n > 0]
     passes, estimated = [], set()
     for cols in TRAINING_BLOCKS:
-        frees = {name for name in comparisons if not set(COMPARISON_READS[name]) & set(cols)}
-        if not set(cols) <= columns or frees <= estimated:  # cannot run, or adds nothing
+        frees = {
+            name for name in comparisons if not set(COMPARISON_READS[name]) & set(cols)
+        }
+        if (
+            not set(cols) <= columns or frees <= estimated
+        ):  # cannot run, or adds nothing
             continue
         if _pair_counts(tables, [block_on(*cols)], link_type)[0] >= MIN_EM_PAIRS:
             passes.append(cols)
             estimated |= frees
-    return {"columns": columns, "comparisons": comparisons, "deterministic": deterministic,
-            "passes": passes, "not_estimated": sorted(set(comparisons) - estimated)}  # fmt: skip
+    return {
+        "columns": columns,
+        "comparisons": comparisons,
+        "deterministic": deterministic,
+        "passes": passes,
+        "not_estimated": sorted(set(comparisons) - estimated),
+    }
 
 
 def train(
-    frames: dict[str, pd.DataFrame], seed: int = 1, max_pairs: float = 2e6, link_type="link_only",
-    start: dict | None = None, plan: dict | None = None,
-) -> dict:  # fmt: skip
+    frames: dict[str, pd.DataFrame],
+    seed: int = 1,
+    max_pairs: float = 2e6,
+    link_type="link_only",
+    start: dict | None = None,
+    plan: dict | None = None,
+) -> dict:
     """Estimate the model on these records; return it as a JSON-able dict.
     What is estimated follows what the inputs carry (training_plan). `start`: a
     model whose m-values the estimation begins from (default the shipped one), so
@@ -162,9 +205,13 @@ def train(
     already (it counts pairs for every candidate rule). `link_type` may also be a
     whole SettingsCreator (benchmarks compare models)."""
     if plan is None:
-        plan = training_plan(frames, "link_only" if not isinstance(link_type, str) else link_type)
+        plan = training_plan(
+            frames, "link_only" if not isinstance(link_type, str) else link_type
+        )
     if not plan["comparisons"]:
-        raise TrainingError("no compared field (names, birth date, SSN, address) has values in both inputs")
+        raise TrainingError(
+            "no compared field (names, birth date, SSN, address) has values in both inputs"
+        )
     if isinstance(link_type, str):
         model = settings(link_type, plan["columns"]).get_settings("duckdb").as_dict()
         model = _starting_from(model, start if start is not None else _shipped())
@@ -180,7 +227,9 @@ def train(
             linker.training.estimate_parameters_using_expectation_maximisation(
                 block_on(*cols), estimate_without_term_frequencies=True
             )
-        except EMTrainingException:  # counted enough pairs, yet EM found nothing to learn
+        except (
+            EMTrainingException
+        ):  # counted enough pairs, yet EM found nothing to learn
             continue
     return linker.misc.save_model_to_json()
 
@@ -233,25 +282,42 @@ def without_term_frequencies(model: dict) -> dict:
 
 
 # what every scored pair carries, before its comparison levels (gamma_*)
-PAIR_COLUMNS = ["source_dataset_l", "unique_id_l", "source_dataset_r", "unique_id_r",
-                "match_probability", "match_weight"]  # fmt: skip
+PAIR_COLUMNS = [
+    "source_dataset_l",
+    "unique_id_l",
+    "source_dataset_r",
+    "unique_id_r",
+    "match_probability",
+    "match_weight",
+]
 
 
-def predict(frames: dict[str, pd.DataFrame], model: dict, floor: float, engine: str = "duckdb") -> pd.DataFrame:
+def predict(
+    frames: dict[str, pd.DataFrame], model: dict, floor: float, engine: str = "duckdb"
+) -> pd.DataFrame:
     """Every blocked pair scored at or above `floor`, with its comparison levels."""
     if sum(len(df) for df in frames.values()) < MIN_RECORDS_FOR_TERM_FREQUENCIES:
         model = without_term_frequencies(model)
     linker = _linker(frames, model, engine)
-    pairs = linker.inference.predict(threshold_match_probability=floor).as_pandas_dataframe()
+    pairs = linker.inference.predict(
+        threshold_match_probability=floor
+    ).as_pandas_dataframe()
     keep = PAIR_COLUMNS
     gammas = [c for c in pairs.columns if c.startswith("gamma_")]
     out = pairs[keep + gammas].copy()
     # one orientation per pair, so a pair's key does not depend on Splink's join order
     flip = (out["source_dataset_l"] > out["source_dataset_r"]) | (
-        (out["source_dataset_l"] == out["source_dataset_r"]) & (out["unique_id_l"] > out["unique_id_r"])
+        (out["source_dataset_l"] == out["source_dataset_r"])
+        & (out["unique_id_l"] > out["unique_id_r"])
     )
-    swap = {"source_dataset_l": "source_dataset_r", "unique_id_l": "unique_id_r",
-            "source_dataset_r": "source_dataset_l", "unique_id_r": "unique_id_l"}  # fmt: skip
+    swap = {
+        "source_dataset_l": "source_dataset_r",
+        "unique_id_l": "unique_id_r",
+        "source_dataset_r": "source_dataset_l",
+        "unique_id_r": "unique_id_l",
+    }
     out.loc[flip, list(swap)] = out.loc[flip, list(swap.values())].to_numpy()
-    return out.sort_values(["source_dataset_l", "unique_id_l", "source_dataset_r", "unique_id_r"],
-                           ignore_index=True)  # fmt: skip
+    return out.sort_values(
+        ["source_dataset_l", "unique_id_l", "source_dataset_r", "unique_id_r"],
+        ignore_index=True,
+    )

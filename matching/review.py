@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 
-DECISION_COLUMNS = ["calworks_person_id", "cws_client_id", "decision", "reviewer_id", "decided_at"]
+DECISION_COLUMNS = [
+    "calworks_person_id",
+    "cws_client_id",
+    "decision",
+    "reviewer_id",
+    "decided_at",
+]
 DECISIONS = ("MATCH", "NON_MATCH")
 
 
@@ -30,18 +36,30 @@ def load_decisions(path: Path, as_of: str | None = None) -> pd.DataFrame:
     df.columns = [c.strip().lower() for c in df.columns]
     missing = [c for c in DECISION_COLUMNS if c not in df.columns]
     if missing:
-        raise DecisionFileError(f"{path.name}: required column missing (count: {len(missing)}): {', '.join(missing)}")
+        raise DecisionFileError(
+            f"{path.name}: required column missing (count: {len(missing)}): {', '.join(missing)}"
+        )
     df["decision"] = df["decision"].str.strip().str.upper()
-    bad = ~df["decision"].isin(DECISIONS) | df["calworks_person_id"].isna() | df["cws_client_id"].isna()
+    bad = (
+        ~df["decision"].isin(DECISIONS)
+        | df["calworks_person_id"].isna()
+        | df["cws_client_id"].isna()
+    )
     if bad.any():
         rows = ", ".join(str(i + 2) for i in df.index[bad][:10])
-        raise DecisionFileError(f"{path.name}: decision not MATCH/NON_MATCH or ids missing (count: {int(bad.sum())}) on lines {rows}")
-    df["decided_at"] = pd.to_datetime(df["decided_at"], errors="coerce", utc=True, format="mixed")
+        raise DecisionFileError(
+            f"{path.name}: decision not MATCH/NON_MATCH or ids missing (count: {int(bad.sum())}) on lines {rows}"
+        )
+    df["decided_at"] = pd.to_datetime(
+        df["decided_at"], errors="coerce", utc=True, format="mixed"
+    )
     if as_of is not None:
         later = df["decided_at"] >= pd.Timestamp(as_of, tz="UTC") + pd.Timedelta(days=1)
         df = df.loc[~later]
     df = df.reset_index().sort_values(["decided_at", "index"], na_position="first")
-    return df.drop_duplicates(["calworks_person_id", "cws_client_id"], keep="last")[DECISION_COLUMNS]
+    return df.drop_duplicates(["calworks_person_id", "cws_client_id"], keep="last")[
+        DECISION_COLUMNS
+    ]
 
 
 QUEUE_SQL = """
@@ -73,14 +91,22 @@ def export_queue(con, month: str, out: Path) -> int:
     """Write the month's review queue, both records side by side with the
     comparison levels that drove the score; reviewers fill in `decision`."""
     cols = [r[0] for r in con.execute("describe linkage.review_queue").fetchall()]
-    gammas = ", ".join(f"q.{c} as level_{c.removeprefix('gamma_')}" for c in cols if c.startswith("gamma_"))
-    queue = con.execute(QUEUE_SQL.format(gammas=gammas or "null as levels"), {"m": month}).df()
+    gammas = ", ".join(
+        f"q.{c} as level_{c.removeprefix('gamma_')}"
+        for c in cols
+        if c.startswith("gamma_")
+    )
+    queue = con.execute(
+        QUEUE_SQL.format(gammas=gammas or "null as levels"), {"m": month}
+    ).df()
     out.parent.mkdir(parents=True, exist_ok=True)
     queue.to_csv(out, index=False)
     return len(queue)
 
 
-def import_decisions(queue_file: Path, decisions_file: Path, reviewer_id: str | None, now=None) -> int:
+def import_decisions(
+    queue_file: Path, decisions_file: Path, reviewer_id: str | None, now=None
+) -> int:
     """Append the filled-in decisions of an exported queue to decisions.csv."""
     queue = pd.read_csv(queue_file, dtype=str, keep_default_na=False)
     queue["decision"] = queue["decision"].str.strip().str.upper()
@@ -92,12 +118,21 @@ def import_decisions(queue_file: Path, decisions_file: Path, reviewer_id: str | 
         )
     reviewer = done["reviewer_id"].where(done["reviewer_id"] != "", reviewer_id)
     if reviewer.isna().any():
-        raise DecisionFileError(f"{queue_file.name}: reviewer_id missing (count: {int(reviewer.isna().sum())})")
+        raise DecisionFileError(
+            f"{queue_file.name}: reviewer_id missing (count: {int(reviewer.isna().sum())})"
+        )
     stamp = (now or pd.Timestamp.now(tz="UTC")).isoformat()
-    rows = pd.DataFrame({
-        "calworks_person_id": done["calworks_person_id"], "cws_client_id": done["cws_client_id"],
-        "decision": done["decision"], "reviewer_id": reviewer, "decided_at": stamp,
-    })  # fmt: skip
+    rows = pd.DataFrame(
+        {
+            "calworks_person_id": done["calworks_person_id"],
+            "cws_client_id": done["cws_client_id"],
+            "decision": done["decision"],
+            "reviewer_id": reviewer,
+            "decided_at": stamp,
+        }
+    )
     decisions_file.parent.mkdir(parents=True, exist_ok=True)
-    rows.to_csv(decisions_file, mode="a", header=not decisions_file.exists(), index=False)
+    rows.to_csv(
+        decisions_file, mode="a", header=not decisions_file.exists(), index=False
+    )
     return len(rows)

@@ -32,9 +32,9 @@ def _swapped() -> cll.CustomLevel:
     # first-name comparison only: the surname then disagrees, and the two together
     # weigh about what two agreeing names do; in both comparisons a swap would
     # count twice.
-    return cll.CustomLevel(NAMES_SWAPPED, label_for_charts="first and last names swapped").configure(
-        m_probability=0.002, u_probability=1e-8, fix_u_probability=True
-    )
+    return cll.CustomLevel(
+        NAMES_SWAPPED, label_for_charts="first and last names swapped"
+    ).configure(m_probability=0.002, u_probability=1e-8, fix_u_probability=True)
 
 
 def _first_name() -> cl.CustomComparison:
@@ -53,7 +53,9 @@ def _first_name() -> cl.CustomComparison:
                 "and substr(first_name_l, 1, 1) = substr(first_name_r, 1, 1)",
                 label_for_charts="one is the other's initial",
             ).configure(m_probability=0.002),
-            cll.ExactMatchLevel("first_name_phonetic").configure(label_for_charts="sound alike"),
+            cll.ExactMatchLevel("first_name_phonetic").configure(
+                label_for_charts="sound alike"
+            ),
             cll.JaroWinklerLevel("first_name", 0.80),
             cll.DamerauLevenshteinLevel("first_name", 1),
             cll.ElseLevel(),
@@ -71,7 +73,9 @@ def _last_name() -> cl.CustomComparison:
                 label_for_charts="share one surname of a double or hyphenated name"
             ),
             cll.JaroWinklerLevel("last_name", 0.92),
-            cll.ExactMatchLevel("last_name_phonetic").configure(label_for_charts="sound alike"),
+            cll.ExactMatchLevel("last_name_phonetic").configure(
+                label_for_charts="sound alike"
+            ),
             cll.DamerauLevenshteinLevel("last_name", 2),
             cll.ElseLevel(),
         ],
@@ -84,8 +88,12 @@ def _dob() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("dob"),
             cll.ExactMatchLevel("dob"),
-            cll.CustomLevel("dob_l = dob_swapped_r", label_for_charts="day and month swapped"),
-            cll.AbsoluteDateDifferenceLevel("dob", input_is_string=True, threshold=1, metric="day"),
+            cll.CustomLevel(
+                "dob_l = dob_swapped_r", label_for_charts="day and month swapped"
+            ),
+            cll.AbsoluteDateDifferenceLevel(
+                "dob", input_is_string=True, threshold=1, metric="day"
+            ),
             # one digit keyed wrong, the year's included (1987 -> 1981, 1997)
             cll.DamerauLevenshteinLevel("dob", 1),
             cll.ExactMatchLevel("birth_year"),
@@ -104,7 +112,9 @@ def _ssn() -> cl.CustomComparison:
             # (about one pair in 10^8 by chance; one digit off about one in 10^6).
             # m is learned: a relative's SSN keyed on the record makes "else" an
             # ordinary disagreement, not a veto.
-            cll.ExactMatchLevel("ssn").configure(u_probability=1e-8, fix_u_probability=True),
+            cll.ExactMatchLevel("ssn").configure(
+                u_probability=1e-8, fix_u_probability=True
+            ),
             cll.DamerauLevenshteinLevel("ssn", 1).configure(
                 u_probability=1e-6, fix_u_probability=True
             ),
@@ -124,14 +134,18 @@ def _place() -> cl.CustomComparison:
                 "((address_l is null and zip_l is null and city_l is null) or "
                 "(address_r is null and zip_r is null and city_r is null))"
             ).configure(is_null_level=True),
-            cll.CustomLevel("address_l = address_r and zip_l = zip_r",
-                            label_for_charts="same address and ZIP"),
-            cll.JaroWinklerLevel("address", 0.9).configure(label_for_charts="address alike (a keying slip)"),
+            cll.CustomLevel(
+                "address_l = address_r and zip_l = zip_r",
+                label_for_charts="same address and ZIP",
+            ),
+            cll.JaroWinklerLevel("address", 0.9).configure(
+                label_for_charts="address alike (a keying slip)"
+            ),
             cll.CustomLevel("zip_l = zip_r", label_for_charts="same ZIP"),
             cll.CustomLevel("city_l = city_r", label_for_charts="same city"),
             cll.ElseLevel(),
         ],
-    )  # fmt: skip
+    )
 
 
 COMPARISONS = [
@@ -149,10 +163,15 @@ COMPARISONS = [
 # with none of them filled on either side cannot be estimated or tell anyone
 # apart, so training leaves it out
 COMPARISON_COLUMNS = {
-    "first_name": ("first_name",), "last_name": ("last_name",), "dob": ("dob",),
-    "ssn": ("ssn",), "middle_initial": ("middle_initial",), "sex": ("sex",),
-    "name_suffix": ("name_suffix",), "place": ("address", "zip", "city"),
-}  # fmt: skip
+    "first_name": ("first_name",),
+    "last_name": ("last_name",),
+    "dob": ("dob",),
+    "ssn": ("ssn",),
+    "middle_initial": ("middle_initial",),
+    "sex": ("sex",),
+    "name_suffix": ("name_suffix",),
+    "place": ("address", "zip", "city"),
+}
 
 # Blocking: each rule is one way a true pair still agrees exactly when up to two
 # fields are wrong. The counts of comparisons each adds, and the share of true
@@ -207,22 +226,30 @@ TRAINING_BLOCKS = [
 # estimate that comparison (Splink fixes it for the pass)
 COMPARISON_READS = {
     **{name: cols for name, cols in COMPARISON_COLUMNS.items()},
-    "first_name": ("first_name", "last_name", "first_name_forms", "first_name_phonetic"),
+    "first_name": (
+        "first_name",
+        "last_name",
+        "first_name_forms",
+        "first_name_phonetic",
+    ),
     "last_name": ("last_name", "first_name", "surname_parts", "last_name_phonetic"),
     "dob": ("dob", "dob_swapped", "birth_year"),
 }
 
 
-def settings(link_type: str = "link_only", columns: set[str] | None = None) -> SettingsCreator:
+def settings(
+    link_type: str = "link_only", columns: set[str] | None = None
+) -> SettingsCreator:
     """CalWORKs <-> CWS. Linking, not deduplicating within a system: a person's
     two ids in one system join through their shared counterpart in the other
     (matching/keys.py), and within-system pairs (parents and children, who share
     surname and address) are what misled the model's training. `columns`: the
     input columns that carry values (default all); comparisons of others are left out."""
     comparisons = [
-        c for c, name in zip(COMPARISONS, COMPARISON_COLUMNS, strict=True)
+        c
+        for c, name in zip(COMPARISONS, COMPARISON_COLUMNS, strict=True)
         if columns is None or set(COMPARISON_COLUMNS[name]) & columns
-    ]  # fmt: skip
+    ]
     return SettingsCreator(
         link_type=link_type,
         comparisons=comparisons,

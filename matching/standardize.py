@@ -22,9 +22,17 @@ SUFFIXES = {"JR", "SR", "II", "III", "IV", "2ND", "3RD"}
 # particles that are not a surname on their own ("DE LA CRUZ" -> CRUZ)
 PARTICLES = {"DE", "LA", "DEL", "LOS", "LAS", "Y", "VAN", "VON", "DA", "DI", "DU", "ST"}
 PERSON_COLUMNS = [
-    "record_id", "first_name", "middle_name", "last_name", "date_of_birth", "sex", "ssn",
-    "address_line1", "city", "zip",
-]  # fmt: skip
+    "record_id",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "ssn",
+    "address_line1",
+    "city",
+    "zip",
+]
 
 # the standardized columns that hold lists (of name forms, of surname parts)
 LIST_COLUMNS = frozenset({"first_name_forms", "surname_parts"})
@@ -37,10 +45,34 @@ POSTCODE = re.compile(r"^(\d{5}|\d{4}(?!\d))")
 # what a clerk keys when a person has no name yet (a newborn, an unborn child) or it
 # is unknown: not a name, so missing -- two "BABY GIRL"s are not evidence of anything
 PLACEHOLDER_NAMES = {
-    "BABY", "BABY BOY", "BABY GIRL", "BABYBOY", "BABYGIRL", "BB", "BG", "INFANT", "NEWBORN",
-    "UNBORN", "UNBORN CHILD", "UNK", "UNKNOWN", "FNU", "LNU", "NFN", "NLN", "NONE", "NA", "NMN",
-    "BOY", "GIRL", "TWIN A", "TWIN B", "DOE", "JOHN DOE", "JANE DOE",
-}  # fmt: skip
+    "BABY",
+    "BABY BOY",
+    "BABY GIRL",
+    "BABYBOY",
+    "BABYGIRL",
+    "BB",
+    "BG",
+    "INFANT",
+    "NEWBORN",
+    "UNBORN",
+    "UNBORN CHILD",
+    "UNK",
+    "UNKNOWN",
+    "FNU",
+    "LNU",
+    "NFN",
+    "NLN",
+    "NONE",
+    "NA",
+    "NMN",
+    "BOY",
+    "GIRL",
+    "TWIN A",
+    "TWIN B",
+    "DOE",
+    "JOHN DOE",
+    "JANE DOE",
+}
 
 
 def text_or_none(value) -> str | None:
@@ -183,7 +215,9 @@ def standardize(df: pd.DataFrame, source: str) -> pd.DataFrame:
     into NaN inside .map / .where)."""
     df = df.reindex(columns=PERSON_COLUMNS)
     col = {name: df[name].tolist() for name in PERSON_COLUMNS}
-    out: dict[str, list] = {"unique_id": [text_or_none(v) or "" for v in col["record_id"]]}
+    out: dict[str, list] = {
+        "unique_id": [text_or_none(v) or "" for v in col["record_id"]]
+    }
     out["source_dataset"] = [source] * len(df)
     first_suffix = [_split_suffix(clean_name(v)) for v in col["first_name"]]
     last_suffix = [_split_suffix(clean_name(v)) for v in col["last_name"]]
@@ -193,7 +227,8 @@ def standardize(df: pd.DataFrame, source: str) -> pd.DataFrame:
     out["last_name"] = last
     same_as = {"II": "JR", "2ND": "JR"}
     out["name_suffix"] = [
-        same_as.get(a or b, a or b) for (_, a), (_, b) in zip(last_suffix, first_suffix, strict=True)
+        same_as.get(a or b, a or b)
+        for (_, a), (_, b) in zip(last_suffix, first_suffix, strict=True)
     ]
     middle = [clean_name(v) for v in col["middle_name"]]
     out["middle_initial"] = [m[0] if m else None for m in middle]

@@ -31,7 +31,9 @@ def month_range(text: str) -> list[str]:
     try:
         start, end = pd.Period(first, "M"), pd.Period(last or first, "M")
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a month or range of months: {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"not a month or range of months: {text!r}"
+        ) from None
     if end < start:
         raise argparse.ArgumentTypeError(f"range ends before it starts: {text!r}")
     return [str(start + i) for i in range((end - start).n + 1)]
@@ -44,7 +46,9 @@ class MonthOutcome:
     failures: list[str] = field(default_factory=list)
     checks_passed: int = 0
     built: set = field(default_factory=set)  # asset keys materialized
-    skipped: set = field(default_factory=set)  # asset keys downstream of a failure, not built
+    skipped: set = field(
+        default_factory=set
+    )  # asset keys downstream of a failure, not built
 
 
 @dataclass
@@ -61,7 +65,12 @@ class MonthlyJob:
 
     def assets_of_step(self, step_key: str) -> set:
         """The assets a step builds: one step per asset definition, named for its op."""
-        return {key for d in self.graph.assets_defs if d.node_def.name == step_key for key in d.keys}
+        return {
+            key
+            for d in self.graph.assets_defs
+            if d.node_def.name == step_key
+            for key in d.keys
+        }
 
     def by_group(self, keys: set) -> str:
         """'ingest 12, linkage 2, ...': how many of `keys` in each asset group."""
@@ -72,7 +81,11 @@ class MonthlyJob:
         """`keys` and every asset that depends on them, directly or not (lineage)."""
         import dagster as dg
 
-        return set(dg.AssetSelection.assets(*keys).downstream().resolve(self.graph)) if keys else set()
+        return (
+            set(dg.AssetSelection.assets(*keys).downstream().resolve(self.graph))
+            if keys
+            else set()
+        )
 
 
 def monthly_job(config) -> MonthlyJob:
@@ -92,9 +105,15 @@ def _logged_to(path: Path | None):
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
-    with path.open("a", encoding="utf-8") as out, contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+    with (
+        path.open("a", encoding="utf-8") as out,
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(out),
+    ):
         handler = logging.StreamHandler(out)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
         saved = root.handlers[:]
         root.handlers[:] = [handler]
         logging.captureWarnings(True)
@@ -124,7 +143,9 @@ def _execute(monthly: MonthlyJob, month: str, instance, selection: set | None) -
         raise_on_error=False,
         asset_selection=sorted(selection) if selection is not None else None,
         # the UI tells a month's second pass (what a failure did not reach) from its first
-        tags={"linkages/pass": "not downstream of a failure"} if selection is not None else None,
+        tags={"linkages/pass": "not downstream of a failure"}
+        if selection is not None
+        else None,
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
     )
     built, failed_steps, failures = set(), set(), []
@@ -136,7 +157,9 @@ def _execute(monthly: MonthlyJob, month: str, instance, selection: set | None) -
             error = event.step_failure_data.user_failure_data
             text = error.description if error and error.description else event.message
             failures.append(f"step {event.step_key} failed: {text}")
-    failed = {key for step in failed_steps for key in monthly.assets_of_step(step)} - built
+    failed = {
+        key for step in failed_steps for key in monthly.assets_of_step(step)
+    } - built
     passed = 0
     for ev in result.get_asset_check_evaluations():
         if ev.passed:
@@ -146,11 +169,15 @@ def _execute(monthly: MonthlyJob, month: str, instance, selection: set | None) -
             failed.add(ev.asset_key)
         rule = ev.metadata.get("failed_expectations") or ev.metadata.get("rule")
         detail = f": {rule.value}" if rule is not None else ""
-        failures.append(f"check {ev.asset_key.to_user_string()} {ev.check_name} failed{detail}")
+        failures.append(
+            f"check {ev.asset_key.to_user_string()} {ev.check_name} failed{detail}"
+        )
     return _Pass(built, failed, failures, passed)
 
 
-def run_month(month: str, monthly: MonthlyJob, instance=None, log_file: Path | None = None) -> MonthOutcome:
+def run_month(
+    month: str, monthly: MonthlyJob, instance=None, log_file: Path | None = None
+) -> MonthOutcome:
     """Execute the monthly job for one partition and say what failed, by name.
 
     A failure stops only what depends on it (CONTRACT.md §8): Dagster skips every
@@ -181,14 +208,19 @@ def run_month(month: str, monthly: MonthlyJob, instance=None, log_file: Path | N
                 break  # nothing new was built: what is left cannot be
             selection = left
     skipped = monthly.assets - built
-    return MonthOutcome(month, not failures and not skipped, failures, passed, built, skipped)
+    return MonthOutcome(
+        month, not failures and not skipped, failures, passed, built, skipped
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from orchestration.lib.config import PipelineConfig
     from orchestration.lib.warehouse import WarehouseBusy, run_lock
 
-    overrides = {"landing_dir": str(Path(args.landing).resolve()), "engine": args.engine}
+    overrides = {
+        "landing_dir": str(Path(args.landing).resolve()),
+        "engine": args.engine,
+    }
     if args.warehouse:
         warehouse = Path(args.warehouse).resolve()
         overrides["warehouse_path"] = str(warehouse)
@@ -216,9 +248,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 # What a later month reads of an earlier one: its lists (the history of identified
 # families), its case reviews (identification dates) and its person keys (carried on).
 READ_BY_LATER_MONTHS = (
-    "marts.match_list_homeless", "marts.match_list_sanction", "marts.match_list_mutual_cases",
-    "marts.match_list_mutual_clients", "raw.case_reviews", "linkage.person_keys",
-)  # fmt: skip
+    "marts.match_list_homeless",
+    "marts.match_list_sanction",
+    "marts.match_list_mutual_cases",
+    "marts.match_list_mutual_clients",
+    "raw.case_reviews",
+    "linkage.person_keys",
+)
 
 
 def built_months_after(config, month: str) -> list[str]:
@@ -231,7 +267,8 @@ def built_months_after(config, month: str) -> list[str]:
         if not table_exists(con, "linkage", "person_keys"):
             return []
         rows = con.execute(
-            "select distinct report_month from linkage.person_keys where report_month > ? order by 1", [month]
+            "select distinct report_month from linkage.person_keys where report_month > ? order by 1",
+            [month],
         ).fetchall()
     return [r[0] for r in rows]
 
@@ -250,8 +287,14 @@ def carried_over(config, month: str) -> str:
             if not table_exists(con, *table.split(".")):
                 continue
             # doubles rounded: a parallel sum may differ in its last bit from run to run
-            rows = con.execute(f"select * from {table} where report_month = ?", [month]).df().round(9)
-            hashes = pd.util.hash_pandas_object(rows.astype(str), index=False).to_numpy()
+            rows = (
+                con.execute(f"select * from {table} where report_month = ?", [month])
+                .df()
+                .round(9)
+            )
+            hashes = pd.util.hash_pandas_object(
+                rows.astype(str), index=False
+            ).to_numpy()
             digest.update(table.encode() + np.sort(hashes).tobytes())
     return digest.hexdigest()
 
@@ -272,8 +315,11 @@ def _run_months(config, months: list[str]) -> int:
         if later and carried_over(config, month) != before:
             # a late correction: the months that read this one are rebuilt after it, in order
             queue = sorted(set(queue) | set(later))
-            print(f"{month}: changed since it was last run; later months read it and are rebuilt: "
-                  f"{', '.join(later)}", flush=True)  # fmt: skip
+            print(
+                f"{month}: changed since it was last run; later months read it and are rebuilt: "
+                f"{', '.join(later)}",
+                flush=True,
+            )
         with _logged_to(log):
             docs = build_data_docs(Path(config.reports_dir) / month / "data_quality")
         ok &= outcome.success
@@ -282,10 +328,16 @@ def _run_months(config, months: list[str]) -> int:
         for line in outcome.failures:
             print(f"  - {line}", flush=True)
         if outcome.skipped:
-            print(f"  built: {len(outcome.built)} assets, all those not downstream of what failed "
-                  f"({job.by_group(outcome.built)})", flush=True)  # fmt: skip
+            print(
+                f"  built: {len(outcome.built)} assets, all those not downstream of what failed "
+                f"({job.by_group(outcome.built)})",
+                flush=True,
+            )
             names = ", ".join(sorted(k.to_user_string() for k in outcome.skipped))
-            print(f"  not built (downstream of what failed): {len(outcome.skipped)} assets: {names}", flush=True)
+            print(
+                f"  not built (downstream of what failed): {len(outcome.skipped)} assets: {names}",
+                flush=True,
+            )
         if docs:
             print(f"  data quality report: {docs}", flush=True)
     return EXIT_OK if ok else EXIT_GATE_FAILED
@@ -295,9 +347,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from synthetic.generate import generate
 
     timings = generate(
-        Path(args.out), args.start, args.months, args.size, args.seed, args.format,
-        progress=lambda line: print(line, flush=True), noise_level=args.noise_level,
-    )  # fmt: skip
+        Path(args.out),
+        args.start,
+        args.months,
+        args.size,
+        args.seed,
+        args.format,
+        progress=lambda line: print(line, flush=True),
+        noise_level=args.noise_level,
+    )
     print(f"generated in {timings['total_s']:.1f}s -> {Path(args.out) / 'landing'}")
     return EXIT_OK
 
@@ -319,8 +377,10 @@ def _read_text_table(path: Path) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: empty (no header row)") from None
     except (pd.errors.ParserError, ValueError, OSError) as exc:
-        raise InputError(f"{path}: cannot be read as {path.suffix.lstrip('.') or 'CSV'} "
-                         f"({type(exc).__name__})") from None  # fmt: skip
+        raise InputError(
+            f"{path}: cannot be read as {path.suffix.lstrip('.') or 'CSV'} "
+            f"({type(exc).__name__})"
+        ) from None
     df.columns = [str(c).strip().lower() for c in df.columns]
     return df.astype(object).replace("", None)
 
@@ -344,15 +404,29 @@ def _landing_people(month_dir: Path) -> dict:
             raise InputError(f"{path}: required column missing: {', '.join(missing)}")
         return df
 
-    cases = read("calworks_cases", ["case_number"]).reindex(columns=["case_number", "address_line1", "city", "zip"])
-    persons = read("calworks_persons", ["person_id", "case_number"]).sort_values(["person_id", "case_number"])
-    persons = persons.drop_duplicates("person_id").merge(cases, on="case_number", how="left")
-    clients = read("cws_clients", ["client_id"]).rename(columns={"client_id": "record_id", "birth_date": "date_of_birth"})
+    cases = read("calworks_cases", ["case_number"]).reindex(
+        columns=["case_number", "address_line1", "city", "zip"]
+    )
+    persons = read("calworks_persons", ["person_id", "case_number"]).sort_values(
+        ["person_id", "case_number"]
+    )
+    persons = persons.drop_duplicates("person_id").merge(
+        cases, on="case_number", how="left"
+    )
+    clients = read("cws_clients", ["client_id"]).rename(
+        columns={"client_id": "record_id", "birth_date": "date_of_birth"}
+    )
     return {CALWORKS: persons.rename(columns={"person_id": "record_id"}), CWS: clients}
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from matching.model import MODEL_PATH, TrainingError, save_model, train, training_plan
+    from matching.model import (
+        MODEL_PATH,
+        TrainingError,
+        save_model,
+        train,
+        training_plan,
+    )
     from matching.standardize import standardize
 
     records = _landing_people(Path(args.landing) / args.month)
@@ -374,8 +448,10 @@ def _describe_plan(plan: dict) -> str:
     def names(groups) -> str:
         return "; ".join(" + ".join(g) for g in groups) or "none"
 
-    text = (f"  compared: {', '.join(plan['comparisons']) or 'nothing'}\n"
-            f"  prior from: {names(plan['deterministic'])}\n  EM passes blocked on: {names(plan['passes'])}")  # fmt: skip
+    text = (
+        f"  compared: {', '.join(plan['comparisons']) or 'nothing'}\n"
+        f"  prior from: {names(plan['deterministic'])}\n  EM passes blocked on: {names(plan['passes'])}"
+    )
     if plan["not_estimated"]:
         text += f"\n  kept from the starting model (no pass could estimate): {', '.join(plan['not_estimated'])}"
     return text
@@ -392,13 +468,17 @@ def _person_file(path: Path, name: str) -> pd.DataFrame:
         raise InputError(f"{path}: no records")
     blank = df["record_id"].isna()
     if blank.any():
-        raise InputError(f"{path}: row {int(blank.to_numpy().argmax()) + 2}: record_id is empty "
-                         f"({int(blank.sum()):,} rows)")  # fmt: skip
+        raise InputError(
+            f"{path}: row {int(blank.to_numpy().argmax()) + 2}: record_id is empty "
+            f"({int(blank.sum()):,} rows)"
+        )
     ids = df["record_id"].astype(str).str.strip()
     repeated = ids.duplicated()
     if repeated.any():
-        raise InputError(f"{path}: row {int(repeated.to_numpy().argmax()) + 2}: record_id repeats an "
-                         f"earlier row ({int(repeated.sum()):,} rows)")  # fmt: skip
+        raise InputError(
+            f"{path}: row {int(repeated.to_numpy().argmax()) + 2}: record_id repeats an "
+            f"earlier row ({int(repeated.sum()):,} rows)"
+        )
     return standardize(df.assign(record_id=ids).reindex(columns=PERSON_COLUMNS), name)
 
 
@@ -412,29 +492,40 @@ def cmd_link(args: argparse.Namespace) -> int:
         train,
     )
 
-    frames = {"left_file": _person_file(Path(args.left), "left_file"),
-              "right_file": _person_file(Path(args.right), "right_file")}  # fmt: skip
+    frames = {
+        "left_file": _person_file(Path(args.left), "left_file"),
+        "right_file": _person_file(Path(args.right), "right_file"),
+    }
     if args.model:
         model = _model_file(Path(args.model))
     elif min(len(df) for df in frames.values()) < MIN_RECORDS_TO_TRAIN:
-        print(f"fewer than {MIN_RECORDS_TO_TRAIN} records on a side: too few to estimate a model; "
-              f"scoring with the shipped one ({MODEL_PATH.name})", flush=True)  # fmt: skip
+        print(
+            f"fewer than {MIN_RECORDS_TO_TRAIN} records on a side: too few to estimate a model; "
+            f"scoring with the shipped one ({MODEL_PATH.name})",
+            flush=True,
+        )
         model = load_model(MODEL_PATH)
     else:
         try:
             model = train(frames)
         except TrainingError as exc:
             raise InputError(f"{args.left} and {args.right}: {exc}") from None
-    threshold = args.threshold if args.threshold is not None else _config().auto_match_threshold
+    threshold = (
+        args.threshold if args.threshold is not None else _config().auto_match_threshold
+    )
     floor = args.floor if args.floor is not None else _config().review_floor
     pairs = predict(frames, model, floor)
     pairs = pairs.loc[pairs["source_dataset_l"] != pairs["source_dataset_r"]]
-    out = pd.DataFrame({
-        "left_record_id": pairs["unique_id_l"],
-        "right_record_id": pairs["unique_id_r"],
-        "match_probability": pairs["match_probability"].round(6),
-        "is_match": _decide(pairs, threshold, args.relatives_guard).map({True: "true", False: "false"}),
-    })  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "left_record_id": pairs["unique_id_l"],
+            "right_record_id": pairs["unique_id_r"],
+            "match_probability": pairs["match_probability"].round(6),
+            "is_match": _decide(pairs, threshold, args.relatives_guard).map(
+                {True: "true", False: "false"}
+            ),
+        }
+    )
     out.to_csv(args.out, index=False)
     print(f"{len(out):,} candidate pairs at or above {floor} -> {args.out}")
     return EXIT_OK
@@ -443,7 +534,11 @@ def cmd_link(args: argparse.Namespace) -> int:
 def _decide(pairs: pd.DataFrame, threshold: float, relatives_guard: bool) -> pd.Series:
     from matching.links import auto_match
 
-    return auto_match(pairs, threshold) if relatives_guard else pairs["match_probability"] >= threshold
+    return (
+        auto_match(pairs, threshold)
+        if relatives_guard
+        else pairs["match_probability"] >= threshold
+    )
 
 
 def _model_file(path: Path) -> dict:
@@ -476,8 +571,10 @@ def cmd_review(args: argparse.Namespace) -> int:
     except DecisionFileError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
-    print(f"{n:,} decisions added to {target}; they apply to report months from this one on "
-          "(a month's run counts the decisions made by its last day)")
+    print(
+        f"{n:,} decisions added to {target}; they apply to report months from this one on "
+        "(a month's run counts the decisions made by its last day)"
+    )
     return EXIT_OK
 
 
@@ -488,11 +585,21 @@ def _audit_review_queue(con, month: str, path: Path, rows: int) -> None:
 
     from orchestration.lib.warehouse import append_audit
 
-    append_audit(con, month, pd.DataFrame({
-        "run_id": [f"review-export-{uuid.uuid4()}"], "office_code": [None], "list": ["review_queue"],
-        "file": [str(path.resolve())], "sha256": [hashlib.sha256(path.read_bytes()).hexdigest()],
-        "rows": [rows], "written_at": [pd.Timestamp.now(tz="UTC").tz_localize(None)],
-    }))  # fmt: skip
+    append_audit(
+        con,
+        month,
+        pd.DataFrame(
+            {
+                "run_id": [f"review-export-{uuid.uuid4()}"],
+                "office_code": [None],
+                "list": ["review_queue"],
+                "file": [str(path.resolve())],
+                "sha256": [hashlib.sha256(path.read_bytes()).hexdigest()],
+                "rows": [rows],
+                "written_at": [pd.Timestamp.now(tz="UTC").tz_localize(None)],
+            }
+        ),
+    )
 
 
 def _config():
@@ -506,16 +613,28 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run the monthly pipeline for a month or a range")
-    run.add_argument("--landing", required=True, help="folder holding <YYYY-MM>/ extracts")
-    run.add_argument("--month", required=True, type=month_range, help="YYYY-MM or YYYY-MM..YYYY-MM")
-    run.add_argument("--warehouse", help="DuckDB file (default from configuration); with "
-                     "--engine spark, a local session keeps its tables in spark/ beside it")
-    run.add_argument("--engine", choices=["duckdb", "spark"],
-                     help="where tables live and what runs SQL and Splink (default: LINKAGES_ENGINE, "
-                     "else duckdb); docs/spark.md")
+    run.add_argument(
+        "--landing", required=True, help="folder holding <YYYY-MM>/ extracts"
+    )
+    run.add_argument(
+        "--month", required=True, type=month_range, help="YYYY-MM or YYYY-MM..YYYY-MM"
+    )
+    run.add_argument(
+        "--warehouse",
+        help="DuckDB file (default from configuration); with "
+        "--engine spark, a local session keeps its tables in spark/ beside it",
+    )
+    run.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        help="where tables live and what runs SQL and Splink (default: LINKAGES_ENGINE, "
+        "else duckdb); docs/spark.md",
+    )
     run.set_defaults(func=cmd_run)
 
-    gen = sub.add_parser("generate", help="write a synthetic county's extracts + ground truth")
+    gen = sub.add_parser(
+        "generate", help="write a synthetic county's extracts + ground truth"
+    )
     gen.add_argument("--out", required=True)
     gen.add_argument("--start", required=True, help="first report month, YYYY-MM")
     gen.add_argument("--months", type=int, default=12)
@@ -523,15 +642,21 @@ def parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--format", choices=["csv", "parquet"], default="csv")
     gen.add_argument(
-        "--noise-level", type=float, default=1.0,
+        "--noise-level",
+        type=float,
+        default=1.0,
         help="multiply every record-noise rate by this (default 1.0; 0 = clean records)",
-    )  # fmt: skip
+    )
     gen.set_defaults(func=cmd_generate)
 
-    tr = sub.add_parser("train", help="estimate the linkage model on a landed month; save it")
+    tr = sub.add_parser(
+        "train", help="estimate the linkage model on a landed month; save it"
+    )
     tr.add_argument("--landing", required=True)
     tr.add_argument("--month", required=True)
-    tr.add_argument("--out", help="model file (default matching/models/person_link.json)")
+    tr.add_argument(
+        "--out", help="model file (default matching/models/person_link.json)"
+    )
     tr.add_argument("--seed", type=int, default=1)
     tr.add_argument("--max-pairs", type=float, default=5e6)
     tr.set_defaults(func=cmd_train)
@@ -540,29 +665,47 @@ def parser() -> argparse.ArgumentParser:
     ln.add_argument("left")
     ln.add_argument("right")
     ln.add_argument("--out", required=True)
-    ln.add_argument("--model", help="a saved model; default: estimate one on the two files")
-    ln.add_argument("--threshold", type=float, help="auto-match threshold (default: configuration)")
+    ln.add_argument(
+        "--model", help="a saved model; default: estimate one on the two files"
+    )
+    ln.add_argument(
+        "--threshold", type=float, help="auto-match threshold (default: configuration)"
+    )
     ln.add_argument("--floor", type=float, help="review floor (default: configuration)")
-    ln.add_argument("--no-relatives-guard", dest="relatives_guard", action="store_false",
-                    help="decide by the threshold alone, for files that hold no relatives (one register "
-                    "against its own copy); by default a pair whose first names or birth dates disagree "
-                    "outright is never a match, however high it scores (twins, a junior and a senior)")
+    ln.add_argument(
+        "--no-relatives-guard",
+        dest="relatives_guard",
+        action="store_false",
+        help="decide by the threshold alone, for files that hold no relatives (one register "
+        "against its own copy); by default a pair whose first names or birth dates disagree "
+        "outright is never a match, however high it scores (twins, a junior and a senior)",
+    )
     ln.set_defaults(func=cmd_link)
 
-    rv = sub.add_parser("review", help="export the review queue / import reviewers' decisions")
+    rv = sub.add_parser(
+        "review", help="export the review queue / import reviewers' decisions"
+    )
     rv.add_argument("action", choices=["export", "import"])
-    rv.add_argument("file", help="the queue CSV to write (export) or read back (import)")
+    rv.add_argument(
+        "file", help="the queue CSV to write (export) or read back (import)"
+    )
     rv.add_argument("--warehouse", help="export: the warehouse file")
     rv.add_argument("--month", help="export: the report month")
-    rv.add_argument("--landing", help="import: the landing folder (decisions go to reviews/)")
-    rv.add_argument("--reviewer", help="import: reviewer id for rows that leave it empty")
+    rv.add_argument(
+        "--landing", help="import: the landing folder (decisions go to reviews/)"
+    )
+    rv.add_argument(
+        "--reviewer", help="import: reviewer id for rows that leave it empty"
+    )
     rv.set_defaults(func=cmd_review)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("dagster").setLevel(logging.WARNING)  # dbt's progress lines go to run.log
+    logging.getLogger("dagster").setLevel(
+        logging.WARNING
+    )  # dbt's progress lines go to run.log
     # Dagster flags partitioned asset checks as "preview"; operators need not see it each month
     warnings.filterwarnings("ignore", message=r".*is currently in (beta|preview).*")
     args = parser().parse_args(argv)

@@ -48,7 +48,11 @@ def landing_requests(
             dg.RunRequest(
                 run_key=f"landing:{month}:{fingerprint[:16]}",
                 partition_key=month,
-                tags={"linkages/trigger": "landing" if month not in cursor else "landing-changed"},
+                tags={
+                    "linkages/trigger": "landing"
+                    if month not in cursor
+                    else "landing-changed"
+                },
             )
         )
         seen[month] = fingerprint
@@ -69,7 +73,11 @@ def landing_sensor(job, partitions: dg.PartitionsDefinition):
         cursor = json.loads(context.cursor) if context.cursor else {}
         keys = set(partitions.get_partition_keys())
         requests, cursor = landing_requests(
-            settings, keys, cursor, time.time(), lambda month: _done_at(context.instance, month)
+            settings,
+            keys,
+            cursor,
+            time.time(),
+            lambda month: _done_at(context.instance, month),
         )
         context.update_cursor(json.dumps(cursor, sort_keys=True))
         if not requests:
@@ -97,18 +105,22 @@ def failure_rows(context: dg.RunFailureSensorContext) -> pd.DataFrame:
         if user and user.description:
             message = user.description
         elif data and data.error:
-            error = data.error.cause or data.error  # Dagster wraps the error the step raised
+            error = (
+                data.error.cause or data.error
+            )  # Dagster wraps the error the step raised
             message = f"{error.cls_name} (details in the Dagster run log)"
         else:
             message = "run failed before any step"
-        rows.append({
-            "run_id": run.run_id,
-            "job_name": run.job_name,
-            "report_month": run.tags.get("dagster/partition"),
-            "step_key": event.step_key if event else None,
-            "message": message,
-            "failed_at": pd.Timestamp.now(tz="UTC").tz_localize(None),
-        })  # fmt: skip
+        rows.append(
+            {
+                "run_id": run.run_id,
+                "job_name": run.job_name,
+                "report_month": run.tags.get("dagster/partition"),
+                "step_key": event.step_key if event else None,
+                "message": message,
+                "failed_at": pd.Timestamp.now(tz="UTC").tz_localize(None),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -122,7 +134,9 @@ def record_failures(warehouse_path: str, rows: pd.DataFrame) -> None:
     longer, the rows wait in a file beside it for the next failure."""
     pending = _pending_path(warehouse_path)
     if pending.exists():
-        rows = pd.concat([pd.read_csv(pending, parse_dates=["failed_at"]), rows], ignore_index=True)
+        rows = pd.concat(
+            [pd.read_csv(pending, parse_dates=["failed_at"]), rows], ignore_index=True
+        )
     try:
         _insert_failures(warehouse_path, rows)
     except WarehouseBusy:

@@ -17,7 +17,10 @@ def as_of_date(month: pd.Period) -> pd.Timestamp:
 
 def _isin(values: pd.Series, allowed: pd.Series) -> np.ndarray:
     """Series.isin, in Arrow: pandas' own walks the Arrow strings in Python."""
-    found = pc.is_in(pa.array(values, from_pandas=True), value_set=pa.array(allowed, from_pandas=True))
+    found = pc.is_in(
+        pa.array(values, from_pandas=True),
+        value_set=pa.array(allowed, from_pandas=True),
+    )
     return found.to_numpy(zero_copy_only=False)
 
 
@@ -26,7 +29,9 @@ def _shown(dates: pd.Series, as_of: pd.Timestamp) -> pd.Series:
     return dates.where(dates <= as_of)
 
 
-def month_extract(t: Timeline, month: pd.Period, case_reviews: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def month_extract(
+    t: Timeline, month: pd.Period, case_reviews: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
     as_of = as_of_date(month)
     out = {
         **_calworks(t, month, as_of),
@@ -57,20 +62,44 @@ def _calworks(t: Timeline, month: pd.Period, as_of) -> dict[str, pd.DataFrame]:
     c["county_code"] = "19"
 
     m = t.cw_members
-    m = m.loc[_isin(m["case_number"], c["case_number"]) & (m["join_date"] <= as_of)].copy()
+    m = m.loc[
+        _isin(m["case_number"], c["case_number"]) & (m["join_date"] <= as_of)
+    ].copy()
     m["member_status"] = np.where(m["leave_date"] <= as_of, "INACTIVE", "ACTIVE")
     persons = m.rename(
         columns={
-            "rec_first_name": "first_name_", "rec_middle_name": "middle_name_",
-            "rec_last_name": "last_name_", "rec_sex": "sex_", "rec_ssn": "ssn_",
+            "rec_first_name": "first_name_",
+            "rec_middle_name": "middle_name_",
+            "rec_last_name": "last_name_",
+            "rec_sex": "sex_",
+            "rec_ssn": "ssn_",
         }
-    )[["person_id", "case_number", "role", "aid_status", "member_status", "first_name_",
-       "middle_name_", "last_name_", "rec_dob", "dob", "sex_", "ssn_", "cin"]]  # fmt: skip
+    )[
+        [
+            "person_id",
+            "case_number",
+            "role",
+            "aid_status",
+            "member_status",
+            "first_name_",
+            "middle_name_",
+            "last_name_",
+            "rec_dob",
+            "dob",
+            "sex_",
+            "ssn_",
+            "cin",
+        ]
+    ]
     persons.columns = [c.rstrip("_") for c in persons.columns]
     # a noisy birth date can never be after the day the record is extracted
-    persons["date_of_birth"] = persons["rec_dob"].where(persons["rec_dob"] <= as_of, persons["dob"])
+    persons["date_of_birth"] = persons["rec_dob"].where(
+        persons["rec_dob"] <= as_of, persons["dob"]
+    )
 
-    w = t.wtw.loc[t.wtw["begin"] <= as_of].rename(columns={"begin": "status_begin_date"})
+    w = t.wtw.loc[t.wtw["begin"] <= as_of].rename(
+        columns={"begin": "status_begin_date"}
+    )
     w["status_end_date"] = _shown(w["end"], as_of)
 
     p = t.participation
@@ -100,26 +129,34 @@ def _calworks(t: Timeline, month: pd.Period, as_of) -> dict[str, pd.DataFrame]:
 
 def _cws(t: Timeline, as_of) -> dict[str, pd.DataFrame]:
     cl = t.cws_clients.loc[t.cws_clients["created"] <= as_of].copy()
-    cl["birth_date"] = cl["dob"].where(cl["dob"].isna() | (cl["dob"] <= as_of), cl["true_dob"])
+    cl["birth_date"] = cl["dob"].where(
+        cl["dob"].isna() | (cl["dob"] <= as_of), cl["true_dob"]
+    )
 
     r = t.referrals.loc[t.referrals["received_date"] <= as_of].copy()
     r["closure_date"] = _shown(r["closure_date"], as_of)
     r["case_id"] = r["case_id"].where(r["promoted_date"] <= as_of)
 
     a = t.allegations.loc[_isin(t.allegations["referral_id"], r["referral_id"])].copy()
-    a["disposition_code"] = a["disposition_code"].where(a["disposition_date"] <= as_of).astype("Int64")
+    a["disposition_code"] = (
+        a["disposition_code"].where(a["disposition_date"] <= as_of).astype("Int64")
+    )
 
     k = t.cws_cases.loc[t.cws_cases["case_start_date"] <= as_of].copy()
     k["case_end_date"] = _shown(k["case_end_date"], as_of)
     comp = t.components.loc[t.components["since"] <= as_of].sort_values("since")
-    k["service_component_code"] = k["case_id"].map(comp.groupby("case_id")["component"].last())
+    k["service_component_code"] = k["case_id"].map(
+        comp.groupby("case_id")["component"].last()
+    )
 
     part = t.participants.loc[_isin(t.participants["case_id"], k["case_id"])].rename(
         columns={"named": "named_on_case_plan"}
     )
     e = t.episodes.loc[t.episodes["removal_date"] <= as_of].copy()
     e["exit_date"] = _shown(e["exit_date"], as_of)
-    e["exit_reason_code"] = e["exit_reason_code"].where(e["exit_date"].notna()).astype("Int64")
+    e["exit_reason_code"] = (
+        e["exit_reason_code"].where(e["exit_date"].notna()).astype("Int64")
+    )
     pl = t.placements.loc[t.placements["start_date"] <= as_of].copy()
     pl["end_date"] = _shown(pl["end_date"], as_of)
     return {

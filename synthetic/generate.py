@@ -37,7 +37,9 @@ def _to_arrow(df: pd.DataFrame) -> pa.Table:
         s = df[col]
         if pd.api.types.is_datetime64_any_dtype(s):
             arr = pa.array(s, from_pandas=True).cast(pa.date32())
-        elif pd.api.types.is_numeric_dtype(s) and not isinstance(s.dtype, pd.CategoricalDtype):
+        elif pd.api.types.is_numeric_dtype(s) and not isinstance(
+            s.dtype, pd.CategoricalDtype
+        ):
             arr = pa.array(s, from_pandas=True)
         else:  # identifiers and codes stay text, leading zeros and all
             arr = pa.array(s, from_pandas=True)
@@ -82,7 +84,9 @@ def generate(
     pop = build_population(rng, SIZES[size], end)
     timeline = build_timeline(rng, pop, first.start_time, end, noise_level)
     timings = {"population_and_timeline_s": time.perf_counter() - t0}
-    progress(f"population: {len(pop.people):,} people in {len(pop.families):,} families")
+    progress(
+        f"population: {len(pop.people):,} people in {len(pop.families):,} families"
+    )
 
     cw_truth = timeline.cw_members.set_index("person_id")["true_person_id"]
     cws_truth = timeline.cws_clients.set_index("client_id")["true_person_id"]
@@ -111,7 +115,14 @@ def generate(
 
 def _add_reviews(rng, reviews, truth, identified, month) -> pd.DataFrame:
     on_lists = pd.concat(
-        [truth[n] for n in ("match_list_homeless", "match_list_sanction", "match_list_mutual_cases")]
+        [
+            truth[n]
+            for n in (
+                "match_list_homeless",
+                "match_list_sanction",
+                "match_list_mutual_cases",
+            )
+        ]
     )[["calworks_case_number", "cws_case_id"]].drop_duplicates()
     keys = list(on_lists.itertuples(index=False, name=None))
     new = on_lists.loc[[k not in identified for k in keys]]

@@ -12,7 +12,13 @@ from functools import cache
 
 import numpy as np
 
-GROUP_WEIGHTS = {"latino": 0.52, "black": 0.18, "white": 0.16, "asian": 0.10, "other": 0.04}
+GROUP_WEIGHTS = {
+    "latino": 0.52,
+    "black": 0.18,
+    "white": 0.16,
+    "asian": 0.10,
+    "other": 0.04,
+}
 
 FIRST_F = {
     "latino": "Maria Guadalupe Ana Rosa Veronica Yesenia Jessica Daniela Alejandra Andrea "
@@ -158,7 +164,9 @@ _ACCENTED_NAMES = (
 
 
 def _plain(name: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+    return "".join(
+        c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c)
+    )
 
 
 ACCENTED = {_plain(a): a for a in _ACCENTED_NAMES if _plain(a) != a}

@@ -28,13 +28,17 @@ FAMILY_TYPE_P = (0.33, 0.50, 0.11, 0.06)
 # which systems a family is known to: CalWORKs only, both, CWS only
 SYSTEMS = ("cw", "both", "cws")
 SYSTEMS_P = (0.75, 0.15, 0.10)
-OFFICES = tuple(f"{n:02d}" for n in (2, 3, 5, 6, 10, 12, 16, 20, 21, 31, 36, 51, 60, 77))
+OFFICES = tuple(
+    f"{n:02d}" for n in (2, 3, 5, 6, 10, 12, 16, 20, 21, 31, 36, 51, 60, 77)
+)
 
 
 @dataclass
 class Population:
     families: pd.DataFrame  # family_id, group, family_type, systems, office_code, ...
-    people: pd.DataFrame  # true_person_id, family_id, family_role, kin, names, dob, sex, ssn
+    people: (
+        pd.DataFrame
+    )  # true_person_id, family_id, family_role, kin, names, dob, sex, ssn
 
 
 # share of names drawn from the census frequency lists rather than the
@@ -42,7 +46,12 @@ class Population:
 CENSUS_SHARE = 0.5
 
 
-def _pick(rng: np.random.Generator, pools: dict[str, list[str]], groups: np.ndarray, census: str):
+def _pick(
+    rng: np.random.Generator,
+    pools: dict[str, list[str]],
+    groups: np.ndarray,
+    census: str,
+):
     out = np.empty(len(groups), dtype=object)
     for group, pool in pools.items():
         idx = np.flatnonzero(groups == group)
@@ -70,7 +79,9 @@ def unique_ssns(rng: np.random.Generator, n: int) -> np.ndarray:
     return ssn.astype(object)
 
 
-def build_population(rng: np.random.Generator, n_families: int, end: pd.Timestamp) -> Population:
+def build_population(
+    rng: np.random.Generator, n_families: int, end: pd.Timestamp
+) -> Population:
     fam = pd.DataFrame({"family_id": np.arange(n_families)})
     fam["group"] = rng.choice(
         list(names.GROUP_WEIGHTS), size=n_families, p=list(names.GROUP_WEIGHTS.values())
@@ -79,7 +90,9 @@ def build_population(rng: np.random.Generator, n_families: int, end: pd.Timestam
     fam["systems"] = rng.choice(SYSTEMS, size=n_families, p=SYSTEMS_P)
     fam["office_code"] = rng.choice(OFFICES, size=n_families)
     fam["n_children"] = np.minimum(1 + rng.poisson(0.9, n_families), 6)
-    fam["surname"] = _pick(rng, names.pool(names.LAST), fam["group"].to_numpy(), "all.last")
+    fam["surname"] = _pick(
+        rng, names.pool(names.LAST), fam["group"].to_numpy(), "all.last"
+    )
     # mothers keep their own surname in many families (Latino naming, unmarried parents)
     fam["mother_surname"] = np.where(
         rng.random(n_families) < 0.45,
@@ -93,7 +106,9 @@ def build_population(rng: np.random.Generator, n_families: int, end: pd.Timestam
 def _adult_rows(fam: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     t = fam["family_type"].to_numpy()
     n = len(fam)
-    mother_present = (t != "caretaker") & ~((t == "single_parent") & (rng.random(n) < 0.15))
+    mother_present = (t != "caretaker") & ~(
+        (t == "single_parent") & (rng.random(n) < 0.15)
+    )
     father_present = (t == "two_parent") | ((t == "single_parent") & ~mother_present)
     rows = [
         # caretaker families: the absent mother is a CWS-only person (never on CalWORKs)
@@ -109,21 +124,29 @@ def _adult_rows(fam: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
         ),
     ]
     adults = pd.concat(rows, ignore_index=True)
-    adults.loc[(adults["kin"] == "mother") & (adults["family_type"] == "caretaker"), "kin"] = (
-        "absent_mother"
-    )
+    adults.loc[
+        (adults["kin"] == "mother") & (adults["family_type"] == "caretaker"), "kin"
+    ] = "absent_mother"
     return adults
 
 
-def _people(rng: np.random.Generator, fam: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+def _people(
+    rng: np.random.Generator, fam: pd.DataFrame, end: pd.Timestamp
+) -> pd.DataFrame:
     adults = _adult_rows(fam, rng)
     na = len(adults)
     age_years = np.where(
         adults["kin"].eq("grandparent"),
         rng.integers(44, 72, na),
-        np.where(adults["kin"].eq("other_adult"), rng.integers(19, 60, na), rng.integers(19, 46, na)),
+        np.where(
+            adults["kin"].eq("other_adult"),
+            rng.integers(19, 60, na),
+            rng.integers(19, 46, na),
+        ),
     )
-    adults["dob"] = end - pd.to_timedelta(age_years * 365.25 + rng.integers(0, 365, na), unit="D")
+    adults["dob"] = end - pd.to_timedelta(
+        age_years * 365.25 + rng.integers(0, 365, na), unit="D"
+    )
 
     # children: up to 17, and born when the mother was at least 16
     kids = fam.loc[fam.index.repeat(fam["n_children"])].copy()
@@ -153,7 +176,9 @@ def _people(rng: np.random.Generator, fam: pd.DataFrame, end: pd.Timestamp) -> p
 
     people = pd.concat([adults, kids], ignore_index=True)
     n = len(people)
-    people["true_person_id"] = np.char.add("T", np.char.zfill(np.arange(n).astype(str), 8))
+    people["true_person_id"] = np.char.add(
+        "T", np.char.zfill(np.arange(n).astype(str), 8)
+    )
     groups = people["group"].to_numpy()
     female = people["sex"].eq("F").to_numpy()
     first_f = _pick(rng, names.pool(names.FIRST_F), groups, "female.first")
@@ -163,7 +188,9 @@ def _people(rng: np.random.Generator, fam: pd.DataFrame, end: pd.Timestamp) -> p
         rng.random(n) < 0.55, rng.choice(names.MIDDLE_POOL, size=n), None
     )
     people["last_name"] = np.where(
-        people["kin"].isin(["mother", "absent_mother"]), people["mother_surname"], people["surname"]
+        people["kin"].isin(["mother", "absent_mother"]),
+        people["mother_surname"],
+        people["surname"],
     )
     # Latino children often carry both parents' surnames
     double = (
@@ -172,17 +199,28 @@ def _people(rng: np.random.Generator, fam: pd.DataFrame, end: pd.Timestamp) -> p
         & (people["surname"] != people["mother_surname"])
         & (rng.random(n) < 0.35)
     )
-    people.loc[double, "last_name"] = people.loc[double, "surname"] + " " + people.loc[
-        double, "mother_surname"
-    ]
+    people.loc[double, "last_name"] = (
+        people.loc[double, "surname"] + " " + people.loc[double, "mother_surname"]
+    )
     _juniors(people, rng)
     people["ssn"] = unique_ssns(rng, n)
     people["is_twin"] = people["is_twin"].fillna(False).astype(bool)
     people["child_no"] = people["child_no"].fillna(-1).astype(int)
     cols = [
-        "true_person_id", "family_id", "kin", "family_role", "child_no", "first_name",
-        "middle_name", "last_name", "dob", "sex", "ssn", "is_twin", "is_junior",
-    ]  # fmt: skip
+        "true_person_id",
+        "family_id",
+        "kin",
+        "family_role",
+        "child_no",
+        "first_name",
+        "middle_name",
+        "last_name",
+        "dob",
+        "sex",
+        "ssn",
+        "is_twin",
+        "is_junior",
+    ]
     return people[cols]
 
 
@@ -247,9 +285,15 @@ def _mistype_ssn(rng: np.random.Generator, ssn: str) -> str:
 # -- kinds of noise real extracts have (issue 14) ---------------------------------
 
 NEW_KINDS = (
-    "name_swap", "first_initial", "relative_ssn", "relative_dob", "birth_year_digit",
-    "ocr", "phonetic", "accent_case",
-)  # fmt: skip
+    "name_swap",
+    "first_initial",
+    "relative_ssn",
+    "relative_dob",
+    "birth_year_digit",
+    "ocr",
+    "phonetic",
+    "accent_case",
+)
 # applied by the timeline to the CWS client records: newborns, missing birth dates
 RECORD_KINDS = ("first_missing_newborn", "baby_placeholder", "dob_missing")
 _OWN_STREAM = frozenset(NEW_KINDS + RECORD_KINDS)
@@ -263,16 +307,30 @@ def noise_rates(rates: dict[str, float], level: float = 1.0) -> dict[str, float]
     if not level >= 0:
         raise ValueError(f"noise level must be >= 0, got {level!r}")
     return {
-        k: v if k in PRESENCE_RATES else min(v * level, max(v, MAX_RATE)) for k, v in rates.items()
+        k: v if k in PRESENCE_RATES else min(v * level, max(v, MAX_RATE))
+        for k, v in rates.items()
     }
 
 
 # misreads of a scanned form: letter shapes, never digits (O/0 is no name)
 _OCR = (
-    ("rn", "m"), ("m", "rn"), ("cl", "d"), ("d", "cl"), ("l", "I"), ("I", "l"), ("L", "I"),
-    ("I", "L"), ("vv", "w"), ("w", "vv"), ("e", "c"), ("c", "e"), ("h", "b"), ("b", "h"),
-    ("u", "v"), ("v", "u"),
-)  # fmt: skip
+    ("rn", "m"),
+    ("m", "rn"),
+    ("cl", "d"),
+    ("d", "cl"),
+    ("l", "I"),
+    ("I", "l"),
+    ("L", "I"),
+    ("I", "L"),
+    ("vv", "w"),
+    ("w", "vv"),
+    ("e", "c"),
+    ("c", "e"),
+    ("h", "b"),
+    ("b", "h"),
+    ("u", "v"),
+    ("v", "u"),
+)
 # a name spelled by ear (hotline calls, interviews): pattern -> replacement
 _PHONETIC = tuple(
     (re.compile(p, re.IGNORECASE), r)
@@ -353,7 +411,9 @@ def _families(people: pd.DataFrame, relatives: pd.DataFrame) -> tuple[np.ndarray
     return order, ids, lo, hi - lo, people["true_person_id"].to_numpy(dtype=object)
 
 
-def _relative(rng: np.random.Generator, families: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
+def _relative(
+    rng: np.random.Generator, families: tuple[np.ndarray, ...]
+) -> tuple[np.ndarray, np.ndarray]:
     """A random other member of each person's family: (row in `relatives`, found).
     Drawn among all members, the person's own draw redrawn (up to 4 tries)."""
     order, ids, lo, size, own = families
@@ -371,7 +431,9 @@ def _relative(rng: np.random.Generator, families: tuple[np.ndarray, ...]) -> tup
     return row, found
 
 
-def _year_digit(rng: np.random.Generator, dob: np.ndarray, latest: np.ndarray) -> np.ndarray:
+def _year_digit(
+    rng: np.random.Generator, dob: np.ndarray, latest: np.ndarray
+) -> np.ndarray:
     """dob with one digit of the year wrong (units or tens), a valid date in
     1900..latest; NaT where three tries found none."""
     d = pd.DatetimeIndex(dob)
@@ -384,7 +446,8 @@ def _year_digit(rng: np.random.Generator, dob: np.ndarray, latest: np.ndarray) -
         new_digit = (digit + rng.integers(1, 10, len(d))) % 10
         new_year = year + (new_digit - digit) * place
         cand = pd.to_datetime(
-            pd.DataFrame({"year": new_year, "month": d.month, "day": d.day}), errors="coerce"
+            pd.DataFrame({"year": new_year, "month": d.month, "day": d.day}),
+            errors="coerce",
         ).to_numpy()  # 29 February of a year that has none: NaT
         good = todo & ~np.isnat(cand) & (new_year >= 1900) & (cand <= latest)
         out[good] = cand[good]
@@ -393,9 +456,19 @@ def _year_digit(rng: np.random.Generator, dob: np.ndarray, latest: np.ndarray) -
 
 
 def _new_kinds(
-    rng: np.random.Generator, people, rates, relatives, recorded, noise,
-    first, middle, last, dob, ssn, keyed_ssn,
-) -> None:  # fmt: skip
+    rng: np.random.Generator,
+    people,
+    rates,
+    relatives,
+    recorded,
+    noise,
+    first,
+    middle,
+    last,
+    dob,
+    ssn,
+    keyed_ssn,
+) -> None:
     """The kinds of NEW_KINDS, in place, on top of the older ones.
 
     One draw per record picks at most one of them (kind k with probability
@@ -418,7 +491,9 @@ def _new_kinds(
     label(swap, "name_swap")
     initial = draw["first_initial"] & has_first
     initial[initial] = pd.Series(first[initial], dtype=object).str.len().to_numpy() > 1
-    first[initial] = pd.Series(first[initial], dtype=object).str[0].str.upper().to_numpy()
+    first[initial] = (
+        pd.Series(first[initial], dtype=object).str[0].str.upper().to_numpy()
+    )
     label(initial, "first_initial")
 
     if recorded is None:
@@ -430,7 +505,13 @@ def _new_kinds(
     true_ssn = people["ssn"].to_numpy(dtype=object)
     row, found = _relative(rng, families)
     rel_ssn = relatives["ssn"].to_numpy(dtype=object)[row]
-    swap_ssn = draw["relative_ssn"] & keyed_ssn & found & pd.notna(rel_ssn) & (rel_ssn != true_ssn)
+    swap_ssn = (
+        draw["relative_ssn"]
+        & keyed_ssn
+        & found
+        & pd.notna(rel_ssn)
+        & (rel_ssn != true_ssn)
+    )
     ssn[swap_ssn] = rel_ssn[swap_ssn]
     label(swap_ssn, "relative_ssn")
 
@@ -485,7 +566,17 @@ def noisy_records(
     `noise` column listing what was applied (for the quality breakdown).
     """
     n = len(people)
-    rec = people[["true_person_id", "first_name", "middle_name", "last_name", "dob", "sex", "ssn"]].copy()
+    rec = people[
+        [
+            "true_person_id",
+            "first_name",
+            "middle_name",
+            "last_name",
+            "dob",
+            "sex",
+            "ssn",
+        ]
+    ].copy()
     noise = [[] for _ in range(n)]
     # the kinds of NEW_KINDS and the ones applied later (timeline) draw from their
     # own stream, so adding them left the older kinds' records of a seed as they were
@@ -496,7 +587,9 @@ def noisy_records(
     dob = rec["dob"].to_numpy().copy()
     ssn = rec["ssn"].to_numpy(dtype=object).copy()
     sex = rec["sex"].to_numpy(dtype=object).copy()
-    adult_f = (people["kin"].isin(["mother", "absent_mother", "grandparent"])).to_numpy()
+    adult_f = (
+        people["kin"].isin(["mother", "absent_mother", "grandparent"])
+    ).to_numpy()
     is_child = people["kin"].eq("child").to_numpy()
 
     for i in np.flatnonzero(draw.get("nickname", np.zeros(n, bool))):
@@ -533,10 +626,14 @@ def noisy_records(
             dob[i] = np.datetime64(pd.Timestamp(d.year, d.day, d.month))
             noise[i].append("dob_swap")
     off = draw.get("dob_off_by_one", np.zeros(n, bool))
-    dob[off] = dob[off] + np.where(rng.random(off.sum()) < 0.5, 1, -1).astype("timedelta64[D]")
+    dob[off] = dob[off] + np.where(rng.random(off.sum()) < 0.5, 1, -1).astype(
+        "timedelta64[D]"
+    )
     for i in np.flatnonzero(off):
         noise[i].append("dob_off_by_one")
-    ssn_keep = np.where(is_child, rates.get("ssn_present_child", 1), rates.get("ssn_present", 1))
+    ssn_keep = np.where(
+        is_child, rates.get("ssn_present_child", 1), rates.get("ssn_present", 1)
+    )
     no_ssn = rng.random(n) >= ssn_keep
     ssn[no_ssn] = None
     for i in np.flatnonzero(no_ssn):
@@ -546,16 +643,30 @@ def noisy_records(
         ssn[i] = _mistype_ssn(rng, ssn[i])
         noise[i].append("ssn_mistyped")
     placeholder = draw.get("ssn_placeholder", np.zeros(n, bool))
-    ssn[placeholder] = rng.choice(["999999999", "123456789", "000000000", "666123456"], placeholder.sum())
+    ssn[placeholder] = rng.choice(
+        ["999999999", "123456789", "000000000", "666123456"], placeholder.sum()
+    )
     for i in np.flatnonzero(placeholder):
         noise[i].append("ssn_invalid")
     unknown_sex = draw.get("sex_unknown", np.zeros(n, bool))
     sex[unknown_sex] = "U"
-    keyed_ssn = pd.notna(ssn) & ~no_ssn & ~placeholder & ~mistyped  # as the person gave it
+    keyed_ssn = (
+        pd.notna(ssn) & ~no_ssn & ~placeholder & ~mistyped
+    )  # as the person gave it
     _new_kinds(
-        rng.spawn(1)[0], people, rates, relatives if relatives is not None else people,
-        recorded, noise, first, middle, last, dob, ssn, keyed_ssn,
-    )  # fmt: skip
+        rng.spawn(1)[0],
+        people,
+        rates,
+        relatives if relatives is not None else people,
+        recorded,
+        noise,
+        first,
+        middle,
+        last,
+        dob,
+        ssn,
+        keyed_ssn,
+    )
     rec["first_name"], rec["middle_name"], rec["last_name"] = first, middle, last
     rec["dob"], rec["ssn"], rec["sex"] = dob, ssn, sex
     rec["noise"] = [";".join(x) for x in noise]
@@ -580,7 +691,9 @@ def baby_placeholders(
     )
     clients.loc[hit, "first_name"] = value[hit]
     before = clients.loc[hit, "noise"].fillna("")
-    clients.loc[hit, "noise"] = np.where(before == "", "baby_placeholder", before + ";baby_placeholder")
+    clients.loc[hit, "noise"] = np.where(
+        before == "", "baby_placeholder", before + ";baby_placeholder"
+    )
 
 
 CALWORKS_NOISE = {

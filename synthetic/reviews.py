@@ -28,7 +28,9 @@ def new_reviews(
     start = month.start_time
     # workers sometimes record an identification earlier than the list did
     earlier = rng.random(n) < 0.15
-    identified_date = start - pd.to_timedelta(np.where(earlier, rng.integers(3, 40, n), 0), unit="D")
+    identified_date = start - pd.to_timedelta(
+        np.where(earlier, rng.integers(3, 40, n), 0), unit="D"
+    )
     r = pd.DataFrame(
         {
             "review_id": [f"CR{first_id + i:07d}" for i in range(n)],
@@ -44,9 +46,13 @@ def new_reviews(
         r["identified_date"] + pd.to_timedelta(rng.integers(0, 45, n), unit="D")
     ).where(r["needs_shared"].eq("Y"))
     for col in (
-        "objectives_in_plan", "joint_monitoring", "cftm_held",
-        "calworks_services_recommended", "cws_services_recommended", "services_accessed",
-    ):  # fmt: skip
+        "objectives_in_plan",
+        "joint_monitoring",
+        "cftm_held",
+        "calworks_services_recommended",
+        "cws_services_recommended",
+        "services_accessed",
+    ):
         r[col] = _ynu(rng, n)
     r["joint_monitoring_per_month"] = np.select(
         [r["joint_monitoring"].eq("Y"), r["joint_monitoring"].eq("N")],
@@ -56,16 +62,22 @@ def new_reviews(
     r["cftm_attendance"] = np.select(
         [r["cftm_held"].eq("N"), r["cftm_held"].eq("U")],
         ["NEITHER", "U"],
-        rng.choice(["BOTH", "CWS_ONLY", "CALWORKS_ONLY", "U"], n, p=[0.6, 0.25, 0.1, 0.05]),
+        rng.choice(
+            ["BOTH", "CWS_ONLY", "CALWORKS_ONLY", "U"], n, p=[0.6, 0.25, 0.1, 0.05]
+        ),
     )
     none_recommended = r["calworks_services_recommended"].eq("N") & r[
         "cws_services_recommended"
     ].eq("N")
-    r["services_recommended_count"] = np.where(none_recommended, 0, rng.integers(1, 9, n))
+    r["services_recommended_count"] = np.where(
+        none_recommended, 0, rng.integers(1, 9, n)
+    )
     r["collab_eligibility"] = rng.choice(contract.COLLAB_CODES, n)
     for level, activities in contract.COLLAB_ACTIVITY.items():
         level_draw = rng.choice(contract.COLLAB_CODES, n, p=[0.3, 0.35, 0.25, 0.1])
         no_activity = np.logical_and.reduce([r[a].eq("N") for a in activities])
-        r[level] = np.where(no_activity & np.isin(level_draw, ["SOME", "FULL"]), "NONE", level_draw)
+        r[level] = np.where(
+            no_activity & np.isin(level_draw, ["SOME", "FULL"]), "NONE", level_draw
+        )
     r["review_date"] = r[["review_date", "identified_date"]].max(axis=1)
     return r

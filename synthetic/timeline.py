@@ -66,7 +66,9 @@ def _days(rng, lo, hi, n=None):
 
 
 def _ids(prefix: str, n: int, width: int, start: int = 1) -> np.ndarray:
-    return np.char.add(prefix, np.char.zfill(np.arange(start, start + n).astype(str), width))
+    return np.char.add(
+        prefix, np.char.zfill(np.arange(start, start + n).astype(str), width)
+    )
 
 
 def _base36(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -97,7 +99,9 @@ def build_timeline(
     wtw = _wtw(rng, cw_members, cw_cases)
     participation = _participation(rng, cw_members, cw_cases, start, end)
     wages = _wages(rng, cw_members, start, end)
-    cws = _CwsBuilder(rng, pop, cw_cases, history, end, noise_rates(CWS_NOISE, noise_level)).build()
+    cws = _CwsBuilder(
+        rng, pop, cw_cases, history, end, noise_rates(CWS_NOISE, noise_level)
+    ).build()
     return Timeline(cw_cases, cw_members, wtw, participation, wages, **cws)
 
 
@@ -120,13 +124,17 @@ def _address(rng: np.random.Generator, n: int) -> pd.DataFrame:
                 )
             ],
             "city": cities,
-            "zip": zip3 + np.char.zfill(rng.integers(1, 99, n).astype(str), 2).astype(object),
-            "phone": [f"({a}) {b}-{c:04d}" for a, b, c in zip(
-                rng.choice([213, 310, 323, 562, 626, 661, 818], n),
-                rng.integers(200, 999, n),
-                rng.integers(0, 9999, n),
-                strict=True,
-            )],
+            "zip": zip3
+            + np.char.zfill(rng.integers(1, 99, n).astype(str), 2).astype(object),
+            "phone": [
+                f"({a}) {b}-{c:04d}"
+                for a, b, c in zip(
+                    rng.choice([213, 310, 323, 562, 626, 661, 818], n),
+                    rng.integers(200, 999, n),
+                    rng.integers(0, 9999, n),
+                    strict=True,
+                )
+            ],
         }
     )
 
@@ -137,7 +145,9 @@ def _cw_cases(rng, fam: pd.DataFrame, history, end) -> pd.DataFrame:
     span = (end - history).days
     c = pd.DataFrame({"family_id": cw["family_id"], "office_code": cw["office_code"]})
     c["case_number"] = _ids("", n, 8, start=rng.integers(1000, 5000))  # leading zeros
-    c["application_date"] = history + pd.to_timedelta(rng.integers(0, span, n), unit="D")
+    c["application_date"] = history + pd.to_timedelta(
+        rng.integers(0, span, n), unit="D"
+    )
     # families also known to CWS are more often homeless and sanctioned
     both = cw["systems"].eq("both").to_numpy()
     c["known_to_cws"] = both
@@ -150,17 +160,27 @@ def _cw_cases(rng, fam: pd.DataFrame, history, end) -> pd.DataFrame:
     # for families also in CWS, homelessness tends to come with the CWS involvement
     lag = np.where(both, rng.integers(0, 240, n), rng.integers(0, 500, n))
     length = np.where(both, rng.integers(180, 600, n), rng.integers(45, 400, n))
-    c["homeless_start"] = (c["decision_date"] + pd.to_timedelta(lag, unit="D")).where(homeless)
+    c["homeless_start"] = (c["decision_date"] + pd.to_timedelta(lag, unit="D")).where(
+        homeless
+    )
     c["homeless_end"] = c["homeless_start"] + pd.to_timedelta(length, unit="D")
     c["worker_id"] = np.char.add("EW", rng.integers(10000, 99999, n).astype(str))
     return pd.concat([c, _address(rng, n)], axis=1)
 
 
-def _cw_members(rng, people: pd.DataFrame, cases: pd.DataFrame, end, rates) -> pd.DataFrame:
+def _cw_members(
+    rng, people: pd.DataFrame, cases: pd.DataFrame, end, rates
+) -> pd.DataFrame:
     m = people.loc[people["kin"] != "absent_mother"].merge(
         cases[
-            ["family_id", "case_number", "application_date", "decision_date", "disc_date",
-             "known_to_cws"]
+            [
+                "family_id",
+                "case_number",
+                "application_date",
+                "decision_date",
+                "disc_date",
+                "known_to_cws",
+            ]
         ],
         on="family_id",
     )
@@ -168,15 +188,21 @@ def _cw_members(rng, people: pd.DataFrame, cases: pd.DataFrame, end, rates) -> p
     m["person_id"] = _ids("", n, 10, start=rng.integers(10_000, 90_000))
     m["role"] = m["family_role"]
     aided_p = np.select(
-        [m["role"].eq("CHILD"), m["role"].eq("PARENT"), m["role"].eq("CARETAKER_RELATIVE")],
+        [
+            m["role"].eq("CHILD"),
+            m["role"].eq("PARENT"),
+            m["role"].eq("CARETAKER_RELATIVE"),
+        ],
         [0.97, 0.9, 0.4],
         0.2,
     )
     m["aid_status"] = np.where(rng.random(n) < aided_p, "AIDED", "NON_AIDED")
     # a member is on the case from application or birth, whichever is later
     m["join_date"] = m[["application_date", "dob"]].max(axis=1)
-    leaves = m["role"].isin(["PARENT", "OTHER_ADULT"]) & (m["kin"] != "mother") & (
-        rng.random(n) < 0.10
+    leaves = (
+        m["role"].isin(["PARENT", "OTHER_ADULT"])
+        & (m["kin"] != "mother")
+        & (rng.random(n) < 0.10)
     )
     leaves |= m["role"].eq("CHILD") & (rng.random(n) < 0.02)
     m["leave_date"] = (m["join_date"] + _days(rng, 30, 700, n)).where(leaves)
@@ -185,7 +211,10 @@ def _cw_members(rng, people: pd.DataFrame, cases: pd.DataFrame, end, rates) -> p
         m["rec_" + col] = rec[col].to_numpy()
     m["cin"] = np.where(
         rng.random(n) < 0.7,
-        np.char.add(rng.integers(10_000_000, 99_999_999, n).astype(str), rng.choice(list("ABCDEFGH"), n)),
+        np.char.add(
+            rng.integers(10_000_000, 99_999_999, n).astype(str),
+            rng.choice(list("ABCDEFGH"), n),
+        ),
         None,
     )
     return m
@@ -224,44 +253,60 @@ def _wtw(rng, members: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     rows.append(
         pd.DataFrame(
             {
-                "person_id": a["person_id"], "case_number": a["case_number"],
-                "wtw_status": "NONCOMPLIANCE", "begin": nc[ok],
+                "person_id": a["person_id"],
+                "case_number": a["case_number"],
+                "wtw_status": "NONCOMPLIANCE",
+                "begin": nc[ok],
                 "end": sanction_from[ok] - pd.Timedelta(days=1),
             }
         )
-    )  # fmt: skip
-    sanction_end = pd.concat([cured[ok] - pd.Timedelta(days=1), stop[ok]], axis=1).min(axis=1)
+    )
+    sanction_end = pd.concat([cured[ok] - pd.Timedelta(days=1), stop[ok]], axis=1).min(
+        axis=1
+    )
     rows.append(
         pd.DataFrame(
             {
-                "person_id": a["person_id"], "case_number": a["case_number"],
-                "wtw_status": "SANCTION", "begin": sanction_from[ok], "end": sanction_end,
+                "person_id": a["person_id"],
+                "case_number": a["case_number"],
+                "wtw_status": "SANCTION",
+                "begin": sanction_from[ok],
+                "end": sanction_end,
             }
         )
-    )  # fmt: skip
+    )
     back = ok & cured.notna() & (cured < stop)
     b = adults.loc[back]
     rows.append(
         pd.DataFrame(
             {
-                "person_id": b["person_id"], "case_number": b["case_number"],
-                "wtw_status": "ENROLLED", "begin": cured[back], "end": stop[back],
+                "person_id": b["person_id"],
+                "case_number": b["case_number"],
+                "wtw_status": "ENROLLED",
+                "begin": cured[back],
+                "end": stop[back],
             }
         )
-    )  # fmt: skip
+    )
     # caretaker relatives are not required to participate
-    care = members.loc[members["role"].eq("CARETAKER_RELATIVE") & members["disc_date"].notna()]
+    care = members.loc[
+        members["role"].eq("CARETAKER_RELATIVE") & members["disc_date"].notna()
+    ]
     rows.append(
         pd.DataFrame(
             {
-                "person_id": care["person_id"], "case_number": care["case_number"],
-                "wtw_status": "NOT_REQUIRED", "begin": care["decision_date"],
+                "person_id": care["person_id"],
+                "case_number": care["case_number"],
+                "wtw_status": "NOT_REQUIRED",
+                "begin": care["decision_date"],
                 "end": care[["disc_date", "leave_date"]].min(axis=1),
             }
         )
-    )  # fmt: skip
+    )
     out = pd.concat(rows, ignore_index=True)
-    return out.loc[out["end"].isna() | (out["end"] >= out["begin"])].reset_index(drop=True)
+    return out.loc[out["end"].isna() | (out["end"] >= out["begin"])].reset_index(
+        drop=True
+    )
 
 
 def _month_index(ts: pd.Series) -> np.ndarray:
@@ -270,18 +315,26 @@ def _month_index(ts: pd.Series) -> np.ndarray:
 
 def _participation(rng, members, cases, start, end) -> pd.DataFrame:
     """MEDS: one row per aided member per month the case was active at month end."""
-    aided = members.loc[members["aid_status"].eq("AIDED") & members["disc_date"].notna()]
+    aided = members.loc[
+        members["aid_status"].eq("AIDED") & members["disc_date"].notna()
+    ]
     first = pd.Series(start - pd.DateOffset(months=12), index=aided.index)
-    begin = pd.concat([aided["decision_date"], aided["join_date"], first], axis=1).max(axis=1)
+    begin = pd.concat([aided["decision_date"], aided["join_date"], first], axis=1).max(
+        axis=1
+    )
     # on aid on day x when begin <= x < stop; the horizon's last day counts
     horizon = pd.Series(end + pd.Timedelta(days=1), index=aided.index)
-    stop = pd.concat([aided["disc_date"], aided["leave_date"], horizon], axis=1).min(axis=1)
+    stop = pd.concat([aided["disc_date"], aided["leave_date"], horizon], axis=1).min(
+        axis=1
+    )
     last_day = stop - pd.Timedelta(days=1)
     first_m = _month_index(begin)
     last_m = _month_index(last_day) - (~last_day.dt.is_month_end).to_numpy().astype(int)
     n_months = np.maximum(last_m - first_m + 1, 0)
     pid = np.repeat(aided["person_id"].to_numpy(), n_months)
-    offs = np.arange(n_months.sum()) - np.repeat(np.cumsum(n_months) - n_months, n_months)
+    offs = np.arange(n_months.sum()) - np.repeat(
+        np.cumsum(n_months) - n_months, n_months
+    )
     month_idx = np.repeat(first_m, n_months) + offs
     code = np.repeat(rng.choice(AID_CODES, len(aided)), n_months)
     return pd.DataFrame({"person_id": pid, "month_idx": month_idx, "aid_code": code})
@@ -325,8 +378,12 @@ class _CwsBuilder:
         fam = pop.families
         self.fams = fam.loc[fam["systems"].isin(["cws", "both"])]
         self.anchor = cw_cases.set_index("family_id")["application_date"]
-        self.cw_address = cw_cases.set_index("family_id")[["address_line1", "city", "zip"]]
-        self.rows = {k: [] for k in ("ref", "alg", "case", "comp", "part", "epi", "plc")}
+        self.cw_address = cw_cases.set_index("family_id")[
+            ["address_line1", "city", "zip"]
+        ]
+        self.rows = {
+            k: [] for k in ("ref", "alg", "case", "comp", "part", "epi", "plc")
+        }
 
     def build(self) -> dict[str, pd.DataFrame]:
         # plain dicts: pandas row access costs ~20 ms a family at this loop's size
@@ -342,8 +399,12 @@ class _CwsBuilder:
     def _family(self, fam, members: list[dict]) -> None:
         rng = self.rng
         span = (self.end - self.history).days
-        if fam.family_id in self.anchor.index:  # known to both: CWS around the CalWORKs case
-            first = self.anchor[fam.family_id] + pd.Timedelta(days=int(rng.normal(90, 240)))
+        if (
+            fam.family_id in self.anchor.index
+        ):  # known to both: CWS around the CalWORKs case
+            first = self.anchor[fam.family_id] + pd.Timedelta(
+                days=int(rng.normal(90, 240))
+            )
         else:
             first = self.history + pd.Timedelta(days=int(rng.integers(0, span)))
         first = min(max(first, self.history), self.end)
@@ -351,7 +412,9 @@ class _CwsBuilder:
         for _ in range(rng.poisson(0.9)):
             dates.append(dates[-1] + pd.Timedelta(days=int(rng.integers(60, 540))))
         kids = [p for p in members if p["kin"] == "child"]
-        parents = [p for p in members if p["kin"] in ("mother", "absent_mother", "father")]
+        parents = [
+            p for p in members if p["kin"] in ("mother", "absent_mother", "father")
+        ]
         caretaker = [p for p in members if p["kin"] == "grandparent"]
         open_until = pd.Timestamp.min
         for received in dates:
@@ -360,12 +423,16 @@ class _CwsBuilder:
             born = [k for k in kids if k["dob"] < received - pd.Timedelta(days=7)]
             if not born:
                 continue
-            open_until = self._referral(fam, received, born, parents, caretaker, open_until)
+            open_until = self._referral(
+                fam, received, born, parents, caretaker, open_until
+            )
 
     def _referral(self, fam, received, kids, parents, caretaker, open_until):
         rng = self.rng
         rid = f"R{len(self.rows['ref']) + 1:09d}"
-        response = rng.choice(["IMMEDIATE", "TEN_DAY", "EVALUATED_OUT"], p=[0.25, 0.5, 0.25])
+        response = rng.choice(
+            ["IMMEDIATE", "TEN_DAY", "EVALUATED_OUT"], p=[0.25, 0.5, 0.25]
+        )
         victims = [k for k in kids if rng.random() < 0.75] or kids[:1]
         substantiated = False
         for v in victims:
@@ -373,9 +440,11 @@ class _CwsBuilder:
             if parents and rng.random() < 0.8:
                 perp = parents[int(rng.integers(len(parents)))]
             for atype in rng.choice(
-                list(ALLEGATION_TYPES_P), size=1 + int(rng.random() < 0.15),
-                p=list(ALLEGATION_TYPES_P.values()), replace=False,
-            ):  # fmt: skip
+                list(ALLEGATION_TYPES_P),
+                size=1 + int(rng.random() < 0.15),
+                p=list(ALLEGATION_TYPES_P.values()),
+                replace=False,
+            ):
                 dispo = int(rng.choice([45, 46, 47], p=[0.35, 0.42, 0.23]))
                 if response == "EVALUATED_OUT":
                     dispo = 46
@@ -388,24 +457,39 @@ class _CwsBuilder:
                         "perpetrator": None if perp is None else perp["true_person_id"],
                         "allegation_type": atype,
                         "disposition_code": dispo,
-                        "disposition_date": received + pd.Timedelta(days=int(rng.integers(20, 60))),
+                        "disposition_date": received
+                        + pd.Timedelta(days=int(rng.integers(20, 60))),
                         "event_date": received,
                     }
                 )
         closure = received + pd.Timedelta(
-            days=int(rng.integers(1, 10) if response == "EVALUATED_OUT" else rng.integers(20, 75))
+            days=int(
+                rng.integers(1, 10)
+                if response == "EVALUATED_OUT"
+                else rng.integers(20, 75)
+            )
         )
-        ref = {"referral_id": rid, "received_date": received, "response_type": response,
-               "closure_date": closure, "case_id": None, "promoted_date": pd.NaT}  # fmt: skip
+        ref = {
+            "referral_id": rid,
+            "received_date": received,
+            "response_type": response,
+            "closure_date": closure,
+            "case_id": None,
+            "promoted_date": pd.NaT,
+        }
         promote = (
-            response != "EVALUATED_OUT" and substantiated and received > open_until
+            response != "EVALUATED_OUT"
+            and substantiated
+            and received > open_until
             and rng.random() < 0.85
-        )  # fmt: skip
+        )
         if promote:
             case_start = received + pd.Timedelta(days=int(rng.integers(14, 45)))
             ref["closure_date"] = case_start
             ref["promoted_date"] = case_start
-            case_ids, open_until = self._cases(fam, case_start, victims, parents, caretaker)
+            case_ids, open_until = self._cases(
+                fam, case_start, victims, parents, caretaker
+            )
             ref["case_id"] = case_ids[0]
         self.rows["ref"].append(ref)
         return open_until
@@ -435,7 +519,14 @@ class _CwsBuilder:
             else:
                 comps.append((PP, fr_end))
                 end = fr_end + pd.Timedelta(days=int(rng.integers(180, 700)))
-                exit_kind, exit_date = str(rng.choice(["adoption", "guardianship", "other"], p=[0.5, 0.35, 0.15])), end
+                exit_kind, exit_date = (
+                    str(
+                        rng.choice(
+                            ["adoption", "guardianship", "other"], p=[0.5, 0.35, 0.15]
+                        )
+                    ),
+                    end,
+                )
         case_ids = []
         office = fam.office_code
         worker = f"SW{rng.integers(1000, 9999)}"
@@ -443,46 +534,99 @@ class _CwsBuilder:
             cid = f"{len(self.rows['case']) + 1:010d}"
             case_ids.append(cid)
             kid_exit_kind = exit_kind
-            if exit_kind and exit_kind != "reunification" and (exit_date - v["dob"]).days > 17.5 * 365:
+            if (
+                exit_kind
+                and exit_kind != "reunification"
+                and (exit_date - v["dob"]).days > 17.5 * 365
+            ):
                 kid_exit_kind = "emancipation"
             self.rows["case"].append(
-                {"case_id": cid, "focus": v["true_person_id"], "office_code": office,
-                 "case_start_date": start, "case_end_date": end,
-                 "case_plan_basis": "COURT" if court else "VOLUNTARY",
-                 "assigned_worker_id": worker, "event_date": start}  # fmt: skip
+                {
+                    "case_id": cid,
+                    "focus": v["true_person_id"],
+                    "office_code": office,
+                    "case_start_date": start,
+                    "case_end_date": end,
+                    "case_plan_basis": "COURT" if court else "VOLUNTARY",
+                    "assigned_worker_id": worker,
+                    "event_date": start,
+                }
             )
             for code, since in comps:
-                self.rows["comp"].append({"case_id": cid, "component": code, "since": since})
-            self.rows["part"].append({"case_id": cid, "person": v["true_person_id"],
-                                      "role": "FOCUS_CHILD", "named": "Y", "event_date": start})
+                self.rows["comp"].append(
+                    {"case_id": cid, "component": code, "since": since}
+                )
+            self.rows["part"].append(
+                {
+                    "case_id": cid,
+                    "person": v["true_person_id"],
+                    "role": "FOCUS_CHILD",
+                    "named": "Y",
+                    "event_date": start,
+                }
+            )
             for p in parents:
-                role = {"mother": "MOTHER", "absent_mother": "MOTHER", "father": "FATHER"}[p["kin"]]
+                role = {
+                    "mother": "MOTHER",
+                    "absent_mother": "MOTHER",
+                    "father": "FATHER",
+                }[p["kin"]]
                 if rng.random() < 0.1:
                     role = "PARENT"
-                named = "Y" if rng.random() < (0.9 if p["kin"] != "father" else 0.75) else "N"
-                self.rows["part"].append({"case_id": cid, "person": p["true_person_id"],
-                                          "role": role, "named": named, "event_date": start})
+                named = (
+                    "Y"
+                    if rng.random() < (0.9 if p["kin"] != "father" else 0.75)
+                    else "N"
+                )
+                self.rows["part"].append(
+                    {
+                        "case_id": cid,
+                        "person": p["true_person_id"],
+                        "role": role,
+                        "named": named,
+                        "event_date": start,
+                    }
+                )
             for c in caretaker:
-                self.rows["part"].append({"case_id": cid, "person": c["true_person_id"],
-                                          "role": "RELATIVE_CAREGIVER",
-                                          "named": "Y" if rng.random() < 0.6 else "N",
-                                          "event_date": start})  # fmt: skip
+                self.rows["part"].append(
+                    {
+                        "case_id": cid,
+                        "person": c["true_person_id"],
+                        "role": "RELATIVE_CAREGIVER",
+                        "named": "Y" if rng.random() < 0.6 else "N",
+                        "event_date": start,
+                    }
+                )
             if removal is not None:
-                self._episode(v, removal, exit_date, kid_exit_kind, relative=len(caretaker) > 0)
+                self._episode(
+                    v, removal, exit_date, kid_exit_kind, relative=len(caretaker) > 0
+                )
         return case_ids, end
 
     def _episode(self, child, removal, exit_date, exit_kind, relative):
         rng = self.rng
         eid = f"E{len(self.rows['epi']) + 1:09d}"
         self.rows["epi"].append(
-            {"episode_id": eid, "child": child["true_person_id"], "removal_date": removal,
-             "exit_date": exit_date,
-             "exit_reason_code": int(rng.choice(EXIT_CODES[exit_kind])),
-             "event_date": removal}  # fmt: skip
+            {
+                "episode_id": eid,
+                "child": child["true_person_id"],
+                "removal_date": removal,
+                "exit_date": exit_date,
+                "exit_reason_code": int(rng.choice(EXIT_CODES[exit_kind])),
+                "event_date": removal,
+            }
         )
         n = 1 + rng.poisson(0.8)
-        cuts = sorted(rng.integers(1, max(2, (exit_date - removal).days), n - 1)) if n > 1 else []
-        bounds = [removal] + [removal + pd.Timedelta(days=int(c)) for c in cuts] + [exit_date]
+        cuts = (
+            sorted(rng.integers(1, max(2, (exit_date - removal).days), n - 1))
+            if n > 1
+            else []
+        )
+        bounds = (
+            [removal]
+            + [removal + pd.Timedelta(days=int(c)) for c in cuts]
+            + [exit_date]
+        )
         for i in range(len(bounds) - 1):
             if relative:
                 ftype = 1421
@@ -493,11 +637,21 @@ class _CwsBuilder:
             elif i == len(bounds) - 2 and exit_kind == "guardianship":
                 ftype = 5411
             else:
-                ftype = int(rng.choice([1416, 1414, 2200, 1421, 1419], p=[0.3, 0.3, 0.15, 0.2, 0.05]))
+                ftype = int(
+                    rng.choice(
+                        [1416, 1414, 2200, 1421, 1419], p=[0.3, 0.3, 0.15, 0.2, 0.05]
+                    )
+                )
             self.rows["plc"].append(
-                {"placement_id": f"{eid}-{i + 1}", "episode_id": eid, "child": child["true_person_id"],
-                 "start_date": bounds[i], "end_date": bounds[i + 1], "facility_type_code": ftype,
-                 "event_date": bounds[i]}  # fmt: skip
+                {
+                    "placement_id": f"{eid}-{i + 1}",
+                    "episode_id": eid,
+                    "child": child["true_person_id"],
+                    "start_date": bounds[i],
+                    "end_date": bounds[i + 1],
+                    "facility_type_code": ftype,
+                    "event_date": bounds[i],
+                }
             )
 
     def _finish(self, f: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -506,12 +660,16 @@ class _CwsBuilder:
         involved = pd.concat(
             [
                 f["alg"][["victim", "event_date"]].rename(columns={"victim": "person"}),
-                f["alg"][["perpetrator", "event_date"]].rename(columns={"perpetrator": "person"}),
+                f["alg"][["perpetrator", "event_date"]].rename(
+                    columns={"perpetrator": "person"}
+                ),
                 f["part"][["person", "event_date"]],
             ]
         ).dropna(subset=["person"])
         first_seen = involved.groupby("person")["event_date"].min()
-        ppl = self.people.set_index("true_person_id").loc[first_seen.index].reset_index()
+        ppl = (
+            self.people.set_index("true_person_id").loc[first_seen.index].reset_index()
+        )
         ppl["first_seen"] = first_seen.to_numpy()
         # some people get a second client id later on (a search that missed them)
         dup = rng.random(len(ppl)) < 0.04
@@ -528,27 +686,43 @@ class _CwsBuilder:
             client_id=ppl["client_id"].to_numpy(), created=ppl["first_seen"].to_numpy()
         )
         d = ppl.loc[ppl["dup_date"].notna()]
-        second = noisy_records(rng, d, rates, relatives=self.people, recorded=d["dup_date"]).assign(
+        second = noisy_records(
+            rng, d, rates, relatives=self.people, recorded=d["dup_date"]
+        ).assign(
             client_id=d["dup_client_id"].to_numpy(), created=d["dup_date"].to_numpy()
         )
         clients = pd.concat([primary, second], ignore_index=True)
-        clients = clients.join(_address(rng, len(clients))[["address_line1", "city", "zip"]])
+        clients = clients.join(
+            _address(rng, len(clients))[["address_line1", "city", "zip"]]
+        )
         # CWS usually records the household address CalWORKs has (when the family has one)
-        family = clients["true_person_id"].map(self.people.set_index("true_person_id")["family_id"])
-        shared = family.isin(self.cw_address.index).to_numpy() & (rng.random(len(clients)) < 0.6)
+        family = clients["true_person_id"].map(
+            self.people.set_index("true_person_id")["family_id"]
+        )
+        shared = family.isin(self.cw_address.index).to_numpy() & (
+            rng.random(len(clients)) < 0.6
+        )
         cols = ["address_line1", "city", "zip"]
         clients.loc[shared, cols] = self.cw_address.loc[family[shared], cols].to_numpy()
         # an unborn or just-born child is often recorded without a first name
         age_at_entry = (clients["created"] - clients["true_dob"]).dt.days
-        unnamed = (age_at_entry < 30) & (rng.random(len(clients)) < rates["first_missing_newborn"])
+        unnamed = (age_at_entry < 30) & (
+            rng.random(len(clients)) < rates["first_missing_newborn"]
+        )
         clients.loc[unnamed, "first_name"] = None
         clients.loc[unnamed, "noise"] = clients.loc[unnamed, "noise"] + ";first_missing"
         # ... or under a placeholder (drawn from a stream of its own, see noisy_records)
-        sex = clients["true_person_id"].map(self.people.set_index("true_person_id")["sex"])
-        baby_placeholders(rng.spawn(1)[0], clients, age_at_entry, sex, rates["baby_placeholder"])
+        sex = clients["true_person_id"].map(
+            self.people.set_index("true_person_id")["sex"]
+        )
+        baby_placeholders(
+            rng.spawn(1)[0], clients, age_at_entry, sex, rates["baby_placeholder"]
+        )
         clients.loc[rng.random(len(clients)) < rates["dob_missing"], "dob"] = pd.NaT
 
-        lookup = ppl.set_index("true_person_id")[["client_id", "dup_client_id", "dup_date"]]
+        lookup = ppl.set_index("true_person_id")[
+            ["client_id", "dup_client_id", "dup_date"]
+        ]
 
         def client_of(frame: pd.DataFrame, col: str) -> np.ndarray:
             ref = lookup.reindex(frame[col])
@@ -560,7 +734,9 @@ class _CwsBuilder:
         alg = f["alg"]
         alg["victim_client_id"] = client_of(alg, "victim")
         alg["perpetrator_client_id"] = np.where(
-            alg["perpetrator"].notna(), client_of(alg.fillna({"perpetrator": ""}), "perpetrator"), None
+            alg["perpetrator"].notna(),
+            client_of(alg.fillna({"perpetrator": ""}), "perpetrator"),
+            None,
         )
         cases = f["case"]
         cases["focus_child_client_id"] = client_of(cases, "focus")

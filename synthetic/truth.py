@@ -11,9 +11,15 @@ from __future__ import annotations
 import pandas as pd
 
 LIST_COLUMNS = [
-    "report_month", "calworks_case_number", "calworks_person_id", "cws_client_id",
-    "cws_case_id", "plan_type", "reason", "office_code",
-]  # fmt: skip
+    "report_month",
+    "calworks_case_number",
+    "calworks_person_id",
+    "cws_client_id",
+    "cws_case_id",
+    "plan_type",
+    "reason",
+    "office_code",
+]
 LIST_KEY = ["calworks_case_number", "calworks_person_id", "cws_case_id"]
 PARENT_ROLES = ("MOTHER", "FATHER", "PARENT")
 FM_PLANS = ("CFM", "VFM")
@@ -48,15 +54,19 @@ def true_lists(
     cases = x["calworks_cases"]
     members = x["calworks_persons"]
     members = members.loc[members["member_status"].eq("ACTIVE")].merge(
-        cases[["case_number", "program_status", "homeless", "office_code"]], on="case_number"
+        cases[["case_number", "program_status", "homeless", "office_code"]],
+        on="case_number",
     )
     members = members.assign(person=members["person_id"].map(cw_person_truth))
     open_members = members.loc[members["program_status"].eq("ACTIVE")]
 
     k = x["cws_cases"]
     k = k.loc[
-        (k["case_start_date"] <= as_of) & (k["case_end_date"].isna() | (k["case_end_date"] > as_of))
-    ].assign(plan_type=lambda d: plan_type(d["service_component_code"], d["case_plan_basis"]))
+        (k["case_start_date"] <= as_of)
+        & (k["case_end_date"].isna() | (k["case_end_date"] > as_of))
+    ].assign(
+        plan_type=lambda d: plan_type(d["service_component_code"], d["case_plan_basis"])
+    )
     part = x["cws_case_participants"].merge(k[["case_id", "plan_type"]], on="case_id")
     # the focus child takes part in its own case, listed as a participant or not
     focus = k[["case_id", "focus_child_client_id", "plan_type"]].rename(
@@ -65,11 +75,15 @@ def true_lists(
     part = pd.concat([part, focus.assign(role="FOCUS_CHILD", named_on_case_plan="Y")])
     part = part.drop_duplicates(["case_id", "client_id"])
     part = part.assign(person=part["client_id"].map(cws_client_truth))
-    parents_on_plan = part.loc[part["role"].isin(PARENT_ROLES) & part["named_on_case_plan"].eq("Y")]
+    parents_on_plan = part.loc[
+        part["role"].isin(PARENT_ROLES) & part["named_on_case_plan"].eq("Y")
+    ]
 
     def parent_rows(who: pd.DataFrame, plans) -> pd.DataFrame:
         on_plan = parents_on_plan.loc[parents_on_plan["plan_type"].isin(plans)]
-        return who.loc[who["role"].eq("PARENT")].merge(on_plan, on="person", suffixes=("", "_cws"))
+        return who.loc[who["role"].eq("PARENT")].merge(
+            on_plan, on="person", suffixes=("", "_cws")
+        )
 
     homeless = parent_rows(open_members.loc[open_members["homeless"].eq("Y")], FM_PLANS)
 
@@ -79,12 +93,16 @@ def true_lists(
         & (w["status_begin_date"] <= as_of)
         & (w["status_end_date"].isna() | (w["status_end_date"] >= as_of))
     ][["person_id", "case_number"]].drop_duplicates()
-    sanction = parent_rows(open_members.merge(imposed, on=["person_id", "case_number"]), FM_PLANS)
+    sanction = parent_rows(
+        open_members.merge(imposed, on=["person_id", "case_number"]), FM_PLANS
+    )
 
     mutual_a = parent_rows(open_members, MUTUAL_PLANS).assign(reason="PARENT_ON_PLAN")
     mutual_b = _caretaker_rows(x, open_members, k, recent_from, as_of, cws_client_truth)
 
-    active_or_pending = members.loc[members["program_status"].isin(["ACTIVE", "PENDING"])]
+    active_or_pending = members.loc[
+        members["program_status"].isin(["ACTIVE", "PENDING"])
+    ]
     clients = active_or_pending.merge(part, on="person", suffixes=("", "_cws"))
 
     lists = {
@@ -119,15 +137,20 @@ def _caretaker_rows(x, open_members, open_cws, recent_from, as_of, cws_client_tr
         & (r["closure_date"].isna() | (r["closure_date"] > as_of))
     ]
     victims = x["cws_allegations"].merge(open_recent[["referral_id"]], on="referral_id")
-    victims = victims[["victim_client_id"]].rename(columns={"victim_client_id": "client_id"})
+    victims = victims[["victim_client_id"]].rename(
+        columns={"victim_client_id": "client_id"}
+    )
     victims = victims.assign(person=victims["client_id"].map(cws_client_truth))
     no_case = children.loc[~children["person"].isin(with_case["person"])]
-    referral_only = no_case.merge(victims, on="person").assign(case_id=pd.NA, plan_type=pd.NA)
+    referral_only = no_case.merge(victims, on="person").assign(
+        case_id=pd.NA, plan_type=pd.NA
+    )
 
     child_rows = pd.concat([with_case, referral_only], ignore_index=True)
     caretakers = open_members.loc[open_members["role"].eq("CARETAKER_RELATIVE")]
     rows = caretakers.merge(
-        child_rows[["case_number", "client_id", "case_id", "plan_type"]], on="case_number"
+        child_rows[["case_number", "client_id", "case_id", "plan_type"]],
+        on="case_number",
     )
     return rows.assign(reason="CARETAKER_OF_CHILD_IN_CW")
 
@@ -156,7 +179,9 @@ def _shape(df: pd.DataFrame, month: pd.Period) -> pd.DataFrame:
 def _prevention(x, members, clients, recent_from, cws_client_truth, month):
     as_of = month.end_time.normalize()
     cases = x["calworks_cases"]
-    cases = cases.loc[cases["program_status"].isin(["ACTIVE", "PENDING"]), ["case_number"]]
+    cases = cases.loc[
+        cases["program_status"].isin(["ACTIVE", "PENDING"]), ["case_number"]
+    ]
     r = x["cws_referrals"]
     recent = r.loc[
         (r["received_date"] >= recent_from)
@@ -169,7 +194,13 @@ def _prevention(x, members, clients, recent_from, cws_client_truth, month):
     secondary = set(members.loc[members["person"].isin(involved_people), "case_number"])
     tertiary = set(clients["case_number"])
     level = cases["case_number"].map(
-        lambda c: "TERTIARY" if c in tertiary else "SECONDARY" if c in secondary else "PRIMARY"
+        lambda c: (
+            "TERTIARY"
+            if c in tertiary
+            else "SECONDARY"
+            if c in secondary
+            else "PRIMARY"
+        )
     )
     return pd.DataFrame(
         {

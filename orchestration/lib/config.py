@@ -57,7 +57,9 @@ class PipelineConfig(dg.ConfigurableResource):
         for name, field in cls.model_fields.items():
             env = os.environ.get(ENV_PREFIX + name.upper())
             if env is not None:
-                values[name] = field.annotation(env) if field.annotation in (int, float) else env
+                values[name] = (
+                    field.annotation(env) if field.annotation in (int, float) else env
+                )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

@@ -16,7 +16,9 @@ def landed_months(landing_dir: str | Path) -> list[str]:
     root = Path(landing_dir)
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and MONTH_DIR.match(p.name))
+    return sorted(
+        p.name for p in root.iterdir() if p.is_dir() and MONTH_DIR.match(p.name)
+    )
 
 
 def source_path(month_dir: Path, name: str) -> Path | None:
@@ -45,4 +47,6 @@ def month_fingerprint(month_dir: Path, now: float, settle_seconds: float) -> str
 
 def last_change(month_dir: Path) -> float:
     """When a file of the month was last written (seconds since the epoch)."""
-    return max((p.stat().st_mtime for p in month_dir.iterdir() if p.is_file()), default=0.0)
+    return max(
+        (p.stat().st_mtime for p in month_dir.iterdir() if p.is_file()), default=0.0
+    )

@@ -30,7 +30,10 @@ def _secret(from_env: str | None, file: str) -> bytes:
 
 
 def hash_secret() -> bytes:
-    return _secret(os.environ.get(SECRET_ENV), os.environ.get(SECRET_FILE_ENV, str(DEFAULT_SECRET_FILE)))
+    return _secret(
+        os.environ.get(SECRET_ENV),
+        os.environ.get(SECRET_FILE_ENV, str(DEFAULT_SECRET_FILE)),
+    )
 
 
 def pseudonym(value: object) -> str:

@@ -44,8 +44,12 @@ def session(warehouse_path: str | Path):
     builder = (
         SparkSession.builder.appName("linkages")
         .enableHiveSupport()
-        .config("spark.jars", similarity_jar_location())  # Splink's string similarity UDFs
-        .config("spark.sql.sources.partitionOverwriteMode", "dynamic")  # dbt's insert_overwrite: a month
+        .config(
+            "spark.jars", similarity_jar_location()
+        )  # Splink's string similarity UDFs
+        .config(
+            "spark.sql.sources.partitionOverwriteMode", "dynamic"
+        )  # dbt's insert_overwrite: a month
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.session.timeZone", "UTC")
     )
@@ -56,15 +60,22 @@ def session(warehouse_path: str | Path):
             builder.master("local[*]")
             .config("spark.sql.warehouse.dir", str(home / "warehouse"))
             .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={home}")
-            .config("spark.sql.shuffle.partitions", "8")  # 200 by default: made for clusters
+            .config(
+                "spark.sql.shuffle.partitions", "8"
+            )  # 200 by default: made for clusters
             .config("spark.ui.enabled", "false")
-            .config("spark.driver.memory", os.environ.get("LINKAGES_SPARK_DRIVER_MEMORY", "4g"))
+            .config(
+                "spark.driver.memory",
+                os.environ.get("LINKAGES_SPARK_DRIVER_MEMORY", "4g"),
+            )
         )
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     if not spark.sparkContext.getCheckpointDir():
         # Splink checkpoints between its stages; on a cluster this must be shared storage
-        checkpoints = os.environ.get(CHECKPOINT_ENV) or str(spark_home(warehouse_path) / "checkpoints")
+        checkpoints = os.environ.get(CHECKPOINT_ENV) or str(
+            spark_home(warehouse_path) / "checkpoints"
+        )
         spark.sparkContext.setCheckpointDir(checkpoints)
     return spark
 
@@ -120,16 +131,24 @@ class SparkWarehouse:
         self.spark = spark
 
     def execute(self, sql: str, params=None) -> SparkResult:
-        return SparkResult(self.spark.sql(spark_sql(sql, isinstance(params, dict)), args=params or None))
+        return SparkResult(
+            self.spark.sql(
+                spark_sql(sql, isinstance(params, dict)), args=params or None
+            )
+        )
 
     def table_exists(self, schema: str, table: str) -> bool:
         return self.spark.catalog.tableExists(f"{schema}.{table}")
 
-    def replace_month_frame(self, table: str, month: str, frame: pd.DataFrame | pa.Table) -> None:
+    def replace_month_frame(
+        self, table: str, month: str, frame: pd.DataFrame | pa.Table
+    ) -> None:
         """Overwrite `table`'s partition `month` with `frame` (pandas or Arrow)."""
         data = arrow_table(frame)
         if "report_month" not in data.column_names:
-            data = data.append_column("report_month", pa.array([month] * data.num_rows, pa.string()))
+            data = data.append_column(
+                "report_month", pa.array([month] * data.num_rows, pa.string())
+            )
         new = self.spark.createDataFrame(data) if data.num_rows else self._empty(data)
         self.spark.sql(f"create database if not exists {table.split('.')[0]}")
         if not self.spark.catalog.tableExists(table):
@@ -145,7 +164,12 @@ class SparkWarehouse:
 
         columns = [n for n in have if n != "report_month"]
         new.select(
-            [(F.col(f"`{n}`") if n in new.columns else F.lit(None)).cast(have[n]).alias(n) for n in columns]
+            [
+                (F.col(f"`{n}`") if n in new.columns else F.lit(None))
+                .cast(have[n])
+                .alias(n)
+                for n in columns
+            ]
         ).createOrReplaceTempView("_month_rows")
         # a static partition: exactly this month is replaced (emptied when no rows),
         # whatever spark.sql.sources.partitionOverwriteMode says

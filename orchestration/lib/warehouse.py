@@ -47,10 +47,14 @@ def connect(
         con.close()
 
 
-def _open_when_free(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+def _open_when_free(
+    path: Path, read_only: bool, wait_seconds: float
+) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_seconds
     while True:
-        old = os.umask(0o077)  # personal data inside: the file and its WAL are owner-only
+        old = os.umask(
+            0o077
+        )  # personal data inside: the file and its WAL are owner-only
         try:
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
@@ -130,7 +134,9 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
     )
 
 
-def replace_month_frame(con: duckdb.DuckDBPyConnection, table: str, month: str, frame) -> None:
+def replace_month_frame(
+    con: duckdb.DuckDBPyConnection, table: str, month: str, frame
+) -> None:
     """replace_month from a pandas frame, stamped with the month. Text columns are
     typed explicitly: an empty object column becomes DuckDB's NULL type, and the
     next month's values could not be inserted into it."""
@@ -155,7 +161,9 @@ def append_audit(con, month: str, rows) -> None:
     frame = rows.assign(report_month=month)
     if hasattr(con, "replace_month_frame"):  # Spark
         if con.table_exists(*AUDIT_LOG.split(".")):
-            earlier = con.execute(f"select * from {AUDIT_LOG} where report_month = ?", [month]).df()
+            earlier = con.execute(
+                f"select * from {AUDIT_LOG} where report_month = ?", [month]
+            ).df()
             frame = pd.concat([earlier, frame], ignore_index=True)
         con.replace_month_frame(AUDIT_LOG, month, frame)
         return
@@ -163,19 +171,27 @@ def append_audit(con, month: str, rows) -> None:
     con.register("_audit_rows", frame.astype(text))
     try:
         con.execute("create schema if not exists audit")
-        con.execute(f"create table if not exists {AUDIT_LOG} as select * from _audit_rows limit 0")
+        con.execute(
+            f"create table if not exists {AUDIT_LOG} as select * from _audit_rows limit 0"
+        )
         _add_new_columns(con, AUDIT_LOG, "_audit_rows")
-        con.execute(f"insert into {AUDIT_LOG} by name select * from _audit_rows").fetchall()
+        con.execute(
+            f"insert into {AUDIT_LOG} by name select * from _audit_rows"
+        ).fetchall()
     finally:
         con.unregister("_audit_rows")
 
 
-def replace_month(con: duckdb.DuckDBPyConnection, table: str, month: str, relation: str) -> None:
+def replace_month(
+    con: duckdb.DuckDBPyConnection, table: str, month: str, relation: str
+) -> None:
     """Swap `table`'s rows of `month` for `relation`'s (a table or view name):
     a rerun replaces exactly its month, other months stay as they were."""
     schema = table.split(".")[0]
     con.execute(f"create schema if not exists {schema}")
-    con.execute(f"create table if not exists {table} as select * from {relation} limit 0")
+    con.execute(
+        f"create table if not exists {table} as select * from {relation} limit 0"
+    )
     _add_new_columns(con, table, relation)
     # fetch each count: DuckDB 2 refuses new work while a result is unread
     con.execute(f"delete from {table} where report_month = ?", [month]).fetchall()

@@ -18,8 +18,12 @@ def load_raw(con, month: str, frames: dict[str, pd.DataFrame]) -> None:
     columns a fixture leaves out are null."""
     con.execute("create schema if not exists raw")
     for name, spec in FILES_BY_NAME.items():
-        cols = ", ".join(f'"{c.name}" {SQL_TYPES.get(c.kind, "varchar")}' for c in spec.columns)
-        con.execute(f"create table if not exists raw.{name} (report_month varchar, {cols}, _source_row bigint)")
+        cols = ", ".join(
+            f'"{c.name}" {SQL_TYPES.get(c.kind, "varchar")}' for c in spec.columns
+        )
+        con.execute(
+            f"create table if not exists raw.{name} (report_month varchar, {cols}, _source_row bigint)"
+        )
         frame = frames.get(name)
         if frame is not None and len(frame):
             con.register("_f", frame.assign(report_month=month))
@@ -37,7 +41,11 @@ def load_links(con, month: str, links: pd.DataFrame) -> None:
     con.register("_l", links.assign(report_month=month))
     con.execute("insert into linkage.person_links by name select * from _l")
     con.unregister("_l")
-    load_keys(con, month, pd.DataFrame(columns=["system", "record_id", "person_key", "person_hash"]))
+    load_keys(
+        con,
+        month,
+        pd.DataFrame(columns=["system", "record_id", "person_key", "person_hash"]),
+    )
 
 
 def load_keys(con, month: str, keys: pd.DataFrame) -> None:
@@ -51,11 +59,23 @@ def load_keys(con, month: str, keys: pd.DataFrame) -> None:
     con.unregister("_k")
 
 
-def run_dbt(warehouse, month: str, target_dir, select: str | None = None, **dbt_vars) -> subprocess.CompletedProcess:
+def run_dbt(
+    warehouse, month: str, target_dir, select: str | None = None, **dbt_vars
+) -> subprocess.CompletedProcess:
     """`dbt build` for one report month: the whole project, or `select`."""
     env = {**os.environ, "LINKAGES_WAREHOUSE_PATH": str(warehouse)}
-    cmd = [DBT_EXECUTABLE, "build", "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-           "--target-path", str(target_dir), "--vars", json.dumps({"report_month": month, **dbt_vars})]  # fmt: skip
+    cmd = [
+        DBT_EXECUTABLE,
+        "build",
+        "--project-dir",
+        str(DBT_DIR),
+        "--profiles-dir",
+        str(DBT_DIR),
+        "--target-path",
+        str(target_dir),
+        "--vars",
+        json.dumps({"report_month": month, **dbt_vars}),
+    ]
     if select:
         cmd += ["--select", select]
     return subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=DBT_DIR)

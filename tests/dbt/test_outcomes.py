@@ -14,7 +14,9 @@ OUTCOMES = "path:models/marts/outcomes path:models/reporting"
 
 
 def _build_outcomes(warehouse, target, small_cell_max):
-    proc = run_dbt(warehouse, case.MONTH, target, select=OUTCOMES, small_cell_max=small_cell_max)
+    proc = run_dbt(
+        warehouse, case.MONTH, target, select=OUTCOMES, small_cell_max=small_cell_max
+    )
     assert proc.returncode == 0, proc.stdout[-3000:]
 
 
@@ -23,13 +25,25 @@ def _build(folder, frames):
     warehouse = folder / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as con:
         load_raw(con, case.MONTH, frames)
-        load_links(con, case.MONTH, pd.DataFrame(columns=["calworks_person_id", "cws_client_id",
-                                                          "match_probability", "link_basis"]))  # fmt: skip
+        load_links(
+            con,
+            case.MONTH,
+            pd.DataFrame(
+                columns=[
+                    "calworks_person_id",
+                    "cws_client_id",
+                    "match_probability",
+                    "link_basis",
+                ]
+            ),
+        )
         load_keys(con, case.MONTH, case.person_keys())
     proc = run_dbt(warehouse, case.MONTH, folder / "target")
     assert proc.returncode == 0, proc.stdout[-3000:]
-    history = case.HISTORY.assign(identified_date=pd.to_datetime(case.HISTORY["identified_date"]).dt.date,
-                                  report_month=case.MONTH)
+    history = case.HISTORY.assign(
+        identified_date=pd.to_datetime(case.HISTORY["identified_date"]).dt.date,
+        report_month=case.MONTH,
+    )
     with duckdb.connect(str(warehouse)) as con:
         con.execute("delete from marts.mutual_family_history")
         con.register("h", history)
@@ -43,15 +57,25 @@ def built(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("outcomes"), case.raw_frames())
 
 
-def test_a_focus_child_left_out_of_the_participants_is_still_in_the_family(built, tmp_path):
+def test_a_focus_child_left_out_of_the_participants_is_still_in_the_family(
+    built, tmp_path
+):
     """The extract lists none of the three focus children (C2, C4, C6) as participants:
     every outcome row is the same, since the case names its focus child."""
     frames = case.raw_frames()
     participants = frames["cws_case_participants"]
-    frames["cws_case_participants"] = participants.loc[participants["role"] != "FOCUS_CHILD"]
+    frames["cws_case_participants"] = participants.loc[
+        participants["role"] != "FOCUS_CHILD"
+    ]
     unlisted = _build(tmp_path, frames)
-    for table in ("fct_identified_families", "fct_family_events", "fct_family_outcomes", "fct_family_referrals",
-                  "fct_family_wages", "fct_maltreatment_recurrence"):  # fmt: skip
+    for table in (
+        "fct_identified_families",
+        "fct_family_events",
+        "fct_family_outcomes",
+        "fct_family_referrals",
+        "fct_family_wages",
+        "fct_maltreatment_recurrence",
+    ):
         sql = f"select * from marts.{table} order by all"
         want = read(built, sql)
         assert len(want) > 0, table
@@ -64,41 +88,96 @@ def plain(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def by_family(warehouse, table, columns):
-    df = plain(read(warehouse, f"select calworks_case_number, {columns} from marts.{table} order by 1"))
+    df = plain(
+        read(
+            warehouse,
+            f"select calworks_case_number, {columns} from marts.{table} order by 1",
+        )
+    )
     return {row[0]: tuple(row[1:]) for row in df.itertuples(index=False)}
 
 
 def test_identification_timeliness_and_windows(built):
-    got = by_family(built, "fct_identified_families",
-                    "days_to_identification, months_before, months_after, review_group")  # fmt: skip
+    got = by_family(
+        built,
+        "fct_identified_families",
+        "days_to_identification, months_before, months_after, review_group",
+    )
     assert got == {
         "CA1": (83, 3, 5, "REVIEWED"),
         "CA2": (0, 0, 1, "NOT_REVIEWED"),  # identified in the case-start month
         "CA3": (50, 1, 6, "NOT_REVIEWED"),  # observed only until the case ended
     }
-    rows = read(built, "select office_code, n_families, mean_days, median_days "
-                       "from reporting.rpt_identification_timeliness order by 1")  # fmt: skip
-    assert rows.values.tolist() == [["05", 2, 41.5, 41.5], ["07", 1, 50.0, 50.0], ["ALL", 3, 44.3, 50.0]]
+    rows = read(
+        built,
+        "select office_code, n_families, mean_days, median_days "
+        "from reporting.rpt_identification_timeliness order by 1",
+    )
+    assert rows.values.tolist() == [
+        ["05", 2, 41.5, 41.5],
+        ["07", 1, 50.0, 50.0],
+        ["ALL", 3, 44.3, 50.0],
+    ]
 
 
 def test_rereferrals_before_and_after_identification(built):
-    got = by_family(built, "fct_family_referrals",
-                    "referrals_total, referrals_before, referrals_after, substantiated_before, "
-                    "substantiated_after, referrals_before_excl_start_month, "
-                    "substantiated_before_excl_start_month, referrals_after_excl_start_month")  # fmt: skip
+    got = by_family(
+        built,
+        "fct_family_referrals",
+        "referrals_total, referrals_before, referrals_after, substantiated_before, "
+        "substantiated_after, referrals_before_excl_start_month, "
+        "substantiated_before_excl_start_month, referrals_after_excl_start_month",
+    )
     assert got == {
-        "CA1": (3, 3, 0, 2, 0, 2, 1, 0),  # R1 R2 R3 before (R1 in the start month), none after
-        "CA2": (1, 0, 1, 0, 0, 0, 0, 0),  # one referral, in the case-start month; left out of the rates
-        "CA3": (2, 1, 1, 0, 1, 0, 0, 1),  # R8 before (start month), R7 after; R6 after the end
+        "CA1": (
+            3,
+            3,
+            0,
+            2,
+            0,
+            2,
+            1,
+            0,
+        ),  # R1 R2 R3 before (R1 in the start month), none after
+        "CA2": (
+            1,
+            0,
+            1,
+            0,
+            0,
+            0,
+            0,
+            0,
+        ),  # one referral, in the case-start month; left out of the rates
+        "CA3": (
+            2,
+            1,
+            1,
+            0,
+            1,
+            0,
+            0,
+            1,
+        ),  # R8 before (start month), R7 after; R6 after the end
     }
-    rates = read(built, """select review_group, measure, variant, time_window, n_families, mean_monthly_rate
-                           from reporting.rpt_rereferral_rates where variant = 'all' order by all""")
+    rates = read(
+        built,
+        """select review_group, measure, variant, time_window, n_families, mean_monthly_rate
+                           from reporting.rpt_rereferral_rates where variant = 'all' order by all""",
+    )
     assert rates.values.tolist() == [
         ["NOT_REVIEWED", "referrals", "all", "after", 1, round(1 / 6, 4)],
         ["NOT_REVIEWED", "referrals", "all", "before", 1, 1.0],
         ["NOT_REVIEWED", "substantiated", "all", "after", 1, round(1 / 6, 4)],
         ["NOT_REVIEWED", "substantiated", "all", "before", 1, 0.0],
-        ["REVIEWED", "referrals", "all", "after", 1, 0.0],  # no referral after: a rate of 0, still counted
+        [
+            "REVIEWED",
+            "referrals",
+            "all",
+            "after",
+            1,
+            0.0,
+        ],  # no referral after: a rate of 0, still counted
         ["REVIEWED", "referrals", "all", "before", 1, 1.0],
         ["REVIEWED", "substantiated", "all", "after", 1, 0.0],
         ["REVIEWED", "substantiated", "all", "before", 1, round(2 / 3, 4)],
@@ -106,26 +185,53 @@ def test_rereferrals_before_and_after_identification(built):
 
 
 def test_allegation_and_placement_types(built):
-    rows = read(built, "select event_type, detail, n from reporting.rpt_event_types order by all")
+    rows = read(
+        built,
+        "select event_type, detail, n from reporting.rpt_event_types order by all",
+    )
     assert rows.values.tolist() == [
-        ["ALLEGATION", "GENERAL_NEGLECT", 2], ["ALLEGATION", "PHYSICAL_ABUSE", 1], ["ALLEGATION", "TOTAL", 3],
-        ["PLACEMENT", "FOSTER_FAMILY_HOME", 1], ["PLACEMENT", "OTHER", 1], ["PLACEMENT", "RELATIVE_NREFM", 1],
+        ["ALLEGATION", "GENERAL_NEGLECT", 2],
+        ["ALLEGATION", "PHYSICAL_ABUSE", 1],
+        ["ALLEGATION", "TOTAL", 3],
+        ["PLACEMENT", "FOSTER_FAMILY_HOME", 1],
+        ["PLACEMENT", "OTHER", 1],
+        ["PLACEMENT", "RELATIVE_NREFM", 1],
         ["PLACEMENT", "TOTAL", 3],
-    ]  # fmt: skip
+    ]
 
 
 def test_placements_continuity_and_reunification(built):
-    got = by_family(built, "fct_family_outcomes",
-                    "placements, longest_calworks_run_months, episodes_exited, is_reunified, "
-                    "needs_shared_timeliness, joint_monitoring_collaboration")  # fmt: skip
+    got = by_family(
+        built,
+        "fct_family_outcomes",
+        "placements, longest_calworks_run_months, episodes_exited, is_reunified, "
+        "needs_shared_timeliness, joint_monitoring_collaboration",
+    )
     assert got == {
-        "CA1": (2, 5, 1, True, "WITHIN_10_DAYS", "SOME_OR_FULL"),  # the child's August joins the run
-        "CA2": (0, 0, 0, None, None, None),  # no participation after identification, no episode
+        "CA1": (
+            2,
+            5,
+            1,
+            True,
+            "WITHIN_10_DAYS",
+            "SOME_OR_FULL",
+        ),  # the child's August joins the run
+        "CA2": (
+            0,
+            0,
+            0,
+            None,
+            None,
+            None,
+        ),  # no participation after identification, no episode
         "CA3": (1, 2, 1, False, None, None),
     }
-    rows = read(built, """select split, split_value, n_families, mean_placements,
+    rows = read(
+        built,
+        """select split, split_value, n_families, mean_placements,
                                  mean_longest_calworks_run_months, n_exited, n_reunified, reunification_rate
-                          from reporting.rpt_family_outcomes order by all""")
+                          from reporting.rpt_family_outcomes order by all""",
+    )
     assert rows.values.tolist() == [
         ["ALL", "ALL", 3, 1.0, 2.3, 2, 1, 0.5],
         ["joint_monitoring_collaboration", "SOME_OR_FULL", 1, 2.0, 5.0, 1, 1, 1.0],
@@ -134,35 +240,60 @@ def test_placements_continuity_and_reunification(built):
 
 
 def test_wages_around_identification(built):
-    df = read(built, "select calworks_case_number, quarter_offset, is_observed, wages "
-                     "from marts.fct_family_wages order by 1, 2")  # fmt: skip
+    df = read(
+        built,
+        "select calworks_case_number, quarter_offset, is_observed, wages "
+        "from marts.fct_family_wages order by 1, 2",
+    )
     a = df.loc[df["calworks_case_number"] == "CA1"].set_index("quarter_offset")
     # 2026Q1 has no wage record: 0, not missing; 2026Q4 has not ended: not observed
     assert a.loc[-2:1, "wages"].tolist() == [1000, 0, 1500, 2000]
     assert a["is_observed"].tolist() == [True] * 4 + [False] * 8
     assert a.loc[2:, "wages"].isna().all()
-    rows = read(built, "select quarter_offset, n_families, mean_wages, share_with_wages "
-                       "from reporting.rpt_wages_by_quarter order by 1")  # fmt: skip
-    assert rows.values.tolist() == [[-2, 3, 433.0, 0.667], [-1, 3, 0.0, 0.0], [0, 2, 750.0, 0.5],
-                                    [1, 2, 1000.0, 0.5], [2, 1, 0.0, 0.0]]  # fmt: skip
+    rows = read(
+        built,
+        "select quarter_offset, n_families, mean_wages, share_with_wages "
+        "from reporting.rpt_wages_by_quarter order by 1",
+    )
+    assert rows.values.tolist() == [
+        [-2, 3, 433.0, 0.667],
+        [-1, 3, 0.0, 0.0],
+        [0, 2, 750.0, 0.5],
+        [1, 2, 1000.0, 0.5],
+        [2, 1, 0.0, 0.0],
+    ]
 
 
 def test_case_review_indicators_exclude_unknown_and_blank(built):
-    rows = read(built, "select indicator, answer, n, share, mean_value from reporting.rpt_case_review_indicators")
-    table = {(r.indicator, r.answer): (r.n, r.share, r.mean_value) for r in rows.itertuples()}
+    rows = read(
+        built,
+        "select indicator, answer, n, share, mean_value from reporting.rpt_case_review_indicators",
+    )
+    table = {
+        (r.indicator, r.answer): (r.n, r.share, r.mean_value) for r in rows.itertuples()
+    }
     assert table[("needs_shared", "Y")][:2] == (1, 1.0)
-    assert table[("needs_shared_timeliness", "WITHIN_10_DAYS")][:2] == (1, 1.0)  # 7 days
+    assert table[("needs_shared_timeliness", "WITHIN_10_DAYS")][:2] == (
+        1,
+        1.0,
+    )  # 7 days
     assert table[("objectives_in_plan", "TOTAL_COUNTED")][0] == 0
     assert table[("objectives_in_plan", "EXCLUDED_UNKNOWN_OR_BLANK")][0] == 1  # U
     assert table[("services_accessed", "EXCLUDED_UNKNOWN_OR_BLANK")][0] == 1  # blank
     assert table[("joint_monitoring_per_month", "TOTAL_COUNTED")][::2] == (1, 2.5)
     assert table[("collab_monitoring", "SOME")][:2] == (1, 1.0)
-    assert ("cftm_attendance", "NEITHER") not in table  # asked only where a CFTM was held
+    assert (
+        "cftm_attendance",
+        "NEITHER",
+    ) not in table  # asked only where a CFTM was held
 
 
 def test_recurrence_of_substantiated_maltreatment(built):
-    got = read(built, "select person_hash, is_in_identified_family, has_recurrence "
-                      "from marts.fct_maltreatment_recurrence order by 1")  # fmt: skip
+    got = read(
+        built,
+        "select person_hash, is_in_identified_family, has_recurrence "
+        "from marts.fct_maltreatment_recurrence order by 1",
+    )
     # C2: R10 is within 14 days, R1 more than 12 months after, but R14 (on C2's second
     # record C9) 81 days after: one child, recurred. C6: R7 within 12 months.
     # C7 was 20, C8 has no birth date. The child is known only by the keyed hash.
@@ -175,21 +306,36 @@ def test_small_cells_are_suppressed_with_their_complements(built, tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(built, warehouse)
     _build_outcomes(warehouse, tmp_path / "target", small_cell_max=1)
-    events = read(warehouse, "select event_type, detail, n, is_suppressed from reporting.rpt_event_types order by all")
+    events = read(
+        warehouse,
+        "select event_type, detail, n, is_suppressed from reporting.rpt_event_types order by all",
+    )
     assert plain(events).values.tolist() == [
         # PHYSICAL_ABUSE (1) is hidden; with TOTAL 3 shown, GENERAL_NEGLECT (2) would reveal it
-        ["ALLEGATION", "GENERAL_NEGLECT", None, True], ["ALLEGATION", "PHYSICAL_ABUSE", None, True],
+        ["ALLEGATION", "GENERAL_NEGLECT", None, True],
+        ["ALLEGATION", "PHYSICAL_ABUSE", None, True],
         ["ALLEGATION", "TOTAL", 3, False],
         # three hidden cells protect each other: no complement needed
-        ["PLACEMENT", "FOSTER_FAMILY_HOME", None, True], ["PLACEMENT", "OTHER", None, True],
-        ["PLACEMENT", "RELATIVE_NREFM", None, True], ["PLACEMENT", "TOTAL", 3, False],
-    ]  # fmt: skip
-    offices = read(warehouse, "select office_code, n_families, mean_days "
-                              "from reporting.rpt_identification_timeliness order by 1")  # fmt: skip
+        ["PLACEMENT", "FOSTER_FAMILY_HOME", None, True],
+        ["PLACEMENT", "OTHER", None, True],
+        ["PLACEMENT", "RELATIVE_NREFM", None, True],
+        ["PLACEMENT", "TOTAL", 3, False],
+    ]
+    offices = read(
+        warehouse,
+        "select office_code, n_families, mean_days "
+        "from reporting.rpt_identification_timeliness order by 1",
+    )
     assert plain(offices).values.tolist() == [
-        ["05", None, None], ["07", None, None], ["ALL", 3, 44.3]]  # 07 (1) and its complement 05 (2)
-    outcomes = read(warehouse, "select split, n_families, n_exited, n_reunified, reunification_rate "
-                               "from reporting.rpt_family_outcomes where split = 'ALL'")  # fmt: skip
+        ["05", None, None],
+        ["07", None, None],
+        ["ALL", 3, 44.3],
+    ]  # 07 (1) and its complement 05 (2)
+    outcomes = read(
+        warehouse,
+        "select split, n_families, n_exited, n_reunified, reunification_rate "
+        "from reporting.rpt_family_outcomes where split = 'ALL'",
+    )
     # 1 of 2 reunified: both the count and the rate would reveal a cell of 1
     assert plain(outcomes).values.tolist() == [["ALL", 3, 2, None, None]]
 
@@ -199,12 +345,19 @@ def test_reporting_never_shows_a_small_count_by_default(built, tmp_path):
     shutil.copy(built, warehouse)
     _build_outcomes(warehouse, tmp_path / "target", small_cell_max=10)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = [t for (t,) in con.execute("select table_name from information_schema.tables "
-                                            "where table_schema = 'reporting'").fetchall()]  # fmt: skip
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'reporting'"
+            ).fetchall()
+        ]
         assert len(tables) == 7
         for table in tables:
             df = con.execute(f"select * from reporting.{table}").df()
-            counts = [c for c in df.columns if c.startswith("n") and c not in ("n_excluded",)]
+            counts = [
+                c for c in df.columns if c.startswith("n") and c not in ("n_excluded",)
+            ]
             for column in counts:
                 values = df[column].dropna()
                 assert not values.between(1, 10).any(), (table, column)

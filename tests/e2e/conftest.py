@@ -21,11 +21,22 @@ def recorded_run(generated, tmp_path_factory) -> RecordedRun:
     """`linkages run` over two months, recorded in a Dagster home that does not
     exist yet (as on a fresh machine: the run creates it)."""
     root = tmp_path_factory.mktemp("run")
-    run = RecordedRun(generated / "landing", root / "warehouse.duckdb", root / "dagster_home")
+    run = RecordedRun(
+        generated / "landing", root / "warehouse.duckdb", root / "dagster_home"
+    )
     os.environ["DAGSTER_HOME"] = str(run.dagster_home)
     try:
-        code = main(["run", "--landing", str(run.landing), "--month",
-                     f"{MONTHS[0]}..{MONTHS[-1]}", "--warehouse", str(run.warehouse)])  # fmt: skip
+        code = main(
+            [
+                "run",
+                "--landing",
+                str(run.landing),
+                "--month",
+                f"{MONTHS[0]}..{MONTHS[-1]}",
+                "--warehouse",
+                str(run.warehouse),
+            ]
+        )
     finally:
         del os.environ["DAGSTER_HOME"]
     assert code == 0

@@ -40,7 +40,9 @@ def in_dbt() -> None:
             yield event
             raw = event.raw_event
             node = raw.get("data", {}).get("node_info", {}).get("unique_id", "")
-            if raw["info"]["name"] == "LogModelResult" and node.endswith(".match_list_homeless"):
+            if raw["info"]["name"] == "LogModelResult" and node.endswith(
+                ".match_list_homeless"
+            ):
                 die()
 
     DbtCliInvocation.stream_raw_events = stream_then_die
@@ -63,7 +65,12 @@ def in_exports() -> None:
     export._write_private = write_then_die
 
 
-PLANTS = {"linkage": in_linkage, "dbt": in_dbt, "exports": in_exports, "none": lambda: None}
+PLANTS = {
+    "linkage": in_linkage,
+    "dbt": in_dbt,
+    "exports": in_exports,
+    "none": lambda: None,
+}
 
 if __name__ == "__main__":
     from orchestration.cli import main

@@ -8,9 +8,17 @@ import pytest
 from tests.conftest import DEMO_MONTHS, DEMO_START
 from tests.e2e.test_faults import file_digests, linkages
 
-MONTHS = [str(p) for p in __import__("pandas").period_range(DEMO_START, periods=DEMO_MONTHS, freq="M")]
+MONTHS = [
+    str(p)
+    for p in __import__("pandas").period_range(
+        DEMO_START, periods=DEMO_MONTHS, freq="M"
+    )
+]
 FIRST = MONTHS[0]
-NOT_COMPARED = ("audit", "ops")  # the audit trail grows with every run; ops records failures
+NOT_COMPARED = (
+    "audit",
+    "ops",
+)  # the audit trail grows with every run; ops records failures
 
 
 def digests(warehouse, month: str | None = None) -> dict[str, str]:
@@ -27,10 +35,16 @@ def digests(warehouse, month: str | None = None) -> dict[str, str]:
             cols = [r[0] for r in con.execute(f"describe {schema}.{name}").fetchall()]
             if month is None and (kind == "VIEW" or "report_month" not in cols):
                 continue
-            where = f"report_month = '{month}'" if month and "report_month" in cols else "true"
+            where = (
+                f"report_month = '{month}'"
+                if month and "report_month" in cols
+                else "true"
+            )
             # doubles rounded: a parallel sum may differ in its last bit from run to run
-            numeric = ", ".join(f'round("{c}", 9)' if t in ("DOUBLE", "FLOAT") else f'"{c}"'
-                                for c, t, *_ in con.execute(f"describe {schema}.{name}").fetchall())  # fmt: skip
+            numeric = ", ".join(
+                f'round("{c}", 9)' if t in ("DOUBLE", "FLOAT") else f'"{c}"'
+                for c, t, *_ in con.execute(f"describe {schema}.{name}").fetchall()
+            )
             out[f"{schema}.{name}"] = con.execute(
                 f"select count(*), coalesce(sum(hash(r)), 0) from (select {numeric} from {schema}.{name} "
                 f"where {where}) as r"
@@ -48,12 +62,22 @@ def runs(generated, tmp_path_factory):
     first = digests(warehouse, FIRST), file_digests(exports / FIRST)
     assert linkages(landing, warehouse, f"{MONTHS[1]}..{MONTHS[-1]}").returncode == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        families = dict(con.execute("select report_month, count(*) from marts.fct_identified_families "
-                                    "group by 1").fetchall())  # fmt: skip
+        families = dict(
+            con.execute(
+                "select report_month, count(*) from marts.fct_identified_families "
+                "group by 1"
+            ).fetchall()
+        )
     all_months = digests(warehouse), file_digests(exports)
     rerun = linkages(landing, warehouse, FIRST)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    return {"warehouse": warehouse, "first": first, "all": all_months, "rerun": rerun, "families": families}
+    return {
+        "warehouse": warehouse,
+        "first": first,
+        "all": all_months,
+        "rerun": rerun,
+        "families": families,
+    }
 
 
 def test_a_rerun_of_the_first_month_gives_its_first_result(runs):

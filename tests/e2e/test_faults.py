@@ -23,15 +23,44 @@ MONTH = DEMO_START
 SCHEMAS = ("raw", "quarantine", "linkage", "marts", "reporting")
 
 
-def linkages(landing: Path, warehouse: Path, month: str = MONTH, fault: str = "none",
-             wait: bool = True) -> subprocess.CompletedProcess | subprocess.Popen:  # fmt: skip
+def linkages(
+    landing: Path,
+    warehouse: Path,
+    month: str = MONTH,
+    fault: str = "none",
+    wait: bool = True,
+) -> subprocess.CompletedProcess | subprocess.Popen:
     """`linkages run` in its own process group (a planted kill takes dbt's process too)."""
-    cmd = [sys.executable, "-m", "tests.e2e.fault_injection", fault, "run", "--landing", str(landing),
-           "--month", month, "--warehouse", str(warehouse)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "tests.e2e.fault_injection",
+        fault,
+        "run",
+        "--landing",
+        str(landing),
+        "--month",
+        month,
+        "--warehouse",
+        str(warehouse),
+    ]
     if not wait:
-        return subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)  # fmt: skip
-    return subprocess.run(cmd, cwd=REPO, start_new_session=True, capture_output=True, text=True, timeout=900)
+        return subprocess.Popen(
+            cmd,
+            cwd=REPO,
+            start_new_session=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    return subprocess.run(
+        cmd,
+        cwd=REPO,
+        start_new_session=True,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def table_digests(warehouse: Path, where: str = "true") -> dict[str, str]:
@@ -56,13 +85,18 @@ def table_digests(warehouse: Path, where: str = "true") -> dict[str, str]:
             "select distinct list, office_code, rows, sha256 from audit.export_log "
             f"where {where} and list <> 'review_queue' order by all"
         ).df()
-    digests["audit.export_log"] = hashlib.sha256(audit.to_csv(index=False).encode()).hexdigest()
+    digests["audit.export_log"] = hashlib.sha256(
+        audit.to_csv(index=False).encode()
+    ).hexdigest()
     return digests
 
 
 def file_digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}  # fmt: skip
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def outputs(warehouse: Path, month: str = MONTH) -> tuple[dict, dict]:
@@ -71,7 +105,9 @@ def outputs(warehouse: Path, month: str = MONTH) -> tuple[dict, dict]:
 
 def tables(warehouse: Path) -> set[str]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        rows = con.execute("select table_schema || '.' || table_name from information_schema.tables").fetchall()
+        rows = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables"
+        ).fetchall()
     return {r[0] for r in rows}
 
 
@@ -86,21 +122,36 @@ def clean_run(generated, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def clean(clean_run) -> tuple[dict, dict]:
     tables_of, files = outputs(clean_run)
-    assert {"linkage.person_keys", "marts.match_list_mutual_cases", "reporting.rpt_event_types"} <= set(tables_of)
+    assert {
+        "linkage.person_keys",
+        "marts.match_list_mutual_cases",
+        "reporting.rpt_event_types",
+    } <= set(tables_of)
     assert "manifest.json" in files and len(files) > 3
     return tables_of, files
 
 
 # what the warehouse shows right after each kill: proof it struck in that stage
 KILLED_STATE = {
-    "linkage": ({"linkage.person_pairs", "linkage.person_links"}, {"linkage.person_keys", "marts.match_list_homeless"}),
-    "dbt": ({"linkage.person_keys", "marts.match_list_homeless"}, {"marts.mutual_family_history", "audit.export_log"}),
-    "exports": ({"marts.mutual_family_history", "reporting.rpt_event_types"}, {"audit.export_log"}),
+    "linkage": (
+        {"linkage.person_pairs", "linkage.person_links"},
+        {"linkage.person_keys", "marts.match_list_homeless"},
+    ),
+    "dbt": (
+        {"linkage.person_keys", "marts.match_list_homeless"},
+        {"marts.mutual_family_history", "audit.export_log"},
+    ),
+    "exports": (
+        {"marts.mutual_family_history", "reporting.rpt_event_types"},
+        {"audit.export_log"},
+    ),
 }
 
 
 @pytest.mark.parametrize("stage", list(KILLED_STATE))
-def test_a_run_killed_mid_stage_then_rerun_equals_a_clean_run(stage, generated, clean, tmp_path):
+def test_a_run_killed_mid_stage_then_rerun_equals_a_clean_run(
+    stage, generated, clean, tmp_path
+):
     warehouse = tmp_path / "warehouse.duckdb"
     killed = linkages(generated / "landing", warehouse, fault=stage)
     assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
@@ -108,7 +159,10 @@ def test_a_run_killed_mid_stage_then_rerun_equals_a_clean_run(stage, generated, 
     assert present <= tables(warehouse) and not absent & tables(warehouse)
     if stage == "exports":
         month_folder = tmp_path / "exports" / MONTH
-        assert len(file_digests(month_folder)) == 3 and not (month_folder / "manifest.json").exists()
+        assert (
+            len(file_digests(month_folder)) == 3
+            and not (month_folder / "manifest.json").exists()
+        )
 
     rerun = linkages(generated / "landing", warehouse)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
@@ -132,8 +186,16 @@ def test_a_rerun_of_an_unchanged_month_changes_nothing(generated, clean_run, cle
     added = after.loc[~after["run_id"].isin(before["run_id"])]
     files = [f for f in clean[1] if f != "manifest.json"]
     assert len(added) == len(files) and added["run_id"].nunique() == 1
-    assert set(added.columns) >= {"run_id", "report_month", "office_code", "list", "file", "sha256", "rows",
-                                  "written_at"}  # fmt: skip
+    assert set(added.columns) >= {
+        "run_id",
+        "report_month",
+        "office_code",
+        "list",
+        "file",
+        "sha256",
+        "rows",
+        "written_at",
+    }
     assert (added["written_at"] > before["written_at"].max()).all()
     assert sorted(added["sha256"]) == sorted(before["sha256"])  # the same files again
 
@@ -142,30 +204,54 @@ def test_a_review_queue_export_is_in_the_audit_log(clean_run, tmp_path):
     from orchestration.cli import main
 
     queue = tmp_path / "queue.csv"
-    assert main(["review", "export", str(queue), "--warehouse", str(clean_run), "--month", MONTH]) == 0
+    assert (
+        main(
+            [
+                "review",
+                "export",
+                str(queue),
+                "--warehouse",
+                str(clean_run),
+                "--month",
+                MONTH,
+            ]
+        )
+        == 0
+    )
     logged = _audit_log(clean_run).query("list == 'review_queue'")
     assert logged[["file", "sha256"]].values.tolist() == [
-        [str(queue), hashlib.sha256(queue.read_bytes()).hexdigest()]]  # fmt: skip
+        [str(queue), hashlib.sha256(queue.read_bytes()).hexdigest()]
+    ]
     assert logged["rows"].tolist() == [len(pd.read_csv(queue))]
 
 
-def test_a_second_run_on_the_same_warehouse_stops_with_a_clear_message(generated, clean, tmp_path):
+def test_a_second_run_on_the_same_warehouse_stops_with_a_clear_message(
+    generated, clean, tmp_path
+):
     warehouse = tmp_path / "warehouse.duckdb"
     first = linkages(generated / "landing", warehouse, wait=False)
     lock = Path(str(warehouse) + ".lock")
     deadline = time.monotonic() + 120
-    while not (lock.exists() and lock.read_text().startswith("pid")) and time.monotonic() < deadline:
+    while (
+        not (lock.exists() and lock.read_text().startswith("pid"))
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.2)
     second = linkages(generated / "landing", warehouse)
     out, err = first.communicate(timeout=900)
     assert second.returncode == 3
-    assert f"another `linkages run` is using the warehouse {warehouse} (pid {first.pid}" in second.stderr
+    assert (
+        f"another `linkages run` is using the warehouse {warehouse} (pid {first.pid}"
+        in second.stderr
+    )
     assert "stopped before touching it" in second.stderr
     assert first.returncode == 0, out + err
     assert outputs(warehouse) == clean  # the first run finished as if alone
 
 
-def test_a_corrected_past_month_is_rebuilt_and_later_months_keep_their_lists(generated, recorded_run, tmp_path):
+def test_a_corrected_past_month_is_rebuilt_and_later_months_keep_their_lists(
+    generated, recorded_run, tmp_path
+):
     """The family's CWS case turns out closed mid-November: November is rerun, and
     December after it, since December's history reads November's lists; December's
     lists and exports do not move; its history now starts in December."""
@@ -193,8 +279,10 @@ def test_a_corrected_past_month_is_rebuilt_and_later_months_keep_their_lists(gen
     cases.to_csv(cases_file, index=False)
     rerun = linkages(landing, Path(warehouse), month=november)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    assert f"{november}: changed since it was last run; later months read it and are rebuilt: {december}" \
+    assert (
+        f"{november}: changed since it was last run; later months read it and are rebuilt: {december}"
         in rerun.stdout
+    )
     assert rerun.stdout.index(f"{december}: ok") > rerun.stdout.index(f"{november}: ok")
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -210,9 +298,20 @@ def test_a_corrected_past_month_is_rebuilt_and_later_months_keep_their_lists(gen
             [family[0], family[1]],
         ).fetchall()
     assert listed == 0
-    assert history == [(december, december, family[2] - 1)]  # as of November it was not listed
+    assert history == [
+        (december, december, family[2] - 1)
+    ]  # as of November it was not listed
     after_december = table_digests(Path(warehouse), f"report_month = '{december}'")
-    unmoved = [t for t in before_december if t.startswith(("raw.", "quarantine.", "linkage.", "marts.match_list_"))]
-    assert {t: after_december[t] for t in unmoved} == {t: before_december[t] for t in unmoved}
-    assert after_december["marts.mutual_family_history"] != before_december["marts.mutual_family_history"]
+    unmoved = [
+        t
+        for t in before_december
+        if t.startswith(("raw.", "quarantine.", "linkage.", "marts.match_list_"))
+    ]
+    assert {t: after_december[t] for t in unmoved} == {
+        t: before_december[t] for t in unmoved
+    }
+    assert (
+        after_december["marts.mutual_family_history"]
+        != before_december["marts.mutual_family_history"]
+    )
     assert file_digests(tmp_path / "exports" / december) == exports_december

@@ -23,22 +23,58 @@ NAMES = [spec.name for spec in SOURCE_FILES]
 # raw table not downstream of the file, the code seeds and the staging views that
 # read only such files are built.
 LINKAGE = {"person_links", "person_keys"}
-LISTS = {"match_list_homeless", "match_list_sanction", "match_list_mutual_cases",
-         "match_list_mutual_clients", "family_prevention_level"}  # fmt: skip
-OUTCOMES = {"fct_identified_families", "fct_family_events", "fct_family_outcomes", "fct_family_referrals",
-            "fct_family_wages", "fct_maltreatment_recurrence", "fct_case_review_answers"}  # fmt: skip
-REPORTING = {"rpt_identification_timeliness", "rpt_event_types", "rpt_family_outcomes", "rpt_rereferral_rates",
-             "rpt_wages_by_quarter", "rpt_maltreatment_recurrence", "rpt_case_review_indicators"}  # fmt: skip
-EVERYTHING = LINKAGE | LISTS | {"mutual_family_history"} | OUTCOMES | REPORTING | {"office_lists", "evaluation"}
-REVIEW_ANSWERS = {"fct_case_review_answers", "rpt_case_review_indicators"}  # case reviews + CalWORKs cases
-PLACEMENT_MEASURES = {"fct_family_events", "fct_family_outcomes", "rpt_event_types", "rpt_family_outcomes"}
+LISTS = {
+    "match_list_homeless",
+    "match_list_sanction",
+    "match_list_mutual_cases",
+    "match_list_mutual_clients",
+    "family_prevention_level",
+}
+OUTCOMES = {
+    "fct_identified_families",
+    "fct_family_events",
+    "fct_family_outcomes",
+    "fct_family_referrals",
+    "fct_family_wages",
+    "fct_maltreatment_recurrence",
+    "fct_case_review_answers",
+}
+REPORTING = {
+    "rpt_identification_timeliness",
+    "rpt_event_types",
+    "rpt_family_outcomes",
+    "rpt_rereferral_rates",
+    "rpt_wages_by_quarter",
+    "rpt_maltreatment_recurrence",
+    "rpt_case_review_indicators",
+}
+EVERYTHING = (
+    LINKAGE
+    | LISTS
+    | {"mutual_family_history"}
+    | OUTCOMES
+    | REPORTING
+    | {"office_lists", "evaluation"}
+)
+REVIEW_ANSWERS = {
+    "fct_case_review_answers",
+    "rpt_case_review_indicators",
+}  # case reviews + CalWORKs cases
+PLACEMENT_MEASURES = {
+    "fct_family_events",
+    "fct_family_outcomes",
+    "rpt_event_types",
+    "rpt_family_outcomes",
+}
 STILL_BUILT = {
     "calworks_cases": set(),
     "calworks_persons": REVIEW_ANSWERS,
     # the sanction list reads it, the history reads every list, the exports all four lists
     "wtw_status": LINKAGE | LISTS - {"match_list_sanction"} | REVIEW_ANSWERS,
-    "calworks_participation": EVERYTHING - {"fct_family_outcomes", "rpt_family_outcomes", "evaluation"},
-    "edd_wages": EVERYTHING - {"fct_family_wages", "rpt_wages_by_quarter", "evaluation"},
+    "calworks_participation": EVERYTHING
+    - {"fct_family_outcomes", "rpt_family_outcomes", "evaluation"},
+    "edd_wages": EVERYTHING
+    - {"fct_family_wages", "rpt_wages_by_quarter", "evaluation"},
     # the linkage reads clients, participants and allegations (their ingest checks cases and referrals)
     "cws_clients": REVIEW_ANSWERS,
     "cws_referrals": REVIEW_ANSWERS,
@@ -52,7 +88,9 @@ STILL_BUILT = {
 }
 # one broken run per file (a run is ~30 s): missing, or more than 5% of its rows bad, in
 # turn; both faults fail the same asset, so the lineage and the table above are the same
-FAULTS = [(name, "missing" if i % 2 == 0 else "bad_rows") for i, name in enumerate(NAMES)]
+FAULTS = [
+    (name, "missing" if i % 2 == 0 else "bad_rows") for i, name in enumerate(NAMES)
+]
 
 
 def test_the_lineage_gives_the_table_of_what_is_still_built():
@@ -79,7 +117,7 @@ def _break(folder: Path, name: str, fault: str) -> None:
     required = [c.name for c in spec.columns if c.required]
     typed = [c.name for c in spec.columns if c.kind in (DATE, INT, DECIMAL)]
     column, value = (required[0], "") if required else (typed[0], "not-a-value")
-    bad = rows.index[:: 10]
+    bad = rows.index[::10]
     rows.loc[bad, column] = value
     rows.to_csv(path, index=False)
 
@@ -90,7 +128,17 @@ def _run(landing: Path, warehouse: Path) -> tuple[int, str]:
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        code = main(["run", "--landing", str(landing), "--month", MONTH, "--warehouse", str(warehouse)])
+        code = main(
+            [
+                "run",
+                "--landing",
+                str(landing),
+                "--month",
+                MONTH,
+                "--warehouse",
+                str(warehouse),
+            ]
+        )
     return code, out.getvalue()
 
 
@@ -104,15 +152,22 @@ def _contents(warehouse: Path) -> dict[str, tuple]:
         out = {}
         for (table,) in names:
             cols = con.execute(f"describe {table}").fetchall()
-            select = ", ".join(f'round("{c}", 9)' if t == "DOUBLE" else f'"{c}"' for c, t, *_ in cols)
-            out[table] = con.execute(f"select count(*), coalesce(sum(hash(r)), 0) from (select {select} "
-                                     f"from {table}) as r").fetchall()[0]  # fmt: skip
+            select = ", ".join(
+                f'round("{c}", 9)' if t == "DOUBLE" else f'"{c}"' for c, t, *_ in cols
+            )
+            out[table] = con.execute(
+                f"select count(*), coalesce(sum(hash(r)), 0) from (select {select} "
+                f"from {table}) as r"
+            ).fetchall()[0]
     return out
 
 
 def _files(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}  # fmt: skip
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -140,32 +195,57 @@ def test_a_broken_file_stops_only_what_depends_on_it(name, fault, clean, tmp_pat
 
     assert code == 1
     if fault == "missing":
-        assert f"step raw__{name} failed: {name}: required file missing (count: 0)" in out
+        assert (
+            f"step raw__{name} failed: {name}: required file missing (count: 0)" in out
+        )
     else:
-        assert f"check raw/{name} quarantine_within_limit failed: {name}: more than 5% of rows quarantined" \
+        assert (
+            f"check raw/{name} quarantine_within_limit failed: {name}: more than 5% of rows quarantined"
             " (count: " in out
+        )
     assert "not built (downstream of what failed)" in out
 
     want, got = _contents(clean), _contents(warehouse)
     broken = {f"raw.{name}", f"quarantine.{name}"}
-    assert (f"raw.{name}" in got) == (fault == "bad_rows")  # bad rows: the good ones are kept
+    assert (f"raw.{name}" in got) == (
+        fault == "bad_rows"
+    )  # bad rows: the good ones are kept
     # every table built equals the clean run's ...
-    assert {t: got[t] for t in got if t not in broken} == {t: want[t] for t in got if t not in broken}
+    assert {t: got[t] for t in got if t not in broken} == {
+        t: want[t] for t in got if t not in broken
+    }
     # ... and what is built is exactly what is not downstream of the file
-    built = {t.split(".")[1] for t in got if t.split(".")[0] in ("linkage", "marts", "reporting")} & EVERYTHING
-    exports, report = tmp_path / "exports" / MONTH, tmp_path / "reports" / MONTH / "evaluation.html"
-    built |= {n for n, path in (("office_lists", exports), ("evaluation", report)) if path.exists()}
+    built = {
+        t.split(".")[1]
+        for t in got
+        if t.split(".")[0] in ("linkage", "marts", "reporting")
+    } & EVERYTHING
+    exports, report = (
+        tmp_path / "exports" / MONTH,
+        tmp_path / "reports" / MONTH / "evaluation.html",
+    )
+    built |= {
+        n
+        for n, path in (("office_lists", exports), ("evaluation", report))
+        if path.exists()
+    }
     assert built == STILL_BUILT[name]
     if exports.exists():
         assert _files(exports) == _files(clean.parent / "exports" / MONTH)
-    assert {f"raw.{n}" for n in NAMES if n != name} - got.keys() == _downstream_raw(name)
+    assert {f"raw.{n}" for n in NAMES if n != name} - got.keys() == _downstream_raw(
+        name
+    )
 
 
 def _downstream_raw(name: str) -> set[str]:
     """The other files whose ingest reads this one (their foreign-key gate needs it)."""
     down, frontier = set(), {name}
     while frontier:
-        frontier = {s.name for s in SOURCE_FILES for fk in s.foreign_keys
-                    if fk.ref_file in frontier and s.name != fk.ref_file} - down  # fmt: skip
+        frontier = {
+            s.name
+            for s in SOURCE_FILES
+            for fk in s.foreign_keys
+            if fk.ref_file in frontier and s.name != fk.ref_file
+        } - down
         down |= frontier
     return {f"raw.{n}" for n in down}

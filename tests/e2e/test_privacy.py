@@ -33,7 +33,9 @@ def personal_values(landing: Path) -> dict[str, set[str]]:
     month bounds itself (a child born 2025-11-01 shares that date with November's
     window). The other ~29 days in 31 still show any path a birth date could leak by."""
     month = landing / DEMO_START
-    persons = pd.read_csv(month / "calworks_persons.csv", dtype=str, keep_default_na=False)
+    persons = pd.read_csv(
+        month / "calworks_persons.csv", dtype=str, keep_default_na=False
+    )
     clients = pd.read_csv(month / "cws_clients.csv", dtype=str, keep_default_na=False)
     names, ssns, dobs = set(), set(), set()
     for df in (persons, clients):
@@ -58,9 +60,15 @@ def leaks(text: str, values: dict[str, set[str]], where: str) -> list[str]:
     """Each personal value found in `text`, as 'kind in where' (never the value)."""
     found = []
     upper = text.upper()
-    for kind, pattern in (("ssn", r"(?<![0-9A-Za-z])\d{3}-?\d{2}-?\d{4}(?![0-9A-Za-z])"),
-                          ("birth date", r"(?<![0-9])\d{4}-\d{2}-\d{2}(?![0-9])")):  # fmt: skip
-        found += [f"{kind} in {where}" for token in set(re.findall(pattern, text)) if token in values[kind]]
+    for kind, pattern in (
+        ("ssn", r"(?<![0-9A-Za-z])\d{3}-?\d{2}-?\d{4}(?![0-9A-Za-z])"),
+        ("birth date", r"(?<![0-9])\d{4}-\d{2}-\d{2}(?![0-9])"),
+    ):
+        found += [
+            f"{kind} in {where}"
+            for token in set(re.findall(pattern, text))
+            if token in values[kind]
+        ]
     found += [f"name in {where}" for name in values["name"] if name in upper]
     return found
 
@@ -69,9 +77,19 @@ def files_to_scan(root: Path, since: float) -> list[Path]:
     """Everything the run wrote outside the warehouse, exports and landing: its
     reports and Data Docs, the Dagster home, and dbt's logs and artifacts."""
     kept_out = ("exports", "landing", "reviews")
-    own = [p for p in root.rglob("*") if p.is_file() and not p.name.startswith("warehouse.duckdb")
-           and not set(p.relative_to(root).parts) & set(kept_out)]  # fmt: skip
-    dbt = [p for d in ("target", "logs") for p in (DBT_DIR / d).rglob("*") if p.is_file() and p.stat().st_mtime >= since]
+    own = [
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and not p.name.startswith("warehouse.duckdb")
+        and not set(p.relative_to(root).parts) & set(kept_out)
+    ]
+    dbt = [
+        p
+        for d in ("target", "logs")
+        for p in (DBT_DIR / d).rglob("*")
+        if p.is_file() and p.stat().st_mtime >= since
+    ]
     return own + dbt
 
 
@@ -86,51 +104,93 @@ def privacy_run(generated, tmp_path_factory):
     bad_month.mkdir(parents=True)
     for f in (landing / DEMO_START).iterdir():
         (bad_month / f.name).write_bytes(f.read_bytes())
-    clients = pd.read_csv(bad_month / "cws_clients.csv", dtype=str, keep_default_na=False)
-    broken = clients.head(len(clients) // 10 + 1).assign(birth_date="31/12/1999", sex="Q")
-    pd.concat([clients, broken, clients.head(3)]).to_csv(bad_month / "cws_clients.csv", index=False)
+    clients = pd.read_csv(
+        bad_month / "cws_clients.csv", dtype=str, keep_default_na=False
+    )
+    broken = clients.head(len(clients) // 10 + 1).assign(
+        birth_date="31/12/1999", sex="Q"
+    )
+    pd.concat([clients, broken, clients.head(3)]).to_csv(
+        bad_month / "cws_clients.csv", index=False
+    )
 
     env = {**os.environ, "DAGSTER_HOME": str(root / "dagster_home")}
     started = time.time() - 1
     runs = []
     for land, folder in ((landing, root / "good"), (bad_landing, root / "bad")):
         proc = subprocess.run(
-            [sys.executable, "-m", "orchestration.cli", "run", "--landing", str(land), "--month", DEMO_START,
-             "--warehouse", str(folder / "warehouse.duckdb")],
-            cwd=REPO, env=env, capture_output=True, text=True, timeout=900,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "orchestration.cli",
+                "run",
+                "--landing",
+                str(land),
+                "--month",
+                DEMO_START,
+                "--warehouse",
+                str(folder / "warehouse.duckdb"),
+            ],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         runs.append(proc)
     return root, runs, started
 
 
-def test_a_failed_and_a_good_run_leave_no_personal_data_outside_their_place(generated, privacy_run):
+def test_a_failed_and_a_good_run_leave_no_personal_data_outside_their_place(
+    generated, privacy_run
+):
     root, (good, bad), started = privacy_run
     assert good.returncode == 0, good.stdout + good.stderr
-    assert bad.returncode == 1 and "cws_clients" in bad.stdout  # it failed on the bad rows
+    assert (
+        bad.returncode == 1 and "cws_clients" in bad.stdout
+    )  # it failed on the bad rows
     values = personal_values(generated / "landing")
     assert all(len(v) > 50 for v in values.values())  # there is something to find
 
     found = leaks(good.stdout + good.stderr, values, "the terminal")
     found += leaks(bad.stdout + bad.stderr, values, "the terminal of the failed run")
     scanned = files_to_scan(root, started)
-    assert any(p.name == "run.log" for p in scanned) and any(p.suffix == ".html" for p in scanned)
+    assert any(p.name == "run.log" for p in scanned) and any(
+        p.suffix == ".html" for p in scanned
+    )
     for path in scanned:
-        found += leaks(path.read_bytes().decode("utf-8", errors="replace"), values, path.name)
+        found += leaks(
+            path.read_bytes().decode("utf-8", errors="replace"), values, path.name
+        )
 
-    instance = dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(root / "dagster_home")))
+    instance = dg.DagsterInstance.from_ref(
+        InstanceRef.from_dir(str(root / "dagster_home"))
+    )
     records = instance.get_run_records()
     # the good run; the failed one, and its second pass over what the failure did not reach
     assert len(records) == 3
     for record in records:
         for entry in instance.all_logs(record.dagster_run.run_id):
-            found += leaks(serialize_value(entry), values, f"a Dagster event of run {record.dagster_run.run_id[:8]}")
+            found += leaks(
+                serialize_value(entry),
+                values,
+                f"a Dagster event of run {record.dagster_run.run_id[:8]}",
+            )
     with duckdb.connect(str(root / "bad" / "warehouse.duckdb"), read_only=True) as con:
-        if con.execute("select count(*) from information_schema.tables where table_schema = 'ops'").fetchall()[0][0]:
-            found += leaks(con.execute("select * from ops.run_failures").df().to_csv(), values, "ops.run_failures")
+        if con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'ops'"
+        ).fetchall()[0][0]:
+            found += leaks(
+                con.execute("select * from ops.run_failures").df().to_csv(),
+                values,
+                "ops.run_failures",
+            )
     assert found == []
 
 
-def test_analyst_marts_and_reporting_hold_no_names_ssns_dates_of_birth_or_record_ids(generated, privacy_run):
+def test_analyst_marts_and_reporting_hold_no_names_ssns_dates_of_birth_or_record_ids(
+    generated, privacy_run
+):
     root, _, _ = privacy_run
     values = personal_values(generated / "landing")
     forbidden = re.compile(r"name|ssn|birth|dob|client_id|person_id|address")
@@ -143,11 +203,17 @@ def test_analyst_marts_and_reporting_hold_no_names_ssns_dates_of_birth_or_record
         assert len(analyst) == 14
         for (table,) in analyst:
             df = con.execute(f"select * from {table}").df()
-            found += [f"column {c} in {table}" for c in df.columns if forbidden.search(c)]
+            found += [
+                f"column {c} in {table}" for c in df.columns if forbidden.search(c)
+            ]
             # names and SSNs by value; birth dates by column only, as these tables
             # rightly hold event dates, some of which share a day with a birth
-            found += leaks(df.to_csv(index=False), {**values, "birth date": set()}, table)
-        hashed = con.execute("select count(*), count(person_hash) from marts.fct_maltreatment_recurrence").fetchall()
+            found += leaks(
+                df.to_csv(index=False), {**values, "birth date": set()}, table
+            )
+        hashed = con.execute(
+            "select count(*), count(person_hash) from marts.fct_maltreatment_recurrence"
+        ).fetchall()
     assert found == []
     assert hashed[0][0] == hashed[0][1]
 
@@ -156,7 +222,11 @@ def test_the_scan_finds_each_kind_of_value_it_looks_for(generated):
     values = personal_values(generated / "landing")
     name, ssn, dob = (sorted(values[k])[0] for k in ("name", "ssn", "birth date"))
     text = f"step failed for {name.title()} ssn={ssn} born {dob}; fine: 2025-11-01 PK0000000042"
-    assert sorted(leaks(text, values, "a log")) == ["birth date in a log", "name in a log", "ssn in a log"]
+    assert sorted(leaks(text, values, "a log")) == [
+        "birth date in a log",
+        "name in a log",
+        "ssn in a log",
+    ]
 
 
 def test_the_warehouse_and_every_office_folder_are_owner_only(privacy_run):
@@ -172,4 +242,6 @@ def test_the_warehouse_and_every_office_folder_are_owner_only(privacy_run):
     assert {mode(p) for p in files} == {0o600}
     with duckdb.connect(str(good / "warehouse.duckdb"), read_only=True) as con:
         logged = con.execute("select file from audit.export_log").fetchall()
-    assert sorted(Path(f) for (f,) in logged) == sorted(p for p in files if p.name != "manifest.json")
+    assert sorted(Path(f) for (f,) in logged) == sorted(
+        p for p in files if p.name != "manifest.json"
+    )

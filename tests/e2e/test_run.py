@@ -4,7 +4,9 @@ import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
-from dagster._core.instance.ref import InstanceRef  # public API opens a home only via the env
+from dagster._core.instance.ref import (
+    InstanceRef,
+)  # public API opens a home only via the env
 
 from expectations.contract import SOURCE_FILES
 from orchestration.cli import main
@@ -14,25 +16,39 @@ from tests.fixtures.rules_case import list_keys
 
 
 def test_the_month_range_is_a_backfill_that_materializes_every_month(recorded_run):
-    instance = dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(recorded_run.dagster_home)))
+    instance = dg.DagsterInstance.from_ref(
+        InstanceRef.from_dir(str(recorded_run.dagster_home))
+    )
     runs = instance.get_runs()
     assert sorted(r.tags["dagster/partition"] for r in runs) == MONTHS
     assert all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
-    for key in (["raw", "cws_clients"], ["linkage", "person_links"],
-                ["marts", "match_list_mutual_cases"], ["exports", "office_lists"]):  # fmt: skip
-        assert instance.get_materialized_partitions(dg.AssetKey(key)) == set(MONTHS), key
+    for key in (
+        ["raw", "cws_clients"],
+        ["linkage", "person_links"],
+        ["marts", "match_list_mutual_cases"],
+        ["exports", "office_lists"],
+    ):
+        assert instance.get_materialized_partitions(dg.AssetKey(key)) == set(MONTHS), (
+            key
+        )
 
 
 def test_generated_months_stage_every_row(generated, warehouse):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for month in MONTHS:
             for spec in SOURCE_FILES:
-                in_file = len(pd.read_csv(generated / "landing" / month / f"{spec.name}.csv", dtype=str))
+                in_file = len(
+                    pd.read_csv(
+                        generated / "landing" / month / f"{spec.name}.csv", dtype=str
+                    )
+                )
                 staged = con.execute(
-                    f"select count(*) from raw.{spec.name} where report_month = ?", [month]
+                    f"select count(*) from raw.{spec.name} where report_month = ?",
+                    [month],
                 ).fetchone()[0]
                 rejected = con.execute(
-                    f"select count(*) from quarantine.{spec.name} where report_month = ?", [month]
+                    f"select count(*) from quarantine.{spec.name} where report_month = ?",
+                    [month],
                 ).fetchone()[0]
                 assert (staged, rejected) == (in_file, 0), spec.name
 
@@ -40,8 +56,20 @@ def test_generated_months_stage_every_row(generated, warehouse):
 def test_rerun_replaces_the_month(generated, warehouse):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         before = con.execute("select count(*) from raw.calworks_persons").fetchone()[0]
-    assert main(["run", "--landing", str(generated / "landing"), "--month", DEMO_START,
-                 "--warehouse", str(warehouse)]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "run",
+                "--landing",
+                str(generated / "landing"),
+                "--month",
+                DEMO_START,
+                "--warehouse",
+                str(warehouse),
+            ]
+        )
+        == 0
+    )
     with duckdb.connect(str(warehouse), read_only=True) as con:
         after = con.execute("select count(*) from raw.calworks_persons").fetchone()[0]
     assert after == before
@@ -69,8 +97,12 @@ def test_missing_file_fails_the_month_and_names_it(generated, tmp_path):
     assert "STEP_FAILURE" in log  # Dagster's own account is kept, in the log
     # what references the referrals is not built; the CalWORKs side still is
     with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
-        tables = {r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'raw'").fetchall()}  # fmt: skip
+        tables = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'raw'"
+            ).fetchall()
+        }
     assert "cws_allegations" not in tables
     assert "calworks_persons" in tables
 
@@ -91,7 +123,11 @@ def _raw_months(warehouse, table):
             "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = ?",
             [table],
         ).fetchone()[0]
-        return con.execute(f"select count(*) from raw.{table}").fetchone()[0] if exists else None
+        return (
+            con.execute(f"select count(*) from raw.{table}").fetchone()[0]
+            if exists
+            else None
+        )
 
 
 def test_duplicate_keys_block_what_depends_on_the_file(generated, tmp_path, capsys):
@@ -100,37 +136,70 @@ def test_duplicate_keys_block_what_depends_on_the_file(generated, tmp_path, caps
     lines = cases.read_text().splitlines()
     cases.write_text("\n".join(lines + lines[1:3]) + "\n")  # two cases twice
     wh = tmp_path / "wh.duckdb"
-    code = main(["run", "--landing", str(tmp_path / "landing"), "--month", "2025-11", "--warehouse", str(wh)])
+    code = main(
+        [
+            "run",
+            "--landing",
+            str(tmp_path / "landing"),
+            "--month",
+            "2025-11",
+            "--warehouse",
+            str(wh),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1
-    assert "check raw/calworks_cases contract_gate failed: duplicate primary key (case_number): 4 rows" in out
+    assert (
+        "check raw/calworks_cases contract_gate failed: duplicate primary key (case_number): 4 rows"
+        in out
+    )
     assert _raw_months(wh, "calworks_persons") is None  # never built
     assert _raw_months(wh, "cws_clients") > 0  # the CWS side is independent
 
 
-def test_more_than_five_percent_quarantined_stops_dependents_but_keeps_rows(generated, tmp_path, capsys):
+def test_more_than_five_percent_quarantined_stops_dependents_but_keeps_rows(
+    generated, tmp_path, capsys
+):
     folder = _copy_month(generated, tmp_path)
     cases = folder / "calworks_cases.csv"
     lines = cases.read_text().splitlines()
     n_bad = len(lines) // 10
-    bad = [line.replace(",\"ACTIVE\",", ",\"REOPENED\",").replace(",\"DISCONTINUED\",", ",\"REOPENED\",")
-           .replace(",\"PENDING\",", ",\"REOPENED\",").replace(",\"DENIED\",", ",\"REOPENED\",")
-           for line in lines[1 : n_bad + 1]]  # fmt: skip
+    bad = [
+        line.replace(',"ACTIVE",', ',"REOPENED",')
+        .replace(',"DISCONTINUED",', ',"REOPENED",')
+        .replace(',"PENDING",', ',"REOPENED",')
+        .replace(',"DENIED",', ',"REOPENED",')
+        for line in lines[1 : n_bad + 1]
+    ]
     cases.write_text("\n".join([lines[0], *bad, *lines[n_bad + 1 :]]) + "\n")
     wh = tmp_path / "wh.duckdb"
-    code = main(["run", "--landing", str(tmp_path / "landing"), "--month", "2025-11", "--warehouse", str(wh)])
+    code = main(
+        [
+            "run",
+            "--landing",
+            str(tmp_path / "landing"),
+            "--month",
+            "2025-11",
+            "--warehouse",
+            str(wh),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1
     assert "check raw/calworks_cases quarantine_within_limit failed" in out
     assert _raw_months(wh, "calworks_persons") is None
     with duckdb.connect(str(wh), read_only=True) as con:
-        kept = con.execute("select count(*), min(broken_rules) from quarantine.calworks_cases").fetchone()
+        kept = con.execute(
+            "select count(*), min(broken_rules) from quarantine.calworks_cases"
+        ).fetchone()
         staged = con.execute("select count(*) from raw.calworks_cases").fetchone()[0]
     assert kept == (n_bad, "program_status: code outside its set")
     assert staged + n_bad == len(lines) - 1  # nothing lost
 
 
-@pytest.mark.parametrize("name", ["match_list_mutual_cases", "match_list_mutual_clients"])
+@pytest.mark.parametrize(
+    "name", ["match_list_mutual_cases", "match_list_mutual_clients"]
+)
 def test_lists_agree_with_the_true_lists(generated, warehouse, name):
     """On the small demo county the saved model reproduces the true lists. The
     0.99 goal is measured at county size (benchmarks/lists_quality.py). Here the
@@ -140,10 +209,22 @@ def test_lists_agree_with_the_true_lists(generated, warehouse, name):
     listed = true = both = 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for month in MONTHS:
-            got = list_keys(con.execute(f"select * from marts.{name} where report_month = ?", [month]).df())
-            truth = pd.read_csv(generated / "truth" / month / f"{name}.csv", dtype=str, keep_default_na=False)
+            got = list_keys(
+                con.execute(
+                    f"select * from marts.{name} where report_month = ?", [month]
+                ).df()
+            )
+            truth = pd.read_csv(
+                generated / "truth" / month / f"{name}.csv",
+                dtype=str,
+                keep_default_na=False,
+            )
             want = list_keys(truth.replace("", None))
-            listed, true, both = listed + len(got), true + len(want), both + len(got & want)
+            listed, true, both = (
+                listed + len(got),
+                true + len(want),
+                both + len(got & want),
+            )
     assert true >= 15  # enough rows for the rates to mean something
     assert both / listed >= 0.97 and both / true >= 0.88, (listed, true, both)
 
@@ -153,10 +234,19 @@ def test_every_list_mart_and_the_links_are_built(warehouse):
         # homeless and sanction rows are rare: a small sample may hold none, but the tables exist
         for table in ("marts.match_list_homeless", "marts.match_list_sanction"):
             assert con.execute(f"select count(*) from {table}").fetchall()[0][0] >= 0
-        for table in ("marts.match_list_mutual_cases", "marts.family_prevention_level",
-                      "marts.mutual_family_history", "linkage.person_links", "linkage.person_keys"):  # fmt: skip
-            assert con.execute(f"select count(*) from {table}").fetchall()[0][0] > 0, table
-        months = con.execute("select distinct report_month from marts.family_prevention_level order by 1").fetchall()
+        for table in (
+            "marts.match_list_mutual_cases",
+            "marts.family_prevention_level",
+            "marts.mutual_family_history",
+            "linkage.person_links",
+            "linkage.person_keys",
+        ):
+            assert con.execute(f"select count(*) from {table}").fetchall()[0][0] > 0, (
+                table
+            )
+        months = con.execute(
+            "select distinct report_month from marts.family_prevention_level order by 1"
+        ).fetchall()
     assert [m[0] for m in months] == MONTHS
 
 
@@ -183,15 +273,26 @@ def test_exports_are_complete_private_and_byte_identical_on_rerun(warehouse):
     assert not any("allegation" in c or "disposition" in c for c in csv.columns)
     # every listed row reaches exactly one office file
     with duckdb.connect(str(warehouse)) as con:
-        listed = con.execute("select count(*) from marts.match_list_mutual_cases where report_month = ?",
-                             [MONTHS[-1]]).fetchall()[0][0]  # fmt: skip
-        exported = sum(e["rows"] for e in manifest["files"]
-                       if e["list"] == "match_list_mutual_cases" and e["file"].endswith(".csv"))  # fmt: skip
+        listed = con.execute(
+            "select count(*) from marts.match_list_mutual_cases where report_month = ?",
+            [MONTHS[-1]],
+        ).fetchall()[0][0]
+        exported = sum(
+            e["rows"]
+            for e in manifest["files"]
+            if e["list"] == "match_list_mutual_cases" and e["file"].endswith(".csv")
+        )
         assert exported == listed
         export_month(con, MONTHS[-1], warehouse.parent / "exports")
-        logged = con.execute("select count(*) from audit.export_log where report_month = ?", [MONTHS[-1]]).fetchall()[0][0]
+        logged = con.execute(
+            "select count(*) from audit.export_log where report_month = ?", [MONTHS[-1]]
+        ).fetchall()[0][0]
     assert logged == len(manifest["files"])
-    after = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.*") if p.name != "manifest.json"}
+    after = {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*.*")
+        if p.name != "manifest.json"
+    }
     assert after == before
 
 
@@ -217,8 +318,11 @@ def test_evaluation_report_shows_exactly_the_suppressed_reporting_tables(warehou
     tables = iter(pd.read_html(page, keep_default_na=False))
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for section in SECTIONS:
-            mart = con.execute(f"select * exclude (report_month, is_suppressed) from reporting.{section.table} "
-                               "where report_month = ? order by all", [MONTHS[-1]]).df()  # fmt: skip
+            mart = con.execute(
+                f"select * exclude (report_month, is_suppressed) from reporting.{section.table} "
+                "where report_month = ? order by all",
+                [MONTHS[-1]],
+            ).df()
             if mart.empty:
                 assert f"id='{section.table}'" in text
                 continue
@@ -233,6 +337,9 @@ def test_evaluation_report_shows_exactly_the_suppressed_reporting_tables(warehou
                         assert got == expected, (section.table, column)
                     else:
                         try:
-                            assert float(got) == pytest.approx(float(expected)), (section.table, column)
+                            assert float(got) == pytest.approx(float(expected)), (
+                                section.table,
+                                column,
+                            )
                         except ValueError:
                             assert got == expected, (section.table, column)

@@ -16,8 +16,13 @@ from tests.e2e.conftest import MONTHS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.spark]
 
-LIST_MARTS = ["match_list_homeless", "match_list_sanction", "match_list_mutual_cases",
-              "match_list_mutual_clients", "family_prevention_level"]  # fmt: skip
+LIST_MARTS = [
+    "match_list_homeless",
+    "match_list_sanction",
+    "match_list_mutual_cases",
+    "match_list_mutual_clients",
+    "family_prevention_level",
+]
 # the people columns of the month's links; probabilities compared apart, to 1e-9
 LINK_KEY = ["calworks_person_id", "cws_client_id", "link_basis"]
 
@@ -26,9 +31,18 @@ LINK_KEY = ["calworks_person_id", "cws_client_id", "link_basis"]
 def spark_run(generated, tmp_path_factory) -> Path:
     """`linkages run --engine spark` in its own process (Spark's JVM ends with it)."""
     root = tmp_path_factory.mktemp("spark_run")
-    cmd = [str(Path(sys.executable).with_name("linkages")), "run", "--engine", "spark",
-           "--landing", str(generated / "landing"), "--month", f"{MONTHS[0]}..{MONTHS[-1]}",
-           "--warehouse", str(root / "warehouse.duckdb")]  # fmt: skip
+    cmd = [
+        str(Path(sys.executable).with_name("linkages")),
+        "run",
+        "--engine",
+        "spark",
+        "--landing",
+        str(generated / "landing"),
+        "--month",
+        f"{MONTHS[0]}..{MONTHS[-1]}",
+        "--warehouse",
+        str(root / "warehouse.duckdb"),
+    ]
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
@@ -54,7 +68,11 @@ def duckdb_table(warehouse: Path, schema: str, table: str) -> pd.DataFrame:
 
 def same_rows(a: pd.DataFrame, b: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     def norm(frame):
-        out = frame[columns].astype(str).replace({"None": "", "nan": "", "NaT": "", "<NA>": ""})
+        out = (
+            frame[columns]
+            .astype(str)
+            .replace({"None": "", "nan": "", "NaT": "", "<NA>": ""})
+        )
         return out.sort_values(columns, ignore_index=True)
 
     return norm(a), norm(b)
@@ -66,7 +84,9 @@ def test_spark_gives_the_same_lists(spark_run, warehouse):
         expected = duckdb_table(warehouse, "marts", name)
         got = spark_table(spark_run, "marts", name)
         if got is None:  # a list with nobody on it, in both runs
-            assert expected.empty, f"{name}: Spark listed nobody, DuckDB {len(expected)} rows"
+            assert expected.empty, (
+                f"{name}: Spark listed nobody, DuckDB {len(expected)} rows"
+            )
             continue
         columns = sorted(set(expected.columns) - {"match_probability"})
         assert set(got.columns) >= set(columns), name
@@ -81,7 +101,9 @@ def test_spark_gives_the_same_links(spark_run, warehouse):
     got = spark_table(spark_run, "linkage", "person_links")
     a, b = same_rows(expected, got, ["report_month", *LINK_KEY])
     pd.testing.assert_frame_equal(a, b)
-    both = expected.merge(got, on=["report_month", *LINK_KEY], suffixes=("_duckdb", "_spark"))
+    both = expected.merge(
+        got, on=["report_month", *LINK_KEY], suffixes=("_duckdb", "_spark")
+    )
     diff = (both["match_probability_duckdb"] - both["match_probability_spark"]).abs()
     assert diff.max() < 1e-9
     keys = spark_table(spark_run, "linkage", "person_keys")
@@ -90,18 +112,28 @@ def test_spark_gives_the_same_links(spark_run, warehouse):
 
 def test_spark_exports_are_byte_identical(spark_run, warehouse):
     for month in MONTHS:
-        ours = sorted(p.relative_to(spark_run) for p in (spark_run / "exports" / month).rglob("*.csv"))
-        theirs = sorted(p.relative_to(warehouse.parent) for p in (warehouse.parent / "exports" / month).rglob("*.csv"))
+        ours = sorted(
+            p.relative_to(spark_run)
+            for p in (spark_run / "exports" / month).rglob("*.csv")
+        )
+        theirs = sorted(
+            p.relative_to(warehouse.parent)
+            for p in (warehouse.parent / "exports" / month).rglob("*.csv")
+        )
         assert ours and ours == theirs
         for rel in ours:
-            assert (spark_run / rel).read_bytes() == (warehouse.parent / rel).read_bytes(), rel
+            assert (spark_run / rel).read_bytes() == (
+                warehouse.parent / rel
+            ).read_bytes(), rel
 
 
 def test_spark_gates_and_quarantine_ran_on_spark(spark_run, warehouse):
     """Every file was staged in Spark tables with the same rows, and the GX gates
     wrote the month's Data Docs."""
     for table in ("calworks_persons", "cws_clients", "cws_cases"):
-        assert len(spark_table(spark_run, "raw", table)) == len(duckdb_table(warehouse, "raw", table))
+        assert len(spark_table(spark_run, "raw", table)) == len(
+            duckdb_table(warehouse, "raw", table)
+        )
     # the Spark tables hold personal data: their folder is the owner's alone
     assert (spark_run / "spark").stat().st_mode & 0o077 == 0
     for month in MONTHS:

@@ -22,7 +22,11 @@ SCREENSHOTS = os.environ.get("LINKAGES_SCREENSHOTS")
 
 
 def chromium() -> str:
-    path = os.environ.get("LINKAGES_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    path = (
+        os.environ.get("LINKAGES_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
     assert path, "Chromium not found: run `make browser` (Debian's chromium package)"
     return path
 
@@ -36,20 +40,34 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def dagster_ui(recorded_run, tmp_path_factory):
     port = free_port()
-    env = dict(os.environ,
-               DAGSTER_HOME=str(recorded_run.dagster_home),
-               LINKAGES_LANDING_DIR=str(recorded_run.landing),
-               LINKAGES_WAREHOUSE_PATH=str(recorded_run.warehouse),
-               LINKAGES_EXPORTS_DIR=str(recorded_run.warehouse.parent / "exports"),
-               LINKAGES_REPORTS_DIR=str(recorded_run.warehouse.parent / "reports"),
-               # the landing sensor must not start the generated third month meanwhile
-               LINKAGES_LANDING_SETTLE_SECONDS=str(10**9))  # fmt: skip
+    env = dict(
+        os.environ,
+        DAGSTER_HOME=str(recorded_run.dagster_home),
+        LINKAGES_LANDING_DIR=str(recorded_run.landing),
+        LINKAGES_WAREHOUSE_PATH=str(recorded_run.warehouse),
+        LINKAGES_EXPORTS_DIR=str(recorded_run.warehouse.parent / "exports"),
+        LINKAGES_REPORTS_DIR=str(recorded_run.warehouse.parent / "reports"),
+        # the landing sensor must not start the generated third month meanwhile
+        LINKAGES_LANDING_SETTLE_SECONDS=str(10**9),
+    )
     log = (tmp_path_factory.mktemp("ui") / "dagster_dev.log").open("w")
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("dagster")), "dev", "-w", "workspace.yaml",
-         "-h", "127.0.0.1", "-p", str(port)],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        [
+            str(Path(sys.executable).with_name("dagster")),
+            "dev",
+            "-w",
+            "workspace.yaml",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 180
@@ -59,14 +77,18 @@ def dagster_ui(recorded_run, tmp_path_factory):
                 urllib.request.urlopen(url + "/server_info", timeout=2)
                 break
             except OSError:
-                assert time.time() < deadline, "dagster dev did not answer within 3 minutes"
+                assert time.time() < deadline, (
+                    "dagster dev did not answer within 3 minutes"
+                )
                 time.sleep(1)
         yield url
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # its daemon can hang on shutdown: it holds nothing we need
+        except (
+            subprocess.TimeoutExpired
+        ):  # its daemon can hang on shutdown: it holds nothing we need
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=30)
         log.close()
@@ -81,7 +103,9 @@ def page(dagster_ui):
         page.goto(dagster_ui + "/locations/linkages/asset-groups/lists")
         page.get_by_text("Reload definitions").first.wait_for()
         page.wait_for_timeout(2000)
-        skip = page.get_by_role("button", name="Skip")  # a new instance's newsletter prompt
+        skip = page.get_by_role(
+            "button", name="Skip"
+        )  # a new instance's newsletter prompt
         if skip.is_visible():
             skip.click()
         yield page
@@ -103,8 +127,15 @@ def test_the_asset_graph_shows_the_lists(page, dagster_ui):
     snapshot(page, "asset-graph-lists")
 
 
-@pytest.mark.parametrize("name", ["match_list_homeless", "match_list_sanction",
-                                  "match_list_mutual_cases", "match_list_mutual_clients"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name",
+    [
+        "match_list_homeless",
+        "match_list_sanction",
+        "match_list_mutual_cases",
+        "match_list_mutual_clients",
+    ],
+)
 def test_each_list_is_materialized_with_its_dbt_tests_passed(page, dagster_ui, name):
     page.goto(f"{dagster_ui}/assets/marts/{name}?view=checks")
     page.get_by_text("Succeeded").first.wait_for()

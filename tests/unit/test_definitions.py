@@ -6,7 +6,12 @@ from expectations.contract import SOURCE_FILES
 from orchestration.definitions import MONTHLY_JOB, build_definitions, defs
 from orchestration.lib.config import PipelineConfig
 
-LISTS = ["match_list_homeless", "match_list_sanction", "match_list_mutual_cases", "match_list_mutual_clients"]
+LISTS = [
+    "match_list_homeless",
+    "match_list_sanction",
+    "match_list_mutual_cases",
+    "match_list_mutual_clients",
+]
 
 
 def key(*parts):
@@ -15,27 +20,49 @@ def key(*parts):
 
 def test_graph_groups_and_lineage():
     graph = defs.resolve_asset_graph()
-    groups = {k.to_user_string(): graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    groups = {
+        k.to_user_string(): graph.get(k).group_name for k in graph.get_all_asset_keys()
+    }
     assert {groups[f"raw/{f.name}"] for f in SOURCE_FILES} == {"ingest"}
     assert groups["linkage/person_links"] == "linkage"
     assert {groups[f"marts/{name}"] for name in LISTS} == {"lists"}
     assert groups["exports/office_lists"] == "exports"
     assert groups["staging/stg_cws__clients"] == "staging"
     assert groups["marts/fct_identified_families"] == "outcomes"
-    assert groups["reporting/rpt_event_types"] == groups["report/evaluation"] == "report"
-    assert {graph.get(k).owners[0] for k in graph.get_all_asset_keys()} == {"team:county-analytics"}
-    assert {"duckdb", "great_expectations"} <= set(graph.get(key("raw", "cws_clients")).kinds)
+    assert (
+        groups["reporting/rpt_event_types"] == groups["report/evaluation"] == "report"
+    )
+    assert {graph.get(k).owners[0] for k in graph.get_all_asset_keys()} == {
+        "team:county-analytics"
+    }
+    assert {"duckdb", "great_expectations"} <= set(
+        graph.get(key("raw", "cws_clients")).kinds
+    )
     assert "splink" in graph.get(key("linkage", "person_links")).kinds
     assert "dbt" in graph.get(key("marts", "match_list_homeless")).kinds
     # landing -> linkage -> dbt -> exports, one graph
-    assert key("raw", "cws_clients") in graph.get(key("linkage", "person_links")).parent_keys
-    assert key("linkage", "person_links") in graph.get(key("staging", "stg_linkage__person_links")).parent_keys
-    assert key("raw", "calworks_cases") in graph.get(key("staging", "stg_calsaws__cases")).parent_keys
-    assert set(graph.get(key("exports", "office_lists")).parent_keys) == {key("marts", n) for n in LISTS}
+    assert (
+        key("raw", "cws_clients")
+        in graph.get(key("linkage", "person_links")).parent_keys
+    )
+    assert (
+        key("linkage", "person_links")
+        in graph.get(key("staging", "stg_linkage__person_links")).parent_keys
+    )
+    assert (
+        key("raw", "calworks_cases")
+        in graph.get(key("staging", "stg_calsaws__cases")).parent_keys
+    )
+    assert set(graph.get(key("exports", "office_lists")).parent_keys) == {
+        key("marts", n) for n in LISTS
+    }
 
 
 def test_every_ingest_asset_has_its_blocking_gates():
-    checks = {(c.asset_key.to_user_string(), c.name): c for c in defs.resolve_asset_graph().asset_check_keys}
+    checks = {
+        (c.asset_key.to_user_string(), c.name): c
+        for c in defs.resolve_asset_graph().asset_check_keys
+    }
     for spec in SOURCE_FILES:
         for name in ("rows_reconciled", "quarantine_within_limit", "contract_gate"):
             assert (f"raw/{spec.name}", name) in checks
@@ -43,7 +70,9 @@ def test_every_ingest_asset_has_its_blocking_gates():
 
 
 def test_monthly_job_is_partitioned_by_report_month():
-    job = build_definitions(PipelineConfig(first_month="2024-01")).resolve_job_def(MONTHLY_JOB)
+    job = build_definitions(PipelineConfig(first_month="2024-01")).resolve_job_def(
+        MONTHLY_JOB
+    )
     assert job.partitions_def.get_partition_keys()[0] == "2024-01"
     assert all(len(k) == 7 for k in job.partitions_def.get_partition_keys()[:24])
 
@@ -67,7 +96,11 @@ def test_every_asset_has_one_backfill_policy_so_dagster_does_not_warn():
     from orchestration.lib.partitions import ONE_MONTH_PER_RUN
 
     graph = defs.resolve_asset_graph()
-    assert {graph.get(k).backfill_policy for k in graph.materializable_asset_keys} == {ONE_MONTH_PER_RUN}
+    assert {graph.get(k).backfill_policy for k in graph.materializable_asset_keys} == {
+        ONE_MONTH_PER_RUN
+    }
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=".*BackfillPolic.*")
-        build_definitions(PipelineConfig(first_month="2024-01")).resolve_job_def(MONTHLY_JOB)
+        build_definitions(PipelineConfig(first_month="2024-01")).resolve_job_def(
+            MONTHLY_JOB
+        )

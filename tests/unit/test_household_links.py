@@ -4,45 +4,99 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from matching.links import family_prior, household_links, in_family_probability, person_evidence
+from matching.links import (
+    family_prior,
+    household_links,
+    in_family_probability,
+    person_evidence,
+)
 
 FLOOR = 0.05
 # a hand model: per field log2(m/u) = exact +4 / else -3 for first names, +8 / -3 for
 # birth dates; the surname is shared by the family, so it weighs nothing in it
-MODEL = {"probability_two_random_records_match": 1e-4, "comparisons": [
-    {"output_column_name": name, "comparison_levels": [
-        {"is_null_level": True},
-        {"m_probability": m_exact, "u_probability": u_exact},
-        {"m_probability": 0.1, "u_probability": 0.8},
-    ]} for name, m_exact, u_exact in (("first_name", 0.8, 0.05), ("dob", 0.9, 0.9 / 256), ("last_name", 0.9, 0.001))
-]}  # fmt: skip
+MODEL = {
+    "probability_two_random_records_match": 1e-4,
+    "comparisons": [
+        {
+            "output_column_name": name,
+            "comparison_levels": [
+                {"is_null_level": True},
+                {"m_probability": m_exact, "u_probability": u_exact},
+                {"m_probability": 0.1, "u_probability": 0.8},
+            ],
+        }
+        for name, m_exact, u_exact in (
+            ("first_name", 0.8, 0.05),
+            ("dob", 0.9, 0.9 / 256),
+            ("last_name", 0.9, 0.001),
+        )
+    ],
+}
 # CalWORKs case -> persons; CWS case -> clients
 HOUSEHOLDS = pd.DataFrame(
-    [("calworks", p, case) for case, people in {
-        "CA1": ["mom", "kid"], "CA2": ["x"], "CA3": ["a", "b", "linked3"], "CA4": ["low", "linked4"],
-    }.items() for p in people]
-    + [("cws", c, case) for case, clients in {
-        "K1": ["c_mom", "c_kid", "c_sib"], "K2": ["c_x"], "K3": ["c_t", "c_linked3"], "K4": ["c_low", "c_linked4"],
-    }.items() for c in clients],
+    [
+        ("calworks", p, case)
+        for case, people in {
+            "CA1": ["mom", "kid"],
+            "CA2": ["x"],
+            "CA3": ["a", "b", "linked3"],
+            "CA4": ["low", "linked4"],
+        }.items()
+        for p in people
+    ]
+    + [
+        ("cws", c, case)
+        for case, clients in {
+            "K1": ["c_mom", "c_kid", "c_sib"],
+            "K2": ["c_x"],
+            "K3": ["c_t", "c_linked3"],
+            "K4": ["c_low", "c_linked4"],
+        }.items()
+        for c in clients
+    ],
     columns=["system", "record_id", "household"],
-)  # fmt: skip
+)
 # (calworks person, cws client, first name, birth date (1 exact, 0 else), surname, linked already)
 PAIRS = [
     ("kid", "c_kid", 1, 1, 1, True),  # joins CA1 with K1
-    ("mom", "c_mom", 1, 1, 0, False),  # married name; first name and birth date: +4 +8 = 12
+    (
+        "mom",
+        "c_mom",
+        1,
+        1,
+        0,
+        False,
+    ),  # married name; first name and birth date: +4 +8 = 12
     ("mom", "c_sib", 0, 0, 1, False),  # same surname, nothing else: -3 -3 = -6
     ("kid", "c_sib", 0, 0, 1, False),  # kid is linked already -> not a candidate
-    ("x", "c_x", 1, 1, 1, False),  # no linked member joins CA2 with K2 -> not a candidate
+    (
+        "x",
+        "c_x",
+        1,
+        1,
+        1,
+        False,
+    ),  # no linked member joins CA2 with K2 -> not a candidate
     ("linked3", "c_linked3", 1, 1, 1, True),
-    ("a", "c_t", 1, 0, 1, False), ("b", "c_t", 1, 0, 1, False),  # +4 -3 = 1 each: a tie for c_t -> neither
+    ("a", "c_t", 1, 0, 1, False),
+    ("b", "c_t", 1, 0, 1, False),  # +4 -3 = 1 each: a tie for c_t -> neither
     ("linked4", "c_linked4", 1, 1, 1, True),
     ("low", "c_low", 0, 0, 1, False),  # -6: the family's only candidate, and a poor one
-]  # fmt: skip
+]
 
 
 def _cross() -> pd.DataFrame:
-    return pd.DataFrame(PAIRS, columns=["calworks_person_id", "cws_client_id", "gamma_first_name", "gamma_dob",
-                                        "gamma_last_name", "linked"])  # fmt: skip
+    return pd.DataFrame(
+        PAIRS,
+        columns=[
+            "calworks_person_id",
+            "cws_client_id",
+            "gamma_first_name",
+            "gamma_dob",
+            "gamma_last_name",
+            "linked",
+        ],
+    )
 
 
 def test_family_prior_is_the_share_of_candidates_that_match():
@@ -78,24 +132,44 @@ def test_only_the_best_unlinked_pair_in_a_family_another_link_joins_reaches_the_
 
 def test_a_family_with_no_link_yet_gets_no_household_link():
     cross = _cross()
-    assert household_links(cross, pd.Series(False, index=cross.index), HOUSEHOLDS, MODEL).isna().all()
+    assert (
+        household_links(cross, pd.Series(False, index=cross.index), HOUSEHOLDS, MODEL)
+        .isna()
+        .all()
+    )
 
 
-def test_in_a_month_a_household_link_leaves_the_queue_and_a_reviewer_can_still_reject_it(monkeypatch):
+def test_in_a_month_a_household_link_leaves_the_queue_and_a_reviewer_can_still_reject_it(
+    monkeypatch,
+):
     from matching.links import link_month
 
-    scored = pd.DataFrame({
-        "source_dataset_l": "calworks", "unique_id_l": ["kid", "mom", "linked3", "a"],
-        "source_dataset_r": "cws", "unique_id_r": ["c_kid", "c_mom", "c_linked3", "c_t"],
-        "match_probability": [0.99, 0.60, 0.99, 0.55], "match_weight": 1.0,
-        "gamma_first_name": 1, "gamma_dob": [1, 1, 1, 0], "gamma_last_name": 1,
-    })  # fmt: skip
+    scored = pd.DataFrame(
+        {
+            "source_dataset_l": "calworks",
+            "unique_id_l": ["kid", "mom", "linked3", "a"],
+            "source_dataset_r": "cws",
+            "unique_id_r": ["c_kid", "c_mom", "c_linked3", "c_t"],
+            "match_probability": [0.99, 0.60, 0.99, 0.55],
+            "match_weight": 1.0,
+            "gamma_first_name": 1,
+            "gamma_dob": [1, 1, 1, 0],
+            "gamma_last_name": 1,
+        }
+    )
     floors = []
-    monkeypatch.setattr("matching.links.predict", lambda frames, model, floor, engine="duckdb": floors.append(floor) or scored)
-    records = {"calworks": pd.DataFrame({"record_id": ["kid", "mom", "linked3", "a"]}),
-               "cws": pd.DataFrame({"record_id": ["c_kid", "c_mom", "c_linked3", "c_t"]})}  # fmt: skip
+    monkeypatch.setattr(
+        "matching.links.predict",
+        lambda frames, model, floor, engine="duckdb": floors.append(floor) or scored,
+    )
+    records = {
+        "calworks": pd.DataFrame({"record_id": ["kid", "mom", "linked3", "a"]}),
+        "cws": pd.DataFrame({"record_id": ["c_kid", "c_mom", "c_linked3", "c_t"]}),
+    }
     records = {k: v.assign(first_name="A", last_name="B") for k, v in records.items()}
-    no_decisions = pd.DataFrame(columns=["calworks_person_id", "cws_client_id", "decision"])
+    no_decisions = pd.DataFrame(
+        columns=["calworks_person_id", "cws_client_id", "decision"]
+    )
 
     result = link_month(records, MODEL, no_decisions, 0.95, 0.5, HOUSEHOLDS, FLOOR)
     basis = result.links.set_index("calworks_person_id")["link_basis"].to_dict()
@@ -103,10 +177,18 @@ def test_in_a_month_a_household_link_leaves_the_queue_and_a_reviewer_can_still_r
     # prior's fixed point pi = (1 + 2pi/(1+pi)) / 2 is 1, and both pass in the family;
     # but a/c_t's birth dates disagree outright (relative-like): review, not a link
     assert basis == {"kid": "MODEL", "mom": "HOUSEHOLD", "linked3": "MODEL"}
-    assert result.review_queue[["calworks_person_id", "cws_client_id"]].values.tolist() == [["a", "c_t"]]
+    assert result.review_queue[
+        ["calworks_person_id", "cws_client_id"]
+    ].values.tolist() == [["a", "c_t"]]
     assert floors == [0.5]  # every family candidate was scored already
 
-    rejected = pd.DataFrame({"calworks_person_id": ["mom"], "cws_client_id": ["c_mom"], "decision": ["NON_MATCH"]})
+    rejected = pd.DataFrame(
+        {
+            "calworks_person_id": ["mom"],
+            "cws_client_id": ["c_mom"],
+            "decision": ["NON_MATCH"],
+        }
+    )
     result = link_month(records, MODEL, rejected, 0.95, 0.5, HOUSEHOLDS, FLOOR)
     assert "mom" not in set(result.links["calworks_person_id"])
 
@@ -117,15 +199,23 @@ def test_households_are_cases_on_both_sides_and_referrals_on_the_cws_side():
     got = households(
         pd.DataFrame({"person_id": ["p1", "p1"], "case_number": ["CA1", "CA2"]}),
         pd.DataFrame({"client_id": ["c1"], "case_id": ["K1"]}),
-        pd.DataFrame({"referral_id": ["R1", "R1", "R2"], "victim_client_id": ["c2", "c4", "c2"],
-                      "perpetrator_client_id": ["c3", "c3", None]}),
-    )  # fmt: skip
+        pd.DataFrame(
+            {
+                "referral_id": ["R1", "R1", "R2"],
+                "victim_client_id": ["c2", "c4", "c2"],
+                "perpetrator_client_id": ["c3", "c3", None],
+            }
+        ),
+    )
     assert sorted(map(tuple, got.values.tolist())) == [
-        ("calworks", "p1", "case:CA1"), ("calworks", "p1", "case:CA2"),
+        ("calworks", "p1", "case:CA1"),
+        ("calworks", "p1", "case:CA2"),
         ("cws", "c1", "case:K1"),
-        ("cws", "c2", "referral:R1"), ("cws", "c2", "referral:R2"),
-        ("cws", "c3", "referral:R1"), ("cws", "c4", "referral:R1"),
-    ]  # fmt: skip
+        ("cws", "c2", "referral:R1"),
+        ("cws", "c2", "referral:R2"),
+        ("cws", "c3", "referral:R1"),
+        ("cws", "c4", "referral:R1"),
+    ]
 
 
 def test_a_child_known_only_from_a_referral_links_through_the_parent_on_it():
@@ -134,10 +224,22 @@ def test_a_child_known_only_from_a_referral_links_through_the_parent_on_it():
     family = households(
         pd.DataFrame({"person_id": ["mom", "kid"], "case_number": ["CA9", "CA9"]}),
         pd.DataFrame({"client_id": [], "case_id": []}, dtype=str),  # no CWS case at all
-        pd.DataFrame({"referral_id": ["R9"], "victim_client_id": ["c_kid"], "perpetrator_client_id": ["c_mom"]}),
+        pd.DataFrame(
+            {
+                "referral_id": ["R9"],
+                "victim_client_id": ["c_kid"],
+                "perpetrator_client_id": ["c_mom"],
+            }
+        ),
     )
-    cross = pd.DataFrame({"calworks_person_id": ["mom", "kid"], "cws_client_id": ["c_mom", "c_kid"],
-                          "gamma_first_name": 1, "gamma_dob": 1})  # fmt: skip
+    cross = pd.DataFrame(
+        {
+            "calworks_person_id": ["mom", "kid"],
+            "cws_client_id": ["c_mom", "c_kid"],
+            "gamma_first_name": 1,
+            "gamma_dob": 1,
+        }
+    )
     p = household_links(cross, pd.Series([True, False]), family, MODEL)
     assert p.notna().tolist() == [False, True] and p.iloc[1] > 0.95
 
@@ -149,30 +251,65 @@ def test_a_family_member_blocking_never_paired_is_scored_and_linked_by_household
     from matching.links import households, link_month
     from matching.model import MODEL_PATH, load_model
 
-    cols = ["record_id", "first_name", "middle_name", "last_name", "date_of_birth", "sex", "ssn",
-            "address_line1", "city", "zip"]  # fmt: skip
-    calworks = pd.DataFrame([
-        ("P-MOM", "MARIA", "", "GONZALEZ", "1990-03-14", "F", "", "", "", "90011"),
-        ("P-SON", "DANIEL", "J", "RAMIREZ", "2016-07-02", "M", "", "", "", "90011"),
-        ("P-OTHER", "LUIS", "", "TORRES", "1975-01-20", "M", "", "", "", "93534"),
-    ], columns=cols)  # fmt: skip
-    cws = pd.DataFrame([
-        ("C-MOM", "MARY", "", "RAMIREZ", "1990-03-15", "F", "", "", "", "90011"),
-        ("C-SON", "DANIEL", "J", "RAMIREZ", "2016-07-02", "M", "", "", "", "90011"),
-        ("C-STRANGER", "ROSA", "", "DIAZ", "1962-11-30", "F", "", "", "", "90003"),
-    ], columns=cols)  # fmt: skip
-    family = households(
-        pd.DataFrame({"person_id": ["P-MOM", "P-SON", "P-OTHER"], "case_number": ["CA1", "CA1", "CA2"]}),
-        pd.DataFrame({"client_id": ["C-MOM", "C-SON", "C-STRANGER"], "case_id": ["K1", "K1", "K2"]}),
-        pd.DataFrame(columns=["referral_id", "victim_client_id", "perpetrator_client_id"]),
+    cols = [
+        "record_id",
+        "first_name",
+        "middle_name",
+        "last_name",
+        "date_of_birth",
+        "sex",
+        "ssn",
+        "address_line1",
+        "city",
+        "zip",
+    ]
+    calworks = pd.DataFrame(
+        [
+            ("P-MOM", "MARIA", "", "GONZALEZ", "1990-03-14", "F", "", "", "", "90011"),
+            ("P-SON", "DANIEL", "J", "RAMIREZ", "2016-07-02", "M", "", "", "", "90011"),
+            ("P-OTHER", "LUIS", "", "TORRES", "1975-01-20", "M", "", "", "", "93534"),
+        ],
+        columns=cols,
     )
-    no_decisions = pd.DataFrame(columns=["calworks_person_id", "cws_client_id", "decision"])
+    cws = pd.DataFrame(
+        [
+            ("C-MOM", "MARY", "", "RAMIREZ", "1990-03-15", "F", "", "", "", "90011"),
+            ("C-SON", "DANIEL", "J", "RAMIREZ", "2016-07-02", "M", "", "", "", "90011"),
+            ("C-STRANGER", "ROSA", "", "DIAZ", "1962-11-30", "F", "", "", "", "90003"),
+        ],
+        columns=cols,
+    )
+    family = households(
+        pd.DataFrame(
+            {
+                "person_id": ["P-MOM", "P-SON", "P-OTHER"],
+                "case_number": ["CA1", "CA1", "CA2"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "client_id": ["C-MOM", "C-SON", "C-STRANGER"],
+                "case_id": ["K1", "K1", "K2"],
+            }
+        ),
+        pd.DataFrame(
+            columns=["referral_id", "victim_client_id", "perpetrator_client_id"]
+        ),
+    )
+    no_decisions = pd.DataFrame(
+        columns=["calworks_person_id", "cws_client_id", "decision"]
+    )
     model = load_model(MODEL_PATH)
     records = {"calworks": calworks, "cws": cws}
 
     without = link_month(records, model, no_decisions, 0.95, 0.5)
-    assert without.links["calworks_person_id"].tolist() == ["P-SON"]  # blocking never paired the mother
+    assert without.links["calworks_person_id"].tolist() == [
+        "P-SON"
+    ]  # blocking never paired the mother
     result = link_month(records, model, no_decisions, 0.95, 0.5, family, 0.0001)
-    assert result.links[["calworks_person_id", "cws_client_id", "link_basis"]].values.tolist() == [
-        ["P-MOM", "C-MOM", "HOUSEHOLD"], ["P-SON", "C-SON", "MODEL"],
-    ]  # fmt: skip
+    assert result.links[
+        ["calworks_person_id", "cws_client_id", "link_basis"]
+    ].values.tolist() == [
+        ["P-MOM", "C-MOM", "HOUSEHOLD"],
+        ["P-SON", "C-SON", "MODEL"],
+    ]

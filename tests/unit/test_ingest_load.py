@@ -5,14 +5,26 @@ import datetime as dt
 import duckdb
 import pytest
 
-from expectations.contract import CALWORKS_CASES, CALWORKS_PERSONS, CASE_REVIEWS, EDD_WAGES
+from expectations.contract import (
+    CALWORKS_CASES,
+    CALWORKS_PERSONS,
+    CASE_REVIEWS,
+    EDD_WAGES,
+)
 from expectations.runner import validate
 from expectations.suites import build_suite, found_column
-from orchestration.defs.ingest.load import ContractError, find_source, replace_month, split
+from orchestration.defs.ingest.load import (
+    ContractError,
+    find_source,
+    replace_month,
+    split,
+)
 
 MONTH, AS_OF = "2026-10", "2026-10-31"
 CASES_HEADER = "case_number,county_code,office_code,program_status,application_date,status_date,homeless,worker_id,address_line1,city,zip,phone"
-CASE_ROW = '{n},19,02,ACTIVE,2025-03-01,2025-03-20,N,EW1,"1 Main St",Pomona,91766,555-1234'
+CASE_ROW = (
+    '{n},19,02,ACTIVE,2025-03-01,2025-03-20,N,EW1,"1 Main St",Pomona,91766,555-1234'
+)
 
 
 def cases_csv(n_rows: int = 3, extra_rows: list[str] = ()) -> str:
@@ -33,7 +45,12 @@ def load(con, tmp_path, text, spec=CALWORKS_CASES, month=MONTH):
 
 
 def rejected_rules(con) -> list[str]:
-    return [r[0] for r in con.execute("select broken_rules from rejected order by _source_row").fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "select broken_rules from rejected order by _source_row"
+        ).fetchall()
+    ]
 
 
 def test_missing_file_names_the_file(tmp_path):
@@ -55,7 +72,10 @@ def test_wrong_encoding_fails_naming_the_line_not_the_value(con, tmp_path):
     text = cases_csv(2).replace("Pomona", "Pom\u00f3na", 1).encode("latin-1")
     with pytest.raises(ContractError) as err:
         load(con, tmp_path, text)
-    assert str(err.value) == "calworks_cases: file is not UTF-8 (count: 1): first bad byte on line 2"
+    assert (
+        str(err.value)
+        == "calworks_cases: file is not UTF-8 (count: 1): first bad byte on line 2"
+    )
 
 
 def test_byte_order_mark_is_accepted(con, tmp_path):
@@ -67,7 +87,9 @@ def test_quoted_newline_stays_inside_its_field(con, tmp_path):
     row = '00000009,19,02,ACTIVE,2025-03-01,2025-03-20,N,EW1,"1 Main St\nApt 4",Pomona,91766,'
     result = load(con, tmp_path, cases_csv(1, [row]))
     assert result.rows_staged == 2
-    address = con.execute("select address_line1 from staged where case_number = '00000009'").fetchone()[0]
+    address = con.execute(
+        "select address_line1 from staged where case_number = '00000009'"
+    ).fetchone()[0]
     assert address == "1 Main St\nApt 4"
 
 
@@ -75,11 +97,18 @@ def test_missing_required_column_fails_with_count_and_name(con, tmp_path):
     text = cases_csv(2).replace("office_code,", "", 1).replace(",02,", ",", 2)
     with pytest.raises(ContractError) as err:
         load(con, tmp_path, text)
-    assert str(err.value) == "calworks_cases: required column missing (count: 1): office_code"
+    assert (
+        str(err.value)
+        == "calworks_cases: required column missing (count: 1): office_code"
+    )
 
 
 def test_extra_columns_are_ignored_and_named(con, tmp_path):
-    text = cases_csv(2).replace("phone\n", "phone,Notes\n").replace("555-1234\n", "555-1234,x\n")
+    text = (
+        cases_csv(2)
+        .replace("phone\n", "phone,Notes\n")
+        .replace("555-1234\n", "555-1234,x\n")
+    )
     result = load(con, tmp_path, text)
     assert result.rows_staged == 2 and result.extra_columns == ["Notes"]
 
@@ -93,7 +122,9 @@ def test_column_names_with_quotes_load(con, tmp_path, suffix):
     path = tmp_path / "calworks_cases.csv"
     path.write_text(text)
     if suffix == ".parquet":
-        con.execute(f"copy (select * from read_csv('{path}', all_varchar = true)) to '{path.with_suffix(suffix)}'")
+        con.execute(
+            f"copy (select * from read_csv('{path}', all_varchar = true)) to '{path.with_suffix(suffix)}'"
+        )
         path.unlink()
     result = split(con, path.with_suffix(suffix), CALWORKS_CASES, MONTH, AS_OF)
     assert result.rows_staged == 2
@@ -102,7 +133,10 @@ def test_column_names_with_quotes_load(con, tmp_path, suffix):
 
 def test_identifiers_keep_leading_zeros(con, tmp_path):
     load(con, tmp_path, cases_csv(1))
-    assert con.execute("select case_number, office_code from staged").fetchone() == ("00000001", "02")
+    assert con.execute("select case_number, office_code from staged").fetchone() == (
+        "00000001",
+        "02",
+    )
 
 
 def test_bad_dates_and_codes_are_quarantined_with_their_rules(con, tmp_path):
@@ -122,7 +156,9 @@ def test_bad_dates_and_codes_are_quarantined_with_their_rules(con, tmp_path):
         "program_status: code outside its set",
         "office_code: required value missing",
     ]
-    original = con.execute("select application_date, report_month from rejected where case_number = '00000011'").fetchone()
+    original = con.execute(
+        "select application_date, report_month from rejected where case_number = '00000011'"
+    ).fetchone()
     assert original == ("2026-13-45", MONTH)
 
 
@@ -130,9 +166,21 @@ def test_invalid_ssn_is_nulled_and_counted_not_rejected(con, tmp_path):
     header = ",".join(CALWORKS_PERSONS.column_names)
     rows = [
         f"P{i},C1,PARENT,AIDED,ACTIVE,Ana,,Ruiz,1990-01-0{i},F,{ssn},"
-        for i, ssn in enumerate(["521-44-1234", "123456789", "666123456", "912345678", "521000123", "5214412"], 1)
+        for i, ssn in enumerate(
+            [
+                "521-44-1234",
+                "123456789",
+                "666123456",
+                "912345678",
+                "521000123",
+                "5214412",
+            ],
+            1,
+        )
     ]
-    result = load(con, tmp_path, "\n".join([header, *rows]) + "\n", spec=CALWORKS_PERSONS)
+    result = load(
+        con, tmp_path, "\n".join([header, *rows]) + "\n", spec=CALWORKS_PERSONS
+    )
     assert result.rows_staged == 6
     assert result.soft_faults == {"ssn: invalid SSN nulled": 5}
     kept = con.execute("select ssn from staged where ssn is not null").fetchall()
@@ -143,14 +191,19 @@ def test_negative_wages_are_quarantined(con, tmp_path):
     text = "ssn,year_quarter,employer_id,wages\n521441234,2026Q1,E1,100.50\n521441234,2026Q2,E1,-5\n521441234,2026Q5,E1,5\n"
     result = load(con, tmp_path, text, spec=EDD_WAGES)
     assert result.rows_staged == 1
-    assert rejected_rules(con) == ["wages: below 0", "year_quarter: not a YYYYQn quarter"]
+    assert rejected_rules(con) == [
+        "wages: below 0",
+        "year_quarter: not a YYYYQn quarter",
+    ]
 
 
 def test_end_before_begin_is_quarantined(con, tmp_path):
     from expectations.contract import WTW_STATUS_FILE
 
-    text = ("person_id,case_number,wtw_status,status_begin_date,status_end_date\n"
-            "P1,C1,SANCTION,2026-05-01,2026-04-30\nP1,C1,ENROLLED,2026-01-01,2026-04-30\n")  # fmt: skip
+    text = (
+        "person_id,case_number,wtw_status,status_begin_date,status_end_date\n"
+        "P1,C1,SANCTION,2026-05-01,2026-04-30\nP1,C1,ENROLLED,2026-01-01,2026-04-30\n"
+    )
     result = load(con, tmp_path, text, spec=WTW_STATUS_FILE)
     assert result.rows_staged == 1
     assert rejected_rules(con) == ["status_end_date: before status_begin_date"]
@@ -158,11 +211,21 @@ def test_end_before_begin_is_quarantined(con, tmp_path):
 
 def review_csv(**changes) -> str:
     row = {c: "" for c in CASE_REVIEWS.column_names}
-    row.update(review_id="R1", review_date="2026-10-01", identified_date="2026-09-01",
-               needs_shared="N", objectives_in_plan="Y", joint_monitoring="N",
-               joint_monitoring_per_month="0", cftm_held="N", cftm_attendance="NEITHER",
-               calworks_services_recommended="N", cws_services_recommended="N",
-               collab_needs="NONE", collab_services="U")  # fmt: skip
+    row.update(
+        review_id="R1",
+        review_date="2026-10-01",
+        identified_date="2026-09-01",
+        needs_shared="N",
+        objectives_in_plan="Y",
+        joint_monitoring="N",
+        joint_monitoring_per_month="0",
+        cftm_held="N",
+        cftm_attendance="NEITHER",
+        calworks_services_recommended="N",
+        cws_services_recommended="N",
+        collab_needs="NONE",
+        collab_services="U",
+    )
     row.update(changes)
     return ",".join(row) + "\n" + ",".join(row.values()) + "\n"
 
@@ -171,12 +234,27 @@ def review_csv(**changes) -> str:
     "changes, rule",
     [
         ({}, None),
-        ({"collab_needs": "SOME"}, "collab_needs: SOME or FULL where its activity was N"),
-        ({"collab_services": "FULL"}, "collab_services: SOME or FULL where its activity was N"),
+        (
+            {"collab_needs": "SOME"},
+            "collab_needs: SOME or FULL where its activity was N",
+        ),
+        (
+            {"collab_services": "FULL"},
+            "collab_services: SOME or FULL where its activity was N",
+        ),
         ({"collab_services": "FULL", "cws_services_recommended": "Y"}, None),
-        ({"cftm_attendance": "BOTH"}, "cftm_attendance: must be NEITHER when cftm_held = N"),
-        ({"joint_monitoring_per_month": "2"}, "joint_monitoring_per_month: must be 0 when joint_monitoring = N"),
-        ({"needs_shared_date": "2026-09-05"}, "needs_shared_date: only when needs_shared = Y"),
+        (
+            {"cftm_attendance": "BOTH"},
+            "cftm_attendance: must be NEITHER when cftm_held = N",
+        ),
+        (
+            {"joint_monitoring_per_month": "2"},
+            "joint_monitoring_per_month: must be 0 when joint_monitoring = N",
+        ),
+        (
+            {"needs_shared_date": "2026-09-05"},
+            "needs_shared_date: only when needs_shared = Y",
+        ),
         ({"services_recommended_count": "51"}, "services_recommended_count: above 50"),
     ],
 )
@@ -186,7 +264,9 @@ def test_case_review_rules(con, tmp_path, changes, rule):
 
 
 def test_rows_read_equal_staged_plus_quarantined(con, tmp_path):
-    result = load(con, tmp_path, cases_csv(40, ["00000099,19,02,ACTIVE,x,2025-03-20,N,,,,,"]))
+    result = load(
+        con, tmp_path, cases_csv(40, ["00000099,19,02,ACTIVE,x,2025-03-20,N,,,,,"])
+    )
     assert result.rows_read == result.rows_staged + result.rows_quarantined == 41
     assert round(result.quarantine_rate, 4) == round(1 / 41, 4)
 
@@ -197,8 +277,14 @@ def test_replacing_a_month_leaves_other_months_alone(con, tmp_path):
     load(con, tmp_path, cases_csv(5))
     replace_month(con, CALWORKS_CASES, MONTH)
     load(con, tmp_path, cases_csv(2))
-    replace_month(con, CALWORKS_CASES, MONTH)  # a rerun of October replaces October only
-    counts = dict(con.execute("select report_month, count(*) from raw.calworks_cases group by 1").fetchall())
+    replace_month(
+        con, CALWORKS_CASES, MONTH
+    )  # a rerun of October replaces October only
+    counts = dict(
+        con.execute(
+            "select report_month, count(*) from raw.calworks_cases group by 1"
+        ).fetchall()
+    )
     assert counts == {"2026-09": 3, MONTH: 2}
 
 
@@ -207,8 +293,12 @@ def test_replacing_a_month_leaves_other_months_alone(con, tmp_path):
 
 def gate(con, spec, **kw):
     found = [found_column(fk) for fk in kw.get("foreign_keys", [])]
-    frame = con.execute(f"select {', '.join(spec.column_names + found)} from staged").df()
-    return validate(frame, f"{spec.name}_test", build_suite(spec, as_of=dt.date(2026, 10, 31), **kw))
+    frame = con.execute(
+        f"select {', '.join(spec.column_names + found)} from staged"
+    ).df()
+    return validate(
+        frame, f"{spec.name}_test", build_suite(spec, as_of=dt.date(2026, 10, 31), **kw)
+    )
 
 
 def test_duplicate_keys_fail_the_gate(con, tmp_path):
@@ -220,12 +310,17 @@ def test_duplicate_keys_fail_the_gate(con, tmp_path):
 
 def persons_csv(case_numbers: list[str]) -> str:
     header = ",".join(CALWORKS_PERSONS.column_names)
-    rows = [f"P{i},{c},CHILD,AIDED,ACTIVE,Ana,,Ruiz,2015-01-01,F,," for i, c in enumerate(case_numbers)]
+    rows = [
+        f"P{i},{c},CHILD,AIDED,ACTIVE,Ana,,Ruiz,2015-01-01,F,,"
+        for i, c in enumerate(case_numbers)
+    ]
     return "\n".join([header, *rows]) + "\n"
 
 
 @pytest.mark.parametrize("dangling, passes", [(1, True), (3, False)])
-def test_dangling_foreign_keys_fail_only_above_one_percent(con, tmp_path, dangling, passes):
+def test_dangling_foreign_keys_fail_only_above_one_percent(
+    con, tmp_path, dangling, passes
+):
     case_numbers = ["C1"] * (200 - dangling) + ["GONE"] * dangling  # 0.5% vs 1.5%
     load(con, tmp_path, persons_csv(case_numbers), spec=CALWORKS_PERSONS)
     fk = CALWORKS_PERSONS.foreign_keys[0]
@@ -243,7 +338,9 @@ def test_extract_that_shrank_by_more_than_half_fails(con, tmp_path):
     load(con, tmp_path, cases_csv(4))
     assert gate(con, CALWORKS_CASES, previous_rows=8).success
     result = gate(con, CALWORKS_CASES, previous_rows=9)
-    assert result.failures == ["extract shrank by more than half: fewer than 5 rows (last month 9): observed 4"]
+    assert result.failures == [
+        "extract shrank by more than half: fewer than 5 rows (last month 9): observed 4"
+    ]
 
 
 def test_gate_failures_carry_no_values(con, tmp_path):

@@ -6,12 +6,29 @@ from matching.keys import assign_keys, clusters, key_edges
 
 
 def recs(*ids):
-    return pd.DataFrame({"system": [i.split(":")[0] for i in ids], "record_id": [i.split(":")[1] for i in ids]})
+    return pd.DataFrame(
+        {
+            "system": [i.split(":")[0] for i in ids],
+            "record_id": [i.split(":")[1] for i in ids],
+        }
+    )
 
 
 def pairs(*edges, p=0.99):
-    rows = [(a.split(":")[0], a.split(":")[1], b.split(":")[0], b.split(":")[1], p) for a, b in edges]
-    return pd.DataFrame(rows, columns=["source_dataset_l", "unique_id_l", "source_dataset_r", "unique_id_r", "match_probability"])
+    rows = [
+        (a.split(":")[0], a.split(":")[1], b.split(":")[0], b.split(":")[1], p)
+        for a, b in edges
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "source_dataset_l",
+            "unique_id_l",
+            "source_dataset_r",
+            "unique_id_r",
+            "match_probability",
+        ],
+    )
 
 
 NO_KEYS = pd.DataFrame(columns=["system", "record_id", "person_key"])
@@ -19,7 +36,9 @@ NO_KEYS = pd.DataFrame(columns=["system", "record_id", "person_key"])
 
 def keyed(result):
     df, _ = result
-    return dict(zip(df["system"] + ":" + df["record_id"], df["person_key"], strict=True))
+    return dict(
+        zip(df["system"] + ":" + df["record_id"], df["person_key"], strict=True)
+    )
 
 
 def test_first_month_gives_one_key_per_cluster():
@@ -33,38 +52,76 @@ def test_first_month_gives_one_key_per_cluster():
 
 
 def links(*edges):
-    return pd.DataFrame([(a.split(":")[1], b.split(":")[1]) for a, b in edges],
-                        columns=["calworks_person_id", "cws_client_id"])  # fmt: skip
+    return pd.DataFrame(
+        [(a.split(":")[1], b.split(":")[1]) for a, b in edges],
+        columns=["calworks_person_id", "cws_client_id"],
+    )
 
 
 def test_links_join_across_systems_and_strong_pairs_within_one():
-    r = recs("calworks:1", "cws:a", "calworks:2", "cws:b", "cws:c", "calworks:3", "calworks:4")
-    scored = pd.concat([
-        pairs(("cws:a", "cws:b")),  # one person's two client ids: joins
-        pairs(("cws:b", "cws:c"), ("calworks:3", "calworks:4"), p=0.6),  # weak within a system: does not
-        pairs(("calworks:2", "cws:c")),  # strong, but not a link (a reviewer said NON_MATCH): does not
-    ])  # fmt: skip
+    r = recs(
+        "calworks:1",
+        "cws:a",
+        "calworks:2",
+        "cws:b",
+        "cws:c",
+        "calworks:3",
+        "calworks:4",
+    )
+    scored = pd.concat(
+        [
+            pairs(("cws:a", "cws:b")),  # one person's two client ids: joins
+            pairs(
+                ("cws:b", "cws:c"), ("calworks:3", "calworks:4"), p=0.6
+            ),  # weak within a system: does not
+            pairs(
+                ("calworks:2", "cws:c")
+            ),  # strong, but not a link (a reviewer said NON_MATCH): does not
+        ]
+    )
     # 1-a by the model; 3-c by household context, whatever its own probability
-    c = clusters(r, key_edges(scored, links(("calworks:1", "cws:a"), ("calworks:3", "cws:c")), 0.95))
+    c = clusters(
+        r,
+        key_edges(
+            scored, links(("calworks:1", "cws:a"), ("calworks:3", "cws:c")), 0.95
+        ),
+    )
     by = dict(zip(r["system"] + ":" + r["record_id"], c, strict=True))
     assert by["calworks:1"] == by["cws:a"] == by["cws:b"]
     assert by["calworks:3"] == by["cws:c"]
-    assert len({by["calworks:1"], by["calworks:2"], by["calworks:3"], by["calworks:4"]}) == 4
+    assert (
+        len({by["calworks:1"], by["calworks:2"], by["calworks:3"], by["calworks:4"]})
+        == 4
+    )
 
 
 def test_keys_are_stable_and_new_records_join_existing_keys():
-    previous = pd.DataFrame({"system": ["calworks", "cws"], "record_id": ["1", "a"], "person_key": ["PK0000000007", "PK0000000007"]})
+    previous = pd.DataFrame(
+        {
+            "system": ["calworks", "cws"],
+            "record_id": ["1", "a"],
+            "person_key": ["PK0000000007", "PK0000000007"],
+        }
+    )
     r = recs("calworks:1", "cws:a", "cws:new", "calworks:9")
     c = clusters(r, pairs(("calworks:1", "cws:a"), ("cws:new", "calworks:1")))
     keys, events = assign_keys(r, c, previous)
-    k = dict(zip(keys["system"] + ":" + keys["record_id"], keys["person_key"], strict=True))
+    k = dict(
+        zip(keys["system"] + ":" + keys["record_id"], keys["person_key"], strict=True)
+    )
     assert k["calworks:1"] == k["cws:a"] == k["cws:new"] == "PK0000000007"
     assert k["calworks:9"] == "PK0000000008"  # next after the largest ever issued
     assert events.empty
 
 
 def test_merge_keeps_the_older_key_and_logs_both():
-    previous = pd.DataFrame({"system": ["calworks", "cws"], "record_id": ["1", "a"], "person_key": ["PK0000000003", "PK0000000002"]})
+    previous = pd.DataFrame(
+        {
+            "system": ["calworks", "cws"],
+            "record_id": ["1", "a"],
+            "person_key": ["PK0000000003", "PK0000000002"],
+        }
+    )
     r = recs("calworks:1", "cws:a")
     keys, events = assign_keys(r, clusters(r, pairs(("calworks:1", "cws:a"))), previous)
     assert set(keys["person_key"]) == {"PK0000000002"}
@@ -72,7 +129,13 @@ def test_merge_keeps_the_older_key_and_logs_both():
 
 
 def test_split_keeps_the_key_with_the_larger_group():
-    previous = pd.DataFrame({"system": ["calworks", "cws", "cws"], "record_id": ["1", "a", "b"], "person_key": ["PK0000000004"] * 3})
+    previous = pd.DataFrame(
+        {
+            "system": ["calworks", "cws", "cws"],
+            "record_id": ["1", "a", "b"],
+            "person_key": ["PK0000000004"] * 3,
+        }
+    )
     r = recs("calworks:1", "cws:a", "cws:b")
     # a reviewer broke b away: only 1-a remain linked
     keys, events = assign_keys(r, clusters(r, pairs(("calworks:1", "cws:a"))), previous)

@@ -7,50 +7,114 @@ import pytest
 from matching.model import MODEL_PATH
 from orchestration.cli import main
 
-COLUMNS = ["record_id", "first_name", "middle_name", "last_name", "date_of_birth", "sex", "ssn",
-           "address_line1", "city", "zip"]  # fmt: skip
+COLUMNS = [
+    "record_id",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "ssn",
+    "address_line1",
+    "city",
+    "zip",
+]
 # (case, CalWORKs-side record, CWS-side record, same person?)
 CASES = [
-    ("nickname", ("ROBERT", "J", "SMITH", "1985-03-02", "M", "", "90011"),
-     ("Bob", "", "Smith", "1985-03-02", "M", "", "90011"), True),
-    ("spanish_accent_and_case", ("JOSE", "", "HERNANDEZ", "1979-11-23", "M", "", "91766"),
-     ("José", "", "Hernández", "1979-11-23", "M", "", "91766"), True),
-    ("typo", ("JENNIFER", "", "WASHINGTON", "1992-06-17", "F", "", "90220"),
-     ("Jenifer", "", "Washington", "1992-06-17", "F", "", "90220"), True),
-    ("hyphenated_surname", ("MARIA", "L", "LOPEZ", "1988-09-30", "F", "", "90001"),
-     ("Maria", "L", "Lopez-Garcia", "1988-09-30", "F", "", "90001"), True),
-    ("married_name_same_ssn", ("ANA", "", "TORRES", "1991-02-14", "F", "521441234", "90802"),
-     ("Ana", "", "Ramirez", "1991-02-14", "F", "521441234", "90805"), True),
-    ("twins", ("MARIA", "", "NGUYEN", "2015-05-05", "F", "", "91731"),
-     ("Anh", "", "Nguyen", "2015-05-05", "F", "", "91731"), False),
-    ("junior_senior", ("DESHAWN", "", "JACKSON", "1975-08-19", "M", "", "90044"),
-     ("DeShawn", "", "Jackson Jr", "2001-03-11", "M", "", "90044"), False),
-    ("different_people_same_name", ("MICHAEL", "", "JOHNSON", "1984-01-15", "M", "", "90047"),
-     ("Michael", "", "Johnson", "1971-10-02", "M", "", "93534"), False),
-]  # fmt: skip
+    (
+        "nickname",
+        ("ROBERT", "J", "SMITH", "1985-03-02", "M", "", "90011"),
+        ("Bob", "", "Smith", "1985-03-02", "M", "", "90011"),
+        True,
+    ),
+    (
+        "spanish_accent_and_case",
+        ("JOSE", "", "HERNANDEZ", "1979-11-23", "M", "", "91766"),
+        ("José", "", "Hernández", "1979-11-23", "M", "", "91766"),
+        True,
+    ),
+    (
+        "typo",
+        ("JENNIFER", "", "WASHINGTON", "1992-06-17", "F", "", "90220"),
+        ("Jenifer", "", "Washington", "1992-06-17", "F", "", "90220"),
+        True,
+    ),
+    (
+        "hyphenated_surname",
+        ("MARIA", "L", "LOPEZ", "1988-09-30", "F", "", "90001"),
+        ("Maria", "L", "Lopez-Garcia", "1988-09-30", "F", "", "90001"),
+        True,
+    ),
+    (
+        "married_name_same_ssn",
+        ("ANA", "", "TORRES", "1991-02-14", "F", "521441234", "90802"),
+        ("Ana", "", "Ramirez", "1991-02-14", "F", "521441234", "90805"),
+        True,
+    ),
+    (
+        "twins",
+        ("MARIA", "", "NGUYEN", "2015-05-05", "F", "", "91731"),
+        ("Anh", "", "Nguyen", "2015-05-05", "F", "", "91731"),
+        False,
+    ),
+    (
+        "junior_senior",
+        ("DESHAWN", "", "JACKSON", "1975-08-19", "M", "", "90044"),
+        ("DeShawn", "", "Jackson Jr", "2001-03-11", "M", "", "90044"),
+        False,
+    ),
+    (
+        "different_people_same_name",
+        ("MICHAEL", "", "JOHNSON", "1984-01-15", "M", "", "90047"),
+        ("Michael", "", "Johnson", "1971-10-02", "M", "", "93534"),
+        False,
+    ),
+]
 
 
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory):
     folder = tmp_path_factory.mktemp("link")
-    left = [(f"L{i}", a[0], a[1], a[2], a[3], a[4], a[5], "", "", a[6]) for i, (_, a, _, _) in enumerate(CASES)]
-    right = [(f"R{i}", b[0], b[1], b[2], b[3], b[4], b[5], "", "", b[6]) for i, (_, _, b, _) in enumerate(CASES)]
+    left = [
+        (f"L{i}", a[0], a[1], a[2], a[3], a[4], a[5], "", "", a[6])
+        for i, (_, a, _, _) in enumerate(CASES)
+    ]
+    right = [
+        (f"R{i}", b[0], b[1], b[2], b[3], b[4], b[5], "", "", b[6])
+        for i, (_, _, b, _) in enumerate(CASES)
+    ]
     pd.DataFrame(left, columns=COLUMNS).to_csv(folder / "left.csv", index=False)
     pd.DataFrame(right, columns=COLUMNS).to_csv(folder / "right.csv", index=False)
     out = folder / "pairs.csv"
-    code = main(["link", str(folder / "left.csv"), str(folder / "right.csv"), "--out", str(out),
-                 "--model", str(MODEL_PATH)])  # fmt: skip
+    code = main(
+        [
+            "link",
+            str(folder / "left.csv"),
+            str(folder / "right.csv"),
+            "--out",
+            str(out),
+            "--model",
+            str(MODEL_PATH),
+        ]
+    )
     assert code == 0
     return pd.read_csv(out, dtype={"left_record_id": str, "right_record_id": str})
 
 
 def test_output_columns_follow_the_contract(scored):
-    assert list(scored.columns) == ["left_record_id", "right_record_id", "match_probability", "is_match"]
+    assert list(scored.columns) == [
+        "left_record_id",
+        "right_record_id",
+        "match_probability",
+        "is_match",
+    ]
 
 
 @pytest.mark.parametrize("i, case", list(enumerate(CASES)), ids=[c[0] for c in CASES])
 def test_hard_case_decision(scored, i, case):
-    pair = scored.loc[(scored["left_record_id"] == f"L{i}") & (scored["right_record_id"] == f"R{i}")]
+    pair = scored.loc[
+        (scored["left_record_id"] == f"L{i}") & (scored["right_record_id"] == f"R{i}")
+    ]
     linked = bool(pair["is_match"].iloc[0]) if len(pair) else False
     assert linked is case[3], f"{case[0]}: {pair['match_probability'].tolist()}"
 
@@ -63,13 +127,30 @@ def test_day_month_swap_goes_to_review(scored, tmp_path):
     pd.DataFrame(rows, columns=COLUMNS).to_csv(tmp_path / "l.csv", index=False)
     rows = [("R", "Graciela", "", "Morales", "1990-07-04", "F", "", "", "", "93550")]
     pd.DataFrame(rows, columns=COLUMNS).to_csv(tmp_path / "r.csv", index=False)
-    assert main(["link", str(tmp_path / "l.csv"), str(tmp_path / "r.csv"), "--out",
-                 str(tmp_path / "p.csv"), "--model", str(MODEL_PATH)]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "link",
+                str(tmp_path / "l.csv"),
+                str(tmp_path / "r.csv"),
+                "--out",
+                str(tmp_path / "p.csv"),
+                "--model",
+                str(MODEL_PATH),
+            ]
+        )
+        == 0
+    )
     pairs = pd.read_csv(tmp_path / "p.csv")
-    assert pairs["match_probability"].tolist() and pairs["match_probability"].iloc[0] >= 0.5
+    assert (
+        pairs["match_probability"].tolist()
+        and pairs["match_probability"].iloc[0] >= 0.5
+    )
 
 
 def test_no_cross_case_links(scored):
     """Records of different cases are different people: none may be auto-matched."""
-    crossed = scored.loc[scored["left_record_id"].str[1:] != scored["right_record_id"].str[1:]]
+    crossed = scored.loc[
+        scored["left_record_id"].str[1:] != scored["right_record_id"].str[1:]
+    ]
     assert not crossed["is_match"].astype(bool).any()

@@ -10,15 +10,36 @@ from matching.model import MIN_RECORDS_TO_TRAIN, train, training_plan
 from matching.standardize import standardize
 from orchestration.cli import main
 
-COLUMNS = ["record_id", "first_name", "middle_name", "last_name", "date_of_birth", "sex", "ssn",
-           "address_line1", "city", "zip"]  # fmt: skip
+COLUMNS = [
+    "record_id",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "ssn",
+    "address_line1",
+    "city",
+    "zip",
+]
 
 
-def _link(tmp_path, left: pd.DataFrame, right: pd.DataFrame, *extra: str) -> tuple[int, pd.DataFrame | None]:
+def _link(
+    tmp_path, left: pd.DataFrame, right: pd.DataFrame, *extra: str
+) -> tuple[int, pd.DataFrame | None]:
     left.to_csv(tmp_path / "l.csv", index=False)
     right.to_csv(tmp_path / "r.csv", index=False)
     out = tmp_path / "p.csv"
-    code = main(["link", str(tmp_path / "l.csv"), str(tmp_path / "r.csv"), "--out", str(out), *extra])
+    code = main(
+        [
+            "link",
+            str(tmp_path / "l.csv"),
+            str(tmp_path / "r.csv"),
+            "--out",
+            str(out),
+            *extra,
+        ]
+    )
     return code, (pd.read_csv(out, dtype=str) if code == 0 else None)
 
 
@@ -30,21 +51,59 @@ def _matches(pairs: pd.DataFrame) -> set[tuple[str, str]]:
 # the hook's first-user case: blank names, no SSN anywhere, a right file with
 # only four columns; Maria's dates are a day/month swap, JOSE has no surname
 def test_blank_fields_and_no_ssn_run(tmp_path):
-    left = pd.DataFrame([("1", "Maria", "", "Lopez", "1990-02-03", "F", "", "1 Main St", "Fresno", "93701"),
-                         ("2", "", "", "Nguyen", "", "", "", "", "", ""),
-                         ("3", "JOSE", "", "", "1985-07-01", "M", "", "", "", "")], columns=COLUMNS)  # fmt: skip
-    right = pd.DataFrame([("a", "Maria", "Lopez Garcia", "1990-03-02"), ("b", "Baby Boy", "Nguyen", ""),
-                          ("c", "Jose", "Ramirez", "1985-07-01")],
-                         columns=["record_id", "first_name", "last_name", "date_of_birth"])  # fmt: skip
+    left = pd.DataFrame(
+        [
+            (
+                "1",
+                "Maria",
+                "",
+                "Lopez",
+                "1990-02-03",
+                "F",
+                "",
+                "1 Main St",
+                "Fresno",
+                "93701",
+            ),
+            ("2", "", "", "Nguyen", "", "", "", "", "", ""),
+            ("3", "JOSE", "", "", "1985-07-01", "M", "", "", "", ""),
+        ],
+        columns=COLUMNS,
+    )
+    right = pd.DataFrame(
+        [
+            ("a", "Maria", "Lopez Garcia", "1990-03-02"),
+            ("b", "Baby Boy", "Nguyen", ""),
+            ("c", "Jose", "Ramirez", "1985-07-01"),
+        ],
+        columns=["record_id", "first_name", "last_name", "date_of_birth"],
+    )
     code, pairs = _link(tmp_path, left, right)
     assert code == 0
-    assert list(pairs.columns) == ["left_record_id", "right_record_id", "match_probability", "is_match"]
+    assert list(pairs.columns) == [
+        "left_record_id",
+        "right_record_id",
+        "match_probability",
+        "is_match",
+    ]
     # a placeholder first name is no evidence: "Baby Boy" Nguyen is not record 2 on surname alone
     assert ("2", "b") not in _matches(pairs)
 
 
-@pytest.mark.parametrize("empty", ["ssn", "date_of_birth", "first_name", "last_name", "sex", "address_line1",
-                                   "middle_name", "zip", "city"])  # fmt: skip
+@pytest.mark.parametrize(
+    "empty",
+    [
+        "ssn",
+        "date_of_birth",
+        "first_name",
+        "last_name",
+        "sex",
+        "address_line1",
+        "middle_name",
+        "zip",
+        "city",
+    ],
+)
 def test_any_one_field_empty_on_both_sides_runs(tmp_path, empty):
     left, right = _population(60, seed=3)
     left[empty], right[empty] = None, None
@@ -55,46 +114,109 @@ def test_any_one_field_empty_on_both_sides_runs(tmp_path, empty):
 
 def test_a_column_missing_from_the_file_is_empty(tmp_path):
     left, right = _population(40, seed=4)
-    code, pairs = _link(tmp_path, left.drop(columns=["ssn", "sex", "city"]), right[["record_id", "first_name",
-                                                                                       "last_name", "date_of_birth"]])  # fmt: skip
+    code, pairs = _link(
+        tmp_path,
+        left.drop(columns=["ssn", "sex", "city"]),
+        right[["record_id", "first_name", "last_name", "date_of_birth"]],
+    )
     assert code == 0 and len(pairs) > 0
 
 
 def test_names_in_any_case_with_accents_apostrophes_and_spaces_link(tmp_path):
-    left = pd.DataFrame([("L1", "  josé ", "", "o'brien-nuñez", "1979-11-23", "m", "", "", "", ""),
-                         ("L2", "MARÍA  DEL CARMEN", "", "DE LA CRUZ", "1988-01-30", "F", "", "", "", "")],
-                        columns=COLUMNS)  # fmt: skip
-    right = pd.DataFrame([("R1", "Jose", "", "OBrien Nunez", "1979-11-23", "M", "", "", "", ""),
-                          ("R2", "maria del carmen", "", "Cruz", "1988-01-30", "f", "", "", "", "")],
-                         columns=COLUMNS)  # fmt: skip
+    left = pd.DataFrame(
+        [
+            ("L1", "  josé ", "", "o'brien-nuñez", "1979-11-23", "m", "", "", "", ""),
+            (
+                "L2",
+                "MARÍA  DEL CARMEN",
+                "",
+                "DE LA CRUZ",
+                "1988-01-30",
+                "F",
+                "",
+                "",
+                "",
+                "",
+            ),
+        ],
+        columns=COLUMNS,
+    )
+    right = pd.DataFrame(
+        [
+            ("R1", "Jose", "", "OBrien Nunez", "1979-11-23", "M", "", "", "", ""),
+            ("R2", "maria del carmen", "", "Cruz", "1988-01-30", "f", "", "", "", ""),
+        ],
+        columns=COLUMNS,
+    )
     code, pairs = _link(tmp_path, left, right)
     assert code == 0
-    assert {("L1", "R1"), ("L2", "R2")} <= set(zip(pairs["left_record_id"], pairs["right_record_id"], strict=True))
+    assert {("L1", "R1"), ("L2", "R2")} <= set(
+        zip(pairs["left_record_id"], pairs["right_record_id"], strict=True)
+    )
 
 
 def test_ids_of_any_length_keep_their_leading_zeros(tmp_path):
-    left = pd.DataFrame([("000000000000000000000000000017", "ANA", "", "TORRES", "1991-02-14", "F", "", "", "", "")],
-                        columns=COLUMNS)  # fmt: skip
-    right = pd.DataFrame([("7", "Ana", "", "Torres", "1991-02-14", "F", "", "", "", "")], columns=COLUMNS)
+    left = pd.DataFrame(
+        [
+            (
+                "000000000000000000000000000017",
+                "ANA",
+                "",
+                "TORRES",
+                "1991-02-14",
+                "F",
+                "",
+                "",
+                "",
+                "",
+            )
+        ],
+        columns=COLUMNS,
+    )
+    right = pd.DataFrame(
+        [("7", "Ana", "", "Torres", "1991-02-14", "F", "", "", "", "")], columns=COLUMNS
+    )
     code, pairs = _link(tmp_path, left, right)
-    assert code == 0 and pairs["left_record_id"].tolist() == ["000000000000000000000000000017"]
+    assert code == 0 and pairs["left_record_id"].tolist() == [
+        "000000000000000000000000000017"
+    ]
 
 
-@pytest.mark.parametrize("content, problem", [
-    (b"first_name,last_name\nA,B\n", "required column missing: record_id"),
-    (b"record_id,first_name\n1,A\n,B\n", "row 3: record_id is empty"),
-    (b"record_id,first_name\n1,A\n1,B\n", "row 3: record_id repeats an earlier row"),
-    (b"record_id,first_name\n", "no records"),
-    (b"", "empty (no header row)"),
-    (b"record_id,first_name\n1,\xe9\xe8\n", "not UTF-8 text"),
-])  # fmt: skip
-def test_input_it_cannot_use_is_one_line_naming_the_file(tmp_path, capsys, content, problem):
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b"first_name,last_name\nA,B\n", "required column missing: record_id"),
+        (b"record_id,first_name\n1,A\n,B\n", "row 3: record_id is empty"),
+        (
+            b"record_id,first_name\n1,A\n1,B\n",
+            "row 3: record_id repeats an earlier row",
+        ),
+        (b"record_id,first_name\n", "no records"),
+        (b"", "empty (no header row)"),
+        (b"record_id,first_name\n1,\xe9\xe8\n", "not UTF-8 text"),
+    ],
+)
+def test_input_it_cannot_use_is_one_line_naming_the_file(
+    tmp_path, capsys, content, problem
+):
     (tmp_path / "bad.csv").write_bytes(content)
-    pd.DataFrame([("1", "A", "", "B", "", "", "", "", "", "")], columns=COLUMNS).to_csv(tmp_path / "ok.csv", index=False)
-    code = main(["link", str(tmp_path / "bad.csv"), str(tmp_path / "ok.csv"), "--out", str(tmp_path / "p.csv")])
+    pd.DataFrame([("1", "A", "", "B", "", "", "", "", "", "")], columns=COLUMNS).to_csv(
+        tmp_path / "ok.csv", index=False
+    )
+    code = main(
+        [
+            "link",
+            str(tmp_path / "bad.csv"),
+            str(tmp_path / "ok.csv"),
+            "--out",
+            str(tmp_path / "p.csv"),
+        ]
+    )
     err = capsys.readouterr().err.strip()
     assert code == 2
-    assert err == f"{tmp_path / 'bad.csv'}: {problem}" or err.startswith(f"{tmp_path / 'bad.csv'}: {problem}")
+    assert err == f"{tmp_path / 'bad.csv'}: {problem}" or err.startswith(
+        f"{tmp_path / 'bad.csv'}: {problem}"
+    )
     assert "\n" not in err and "Traceback" not in err
 
 
@@ -106,34 +228,99 @@ def test_a_model_file_that_is_not_a_model_is_refused(tmp_path, capsys):
 
 
 def test_missing_values_are_none_never_nan_with_pandas_string_dtype():
-    df = pd.DataFrame({"record_id": ["1", "2"], "first_name": ["Ana", np.nan], "last_name": [None, "Lee"],
-                       "ssn": [np.nan, "521-44-1234"], "date_of_birth": ["1990-01-02", np.nan]}, dtype="str")  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "record_id": ["1", "2"],
+            "first_name": ["Ana", np.nan],
+            "last_name": [None, "Lee"],
+            "ssn": [np.nan, "521-44-1234"],
+            "date_of_birth": ["1990-01-02", np.nan],
+        },
+        dtype="str",
+    )
     out = standardize(df, "x")
     cells = [v for col in out.columns for v in out[col].tolist()]
     assert not any(isinstance(v, float) for v in cells)
-    assert out["last_name"].tolist() == [None, "LEE"] and out["ssn"].tolist() == [None, "521441234"]
+    assert out["last_name"].tolist() == [None, "LEE"] and out["ssn"].tolist() == [
+        None,
+        "521441234",
+    ]
 
 
 # -- training adapts to what the files carry ----------------------------------------
 
-FIRST = ["MARIA", "JOSE", "ANA", "LUIS", "ROSA", "CARLOS", "ELENA", "JUAN", "SOFIA", "MIGUEL", "LUCIA", "PEDRO",
-         "CARMEN", "JORGE", "ISABEL", "DIEGO", "PAULA", "MARIO", "LAURA", "RAUL"]  # fmt: skip
-LAST = ["GARCIA", "LOPEZ", "NGUYEN", "SMITH", "KIM", "TORRES", "RIVERA", "CHEN", "JOHNSON", "REYES", "CRUZ",
-        "MORALES", "ORTIZ", "PATEL", "WONG", "DIAZ", "FLORES", "LEE", "BROWN", "SANCHEZ", "RAMOS", "CASTRO"]  # fmt: skip
+FIRST = [
+    "MARIA",
+    "JOSE",
+    "ANA",
+    "LUIS",
+    "ROSA",
+    "CARLOS",
+    "ELENA",
+    "JUAN",
+    "SOFIA",
+    "MIGUEL",
+    "LUCIA",
+    "PEDRO",
+    "CARMEN",
+    "JORGE",
+    "ISABEL",
+    "DIEGO",
+    "PAULA",
+    "MARIO",
+    "LAURA",
+    "RAUL",
+]
+LAST = [
+    "GARCIA",
+    "LOPEZ",
+    "NGUYEN",
+    "SMITH",
+    "KIM",
+    "TORRES",
+    "RIVERA",
+    "CHEN",
+    "JOHNSON",
+    "REYES",
+    "CRUZ",
+    "MORALES",
+    "ORTIZ",
+    "PATEL",
+    "WONG",
+    "DIAZ",
+    "FLORES",
+    "LEE",
+    "BROWN",
+    "SANCHEZ",
+    "RAMOS",
+    "CASTRO",
+]
 
 
 def _population(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """n people on the left, the same n on the right with ids R<i> (truth: L<i> =
     R<i>), a typo in one right-side surname of every ten."""
     rng = np.random.default_rng(seed)
-    dob = pd.Timestamp("1950-01-01") + pd.to_timedelta(rng.integers(0, 25_000, n), unit="D")
-    left = pd.DataFrame({
-        "record_id": [f"L{i}" for i in range(n)], "first_name": rng.choice(FIRST, n), "middle_name": "",
-        "last_name": rng.choice(LAST, n), "date_of_birth": dob.strftime("%Y-%m-%d"), "sex": rng.choice(["M", "F"], n),
-        "ssn": [f"{rng.integers(100, 665)}{rng.integers(10, 99)}{rng.integers(1000, 9999)}" for _ in range(n)],
-        "address_line1": [f"{rng.integers(1, 9999)} MAIN ST" for _ in range(n)], "city": "FRESNO",
-        "zip": rng.choice(["93701", "93702", "93703", "93704"], n),
-    })  # fmt: skip
+    dob = pd.Timestamp("1950-01-01") + pd.to_timedelta(
+        rng.integers(0, 25_000, n), unit="D"
+    )
+    left = pd.DataFrame(
+        {
+            "record_id": [f"L{i}" for i in range(n)],
+            "first_name": rng.choice(FIRST, n),
+            "middle_name": "",
+            "last_name": rng.choice(LAST, n),
+            "date_of_birth": dob.strftime("%Y-%m-%d"),
+            "sex": rng.choice(["M", "F"], n),
+            "ssn": [
+                f"{rng.integers(100, 665)}{rng.integers(10, 99)}{rng.integers(1000, 9999)}"
+                for _ in range(n)
+            ],
+            "address_line1": [f"{rng.integers(1, 9999)} MAIN ST" for _ in range(n)],
+            "city": "FRESNO",
+            "zip": rng.choice(["93701", "93702", "93703", "93704"], n),
+        }
+    )
     right = left.copy()
     right["record_id"] = [f"R{i}" for i in range(n)]
     typo = np.arange(n) % 10 == 0
@@ -142,7 +329,10 @@ def _population(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _frames(left: pd.DataFrame, right: pd.DataFrame) -> dict:
-    return {"left_file": standardize(left, "left_file"), "right_file": standardize(right, "right_file")}
+    return {
+        "left_file": standardize(left, "left_file"),
+        "right_file": standardize(right, "right_file"),
+    }
 
 
 def test_training_without_any_ssn_uses_no_ssn_pass_and_links(tmp_path):
@@ -163,10 +353,16 @@ def test_training_without_birth_dates_blocks_on_names(tmp_path):
     left, right = _population(MIN_RECORDS_TO_TRAIN + 600, seed=12)
     left["date_of_birth"], right["date_of_birth"] = None, None
     plan = training_plan(_frames(left, right))
-    assert "dob" not in plan["comparisons"] and all("dob" not in p for p in plan["passes"])
+    assert "dob" not in plan["comparisons"] and all(
+        "dob" not in p for p in plan["passes"]
+    )
     assert plan["passes"] and plan["deterministic"]
     model = train(_frames(left, right))
-    assert {c["output_column_name"] for c in model["comparisons"]} >= {"first_name", "last_name", "ssn"}
+    assert {c["output_column_name"] for c in model["comparisons"]} >= {
+        "first_name",
+        "last_name",
+        "ssn",
+    }
 
 
 def test_training_with_ssn_on_one_side_only_leaves_ssn_out():
@@ -178,13 +374,45 @@ def test_training_with_ssn_on_one_side_only_leaves_ssn_out():
 
 def test_without_the_relatives_guard_the_threshold_alone_decides(tmp_path):
     # twins: same surname, birth date and ZIP; first names wholly different
-    left = pd.DataFrame([("L1", "MARIA", "", "NGUYEN", "2015-05-05", "F", "", "1 ELM ST", "FRESNO", "91731")],
-                        columns=COLUMNS)  # fmt: skip
-    right = pd.DataFrame([("R1", "Anh", "", "Nguyen", "2015-05-05", "F", "", "1 Elm St", "Fresno", "91731")],
-                         columns=COLUMNS)  # fmt: skip
+    left = pd.DataFrame(
+        [
+            (
+                "L1",
+                "MARIA",
+                "",
+                "NGUYEN",
+                "2015-05-05",
+                "F",
+                "",
+                "1 ELM ST",
+                "FRESNO",
+                "91731",
+            )
+        ],
+        columns=COLUMNS,
+    )
+    right = pd.DataFrame(
+        [
+            (
+                "R1",
+                "Anh",
+                "",
+                "Nguyen",
+                "2015-05-05",
+                "F",
+                "",
+                "1 Elm St",
+                "Fresno",
+                "91731",
+            )
+        ],
+        columns=COLUMNS,
+    )
     code, guarded = _link(tmp_path, left, right, "--threshold", "0.5")
     assert code == 0 and _matches(guarded) == set()
-    code, unguarded = _link(tmp_path, left, right, "--threshold", "0.5", "--no-relatives-guard")
+    code, unguarded = _link(
+        tmp_path, left, right, "--threshold", "0.5", "--no-relatives-guard"
+    )
     assert code == 0
     above = unguarded.loc[unguarded["match_probability"].astype(float) >= 0.5]
     assert len(above) == 1 and _matches(unguarded) == {("L1", "R1")}

@@ -18,8 +18,14 @@ def test_spark_model_keeps_every_trained_parameter_and_drops_duckdb_sql():
     spark = in_dialect(saved, "spark")
     assert spark["sql_dialect"] == "spark"
     assert saved["sql_dialect"] == "duckdb"  # the saved model is not changed
-    assert spark["probability_two_random_records_match"] == saved["probability_two_random_records_match"]
-    assert spark["blocking_rules_to_generate_predictions"] == saved["blocking_rules_to_generate_predictions"]
+    assert (
+        spark["probability_two_random_records_match"]
+        == saved["probability_two_random_records_match"]
+    )
+    assert (
+        spark["blocking_rules_to_generate_predictions"]
+        == saved["blocking_rules_to_generate_predictions"]
+    )
     ours, theirs = _levels(saved), _levels(spark)
     assert len(ours) == len(theirs) > 20
     for a, b in zip(ours, theirs, strict=True):

@@ -29,8 +29,13 @@ def test_a_missing_secret_file_is_created_owner_only(monkeypatch, tmp_path):
 
 
 def test_review_preview_shows_hashed_ids_only():
-    queue = pd.DataFrame({"calworks_person_id": ["P1", "P2"], "cws_client_id": ["C9", "C8"],
-                          "match_probability": [0.7, 0.9]})  # fmt: skip
+    queue = pd.DataFrame(
+        {
+            "calworks_person_id": ["P1", "P2"],
+            "cws_client_id": ["C9", "C8"],
+            "match_probability": [0.7, 0.9],
+        }
+    )
     table = review_preview(queue)
     assert "P1" not in table and "C9" not in table
     assert table.splitlines()[2].endswith("| 0.900 |")  # highest first
@@ -38,8 +43,16 @@ def test_review_preview_shows_hashed_ids_only():
 
 
 def test_score_bands_count_cross_system_pairs_once():
-    pairs = pd.DataFrame({"source_dataset_l": ["calworks"] * 4 + ["cws"],
-                          "source_dataset_r": ["cws"] * 4 + ["cws"],
-                          "match_probability": [0.5, 0.95, 0.99, 1.0, 0.99]})  # fmt: skip
-    assert score_bands(pairs) == {"pairs scored 0.50-0.80": 1, "pairs scored 0.80-0.95": 0,
-                                  "pairs scored 0.95-0.99": 1, "pairs scored 0.99-1.00": 2}  # fmt: skip
+    pairs = pd.DataFrame(
+        {
+            "source_dataset_l": ["calworks"] * 4 + ["cws"],
+            "source_dataset_r": ["cws"] * 4 + ["cws"],
+            "match_probability": [0.5, 0.95, 0.99, 1.0, 0.99],
+        }
+    )
+    assert score_bands(pairs) == {
+        "pairs scored 0.50-0.80": 1,
+        "pairs scored 0.80-0.95": 0,
+        "pairs scored 0.95-0.99": 1,
+        "pairs scored 0.99-1.00": 2,
+    }

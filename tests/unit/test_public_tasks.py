@@ -18,7 +18,12 @@ EXPECTED = {
     "febrl2": (4000, 1000, 1000, 428),  # 1,000 duplicates of 428 originals
     "febrl3": (2000, 3000, 3000, 1165),  # 3,000 duplicates of 1,165 originals
     "pseudopeople_w2_1040": (9903, 6518, 5705, 5705),  # 5,705 W-2/1099s of 4,144 filers
-    "pseudopeople_acs_census": (74, 10231, 74, 72),  # two ACS people on the census twice
+    "pseudopeople_acs_census": (
+        74,
+        10231,
+        74,
+        72,
+    ),  # two ACS people on the census twice
     "pseudopeople_cps_census": (37, 10231, 35, 35),
 }
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -58,8 +63,11 @@ def test_truth_counts(task):
     name, (left, right, truth) = task
     n_left, n_right, n_true, n_left_true = EXPECTED[name]
     assert (len(left), len(right), len(truth), len({a for a, _ in truth})) == (
-        n_left, n_right, n_true, n_left_true
-    )  # fmt: skip
+        n_left,
+        n_right,
+        n_true,
+        n_left_true,
+    )
     assert {a for a, _ in truth} <= set(left["record_id"])
     assert {b for _, b in truth} <= set(right["record_id"])
 
@@ -86,7 +94,9 @@ def test_febrl_has_no_ssn_and_real_dates(febrl):
     for side in (left, right):
         assert side["ssn"].isna().all()  # soc_sec_id is FEBRL's own number, not an SSN
         assert side[["sex", "middle_name"]].isna().all().all()
-        pd.to_datetime(side["date_of_birth"].dropna(), format="%Y-%m-%d")  # real dates only
+        pd.to_datetime(
+            side["date_of_birth"].dropna(), format="%Y-%m-%d"
+        )  # real dates only
     # originals left, duplicates right, paired by N
     assert left["record_id"].str.endswith("-org").all()
     assert right["record_id"].str.contains("-dup-").all()

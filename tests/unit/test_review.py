@@ -8,7 +8,16 @@ from matching.review import DecisionFileError, import_decisions, load_decisions
 
 
 def write(path, rows):
-    pd.DataFrame(rows, columns=["calworks_person_id", "cws_client_id", "decision", "reviewer_id", "decided_at"]).to_csv(path, index=False)
+    pd.DataFrame(
+        rows,
+        columns=[
+            "calworks_person_id",
+            "cws_client_id",
+            "decision",
+            "reviewer_id",
+            "decided_at",
+        ],
+    ).to_csv(path, index=False)
 
 
 def test_absent_file_means_no_decisions(tmp_path):
@@ -16,11 +25,14 @@ def test_absent_file_means_no_decisions(tmp_path):
 
 
 def test_later_decision_on_a_pair_wins(tmp_path):
-    write(tmp_path / "d.csv", [
-        ("p1", "c1", "MATCH", "r1", "2026-10-01T10:00:00"),
-        ("p1", "c1", "NON_MATCH", "r2", "2026-10-05T10:00:00"),
-        ("p2", "c2", "non_match", "r1", "2026-10-02T10:00:00"),
-    ])  # fmt: skip
+    write(
+        tmp_path / "d.csv",
+        [
+            ("p1", "c1", "MATCH", "r1", "2026-10-01T10:00:00"),
+            ("p1", "c1", "NON_MATCH", "r2", "2026-10-05T10:00:00"),
+            ("p2", "c2", "non_match", "r1", "2026-10-02T10:00:00"),
+        ],
+    )
     d = load_decisions(tmp_path / "d.csv").set_index("calworks_person_id")["decision"]
     assert d.to_dict() == {"p1": "NON_MATCH", "p2": "NON_MATCH"}
 
@@ -28,35 +40,60 @@ def test_later_decision_on_a_pair_wins(tmp_path):
 def test_a_month_counts_only_the_decisions_made_by_its_as_of_date(tmp_path):
     """October (as of 2026-10-31) keeps p1's MATCH of 10-01: the NON_MATCH of
     11-02 comes later; p3's decision has no readable date and counts from the start."""
-    write(tmp_path / "d.csv", [
-        ("p1", "c1", "MATCH", "r1", "2026-10-01T10:00:00"),
-        ("p2", "c2", "MATCH", "r1", "2026-10-31T23:59:00+00:00"),
-        ("p1", "c1", "NON_MATCH", "r2", "2026-11-02T09:00:00+00:00"),
-        ("p4", "c4", "MATCH", "r2", "2026-11-01T00:00:00"),
-        ("p3", "c3", "MATCH", "r2", ""),
-    ])  # fmt: skip
-    october = load_decisions(tmp_path / "d.csv", as_of="2026-10-31").set_index("calworks_person_id")["decision"]
+    write(
+        tmp_path / "d.csv",
+        [
+            ("p1", "c1", "MATCH", "r1", "2026-10-01T10:00:00"),
+            ("p2", "c2", "MATCH", "r1", "2026-10-31T23:59:00+00:00"),
+            ("p1", "c1", "NON_MATCH", "r2", "2026-11-02T09:00:00+00:00"),
+            ("p4", "c4", "MATCH", "r2", "2026-11-01T00:00:00"),
+            ("p3", "c3", "MATCH", "r2", ""),
+        ],
+    )
+    october = load_decisions(tmp_path / "d.csv", as_of="2026-10-31").set_index(
+        "calworks_person_id"
+    )["decision"]
     assert october.to_dict() == {"p1": "MATCH", "p2": "MATCH", "p3": "MATCH"}
-    november = load_decisions(tmp_path / "d.csv", as_of="2026-11-30").set_index("calworks_person_id")["decision"]
-    assert november.to_dict() == {"p1": "NON_MATCH", "p2": "MATCH", "p3": "MATCH", "p4": "MATCH"}
+    november = load_decisions(tmp_path / "d.csv", as_of="2026-11-30").set_index(
+        "calworks_person_id"
+    )["decision"]
+    assert november.to_dict() == {
+        "p1": "NON_MATCH",
+        "p2": "MATCH",
+        "p3": "MATCH",
+        "p4": "MATCH",
+    }
 
 
 def test_bad_decision_names_the_rule_and_lines(tmp_path):
     write(tmp_path / "d.csv", [("p1", "c1", "MAYBE", "r1", "2026-10-01")])
-    with pytest.raises(DecisionFileError, match=r"d.csv: decision not MATCH/NON_MATCH or ids missing \(count: 1\) on lines 2"):
+    with pytest.raises(
+        DecisionFileError,
+        match=r"d.csv: decision not MATCH/NON_MATCH or ids missing \(count: 1\) on lines 2",
+    ):
         load_decisions(tmp_path / "d.csv")
 
 
 def test_round_trip_export_import(tmp_path):
-    queue = pd.DataFrame({"calworks_person_id": ["p1", "p2", "p3"], "cws_client_id": ["c1", "c2", "c3"],
-                          "decision": ["match", "", "NON_MATCH"], "reviewer_id": ["", "", "r9"]})  # fmt: skip
+    queue = pd.DataFrame(
+        {
+            "calworks_person_id": ["p1", "p2", "p3"],
+            "cws_client_id": ["c1", "c2", "c3"],
+            "decision": ["match", "", "NON_MATCH"],
+            "reviewer_id": ["", "", "r9"],
+        }
+    )
     queue.to_csv(tmp_path / "queue.csv", index=False)
     target = tmp_path / "landing" / "reviews" / "decisions.csv"
-    n = import_decisions(tmp_path / "queue.csv", target, "r1", now=pd.Timestamp("2026-11-02T09:00:00Z"))
+    n = import_decisions(
+        tmp_path / "queue.csv", target, "r1", now=pd.Timestamp("2026-11-02T09:00:00Z")
+    )
     assert n == 2
     d = load_decisions(target)
     assert d[["calworks_person_id", "decision", "reviewer_id"]].values.tolist() == [
-        ["p1", "MATCH", "r1"], ["p3", "NON_MATCH", "r9"]]  # fmt: skip
+        ["p1", "MATCH", "r1"],
+        ["p3", "NON_MATCH", "r9"],
+    ]
 
 
 class _Model(dict):
@@ -64,18 +101,34 @@ class _Model(dict):
 
 
 def test_decisions_override_the_model(monkeypatch):
-    pairs = pd.DataFrame({
-        "source_dataset_l": ["calworks"] * 3, "unique_id_l": ["p1", "p2", "p3"],
-        "source_dataset_r": ["cws"] * 3, "unique_id_r": ["c1", "c2", "c3"],
-        "match_probability": [0.99, 0.7, 0.6], "match_weight": [10.0, 2.0, 1.0],
-        "gamma_first_name": [4, 4, 4], "gamma_dob": [5, 5, 5], "gamma_ssn": [-1, -1, -1],
-    })  # fmt: skip
-    monkeypatch.setattr("matching.links.predict", lambda frames, model, floor, engine="duckdb": pairs)
-    records = {"calworks": pd.DataFrame({"record_id": ["p1", "p2", "p3", "p4"]}),
-               "cws": pd.DataFrame({"record_id": ["c1", "c2", "c3", "c4"]})}  # fmt: skip
+    pairs = pd.DataFrame(
+        {
+            "source_dataset_l": ["calworks"] * 3,
+            "unique_id_l": ["p1", "p2", "p3"],
+            "source_dataset_r": ["cws"] * 3,
+            "unique_id_r": ["c1", "c2", "c3"],
+            "match_probability": [0.99, 0.7, 0.6],
+            "match_weight": [10.0, 2.0, 1.0],
+            "gamma_first_name": [4, 4, 4],
+            "gamma_dob": [5, 5, 5],
+            "gamma_ssn": [-1, -1, -1],
+        }
+    )
+    monkeypatch.setattr(
+        "matching.links.predict", lambda frames, model, floor, engine="duckdb": pairs
+    )
+    records = {
+        "calworks": pd.DataFrame({"record_id": ["p1", "p2", "p3", "p4"]}),
+        "cws": pd.DataFrame({"record_id": ["c1", "c2", "c3", "c4"]}),
+    }
     records = {k: v.assign(first_name="A", last_name="B") for k, v in records.items()}
-    decisions = pd.DataFrame({"calworks_person_id": ["p1", "p2", "p4"], "cws_client_id": ["c1", "c2", "c4"],
-                              "decision": ["NON_MATCH", "MATCH", "MATCH"]})  # fmt: skip
+    decisions = pd.DataFrame(
+        {
+            "calworks_person_id": ["p1", "p2", "p4"],
+            "cws_client_id": ["c1", "c2", "c4"],
+            "decision": ["NON_MATCH", "MATCH", "MATCH"],
+        }
+    )
     result = link_month(records, _Model(), decisions, threshold=0.95, floor=0.5)
     links = result.links.set_index("calworks_person_id")["link_basis"].to_dict()
     # p1 rejected despite 0.99; p2 confirmed from the queue; p4 confirmed though never scored
@@ -87,11 +140,27 @@ def test_decisions_override_the_model(monkeypatch):
 def test_relative_like_pairs_are_reviewed_not_auto_matched():
     from matching.links import auto_match
 
-    pairs = pd.DataFrame({
-        "match_probability": [0.99, 0.99, 0.99, 0.99, 0.99, 0.90],
-        "gamma_first_name": [0, 0, 4, 4, 4, 4],  # twins: first names disagree outright
-        "gamma_dob": [5, 5, 0, 0, -1, 5],  # junior/senior: birth dates disagree outright
-        # an exact SSN clears neither: a sibling's record may carry the child's SSN
-        "gamma_ssn": [-1, 2, -1, 2, -1, -1],
-    })  # fmt: skip
+    pairs = pd.DataFrame(
+        {
+            "match_probability": [0.99, 0.99, 0.99, 0.99, 0.99, 0.90],
+            "gamma_first_name": [
+                0,
+                0,
+                4,
+                4,
+                4,
+                4,
+            ],  # twins: first names disagree outright
+            "gamma_dob": [
+                5,
+                5,
+                0,
+                0,
+                -1,
+                5,
+            ],  # junior/senior: birth dates disagree outright
+            # an exact SSN clears neither: a sibling's record may carry the child's SSN
+            "gamma_ssn": [-1, 2, -1, 2, -1, -1],
+        }
+    )
     assert auto_match(pairs, 0.95).tolist() == [False, False, False, False, True, False]

@@ -56,7 +56,9 @@ def test_schedule_runs_the_previous_month_on_the_3rd_at_6_pacific(config):
     repo = defs.get_repository_def()
 
     def run_for(when):
-        context = dg.build_schedule_context(scheduled_execution_time=when, repository_def=repo)
+        context = dg.build_schedule_context(
+            scheduled_execution_time=when, repository_def=repo
+        )
         (request,) = schedule.evaluate_tick(context).run_requests
         return request.partition_key
 
@@ -106,8 +108,13 @@ def test_a_changed_file_requests_the_month_again(config, tmp_path):
 def test_a_month_already_run_since_its_files_changed_is_not_run_again(config, tmp_path):
     land(tmp_path / "landing", "2026-08")
     land(tmp_path / "landing", "2026-09")
-    ran = {"2026-08": time.time() - 60, "2026-09": time.time() - 3 * HOUR}  # 09 ran before it changed
-    requests, cursor = landing_requests(config, {"2026-08", "2026-09"}, {}, time.time(), ran.get)
+    ran = {
+        "2026-08": time.time() - 60,
+        "2026-09": time.time() - 3 * HOUR,
+    }  # 09 ran before it changed
+    requests, cursor = landing_requests(
+        config, {"2026-08", "2026-09"}, {}, time.time(), ran.get
+    )
     assert [r.partition_key for r in requests] == ["2026-09"]
     assert set(cursor) == {"2026-08", "2026-09"}
 
@@ -123,19 +130,29 @@ def test_the_sensor_keeps_its_cursor_between_ticks(config, tmp_path):
     defs = build_definitions(config)
     sensor = defs.get_sensor_def(LANDING_SENSOR)
     instance = dg.DagsterInstance.ephemeral()
-    tick = dict(instance=instance, resources={"settings": config}, repository_def=defs.get_repository_def())
+    tick = dict(
+        instance=instance,
+        resources={"settings": config},
+        repository_def=defs.get_repository_def(),
+    )
     first = sensor.evaluate_tick(dg.build_sensor_context(**tick))
     assert [r.partition_key for r in first.run_requests] == ["2026-01"]
     context = dg.build_sensor_context(cursor=first.cursor, **tick)
     second = sensor.evaluate_tick(context)
-    assert second.run_requests == [] and json.loads(second.cursor) == json.loads(first.cursor)
+    assert second.run_requests == [] and json.loads(second.cursor) == json.loads(
+        first.cursor
+    )
 
 
 def test_partitions_start_at_the_first_landed_month(tmp_path):
     land(tmp_path / "landing", "2025-11")
     land(tmp_path / "landing", "2026-02")
     config = PipelineConfig(landing_dir=str(tmp_path / "landing"))
-    keys = build_definitions(config).resolve_job_def(MONTHLY_JOB).partitions_def.get_partition_keys()
+    keys = (
+        build_definitions(config)
+        .resolve_job_def(MONTHLY_JOB)
+        .partitions_def.get_partition_keys()
+    )
     assert keys[0] == "2025-11"
 
 
@@ -146,8 +163,12 @@ def test_a_failed_run_is_recorded_without_its_error_text(config):
         raise ValueError("Could not convert 'MARIA' to a date")
 
     instance = dg.DagsterInstance.ephemeral()
-    result = dg.materialize([fails_with_a_value], instance=instance, raise_on_error=False,
-                            tags={"dagster/partition": "2026-09"})  # fmt: skip
+    result = dg.materialize(
+        [fails_with_a_value],
+        instance=instance,
+        raise_on_error=False,
+        tags={"dagster/partition": "2026-09"},
+    )
     assert not result.success
     failure = result.get_run_failure_event()
     context = dg.build_run_status_sensor_context(
@@ -160,5 +181,9 @@ def test_a_failed_run_is_recorded_without_its_error_text(config):
     sensor = build_definitions(config).get_sensor_def(FAILURE_SENSOR)
     sensor(context)
     with duckdb.connect(config.warehouse_path, read_only=True) as con:
-        rows = con.execute(f"select report_month, step_key, message from {RUN_FAILURES_TABLE}").fetchall()
-    assert rows == [("2026-09", "fails_with_a_value", "ValueError (details in the Dagster run log)")]
+        rows = con.execute(
+            f"select report_month, step_key, message from {RUN_FAILURES_TABLE}"
+        ).fetchall()
+    assert rows == [
+        ("2026-09", "fails_with_a_value", "ValueError (details in the Dagster run log)")
+    ]

@@ -23,14 +23,21 @@ def test_named_parameters_and_quoted_identifiers_become_spark_syntax_but_text_do
         {"month": "2026-10"},
     )
     sql, args = spark.calls[0]
-    assert sql == "select c.`case_number` from raw.x c where c.report_month = :month and note = 'a \"b\" $month'"
+    assert (
+        sql
+        == "select c.`case_number` from raw.x c where c.report_month = :month and note = 'a \"b\" $month'"
+    )
     assert args == {"month": "2026-10"}
 
 
 def test_positional_parameters_pass_through():
     spark = RecordingSpark()
-    SparkWarehouse(spark).execute("select count(*) from raw.x where report_month = ?", ["2026-10"])
-    assert spark.calls == [("select count(*) from raw.x where report_month = ?", ["2026-10"])]
+    SparkWarehouse(spark).execute(
+        "select count(*) from raw.x where report_month = ?", ["2026-10"]
+    )
+    assert spark.calls == [
+        ("select count(*) from raw.x where report_month = ?", ["2026-10"])
+    ]
 
 
 def test_a_column_with_no_value_goes_to_spark_as_text():

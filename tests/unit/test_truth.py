@@ -22,7 +22,13 @@ def test_true_mutual_cases_carry_reason_and_child(lists):
         ["calworks_case_number", "calworks_person_id", "cws_case_id"], drop=False
     )
     for key, reason in case.EXPECTED_REASONS.items():
-        row = rows.loc[[k for k in rows.index if tuple(None if pd.isna(x) else x for x in k) == key]]
+        row = rows.loc[
+            [
+                k
+                for k in rows.index
+                if tuple(None if pd.isna(x) else x for x in k) == key
+            ]
+        ]
         assert list(row["reason"]) == [reason]
     # the caretaker's row names the child's CWS client, and the child's case plan type
     caretaker = lists["match_list_mutual_cases"].query("calworks_person_id == 'p7'")
@@ -40,11 +46,33 @@ def test_true_lists_carry_office_and_month(lists):
 
 
 def test_prevention_levels_match_hand_worked_answer(lists):
-    levels = lists["family_prevention_level"].set_index("calworks_case_number")["prevention_level"]
+    levels = lists["family_prevention_level"].set_index("calworks_case_number")[
+        "prevention_level"
+    ]
     assert levels.to_dict() == case.EXPECTED_LEVELS
 
 
 def test_plan_type_derivation():
     component = pd.Series([1693, 1693, 1694, 1694, 1692, 1692, 1695, None])
-    basis = pd.Series(["COURT", "VOLUNTARY", "COURT", "VOLUNTARY", "COURT", "VOLUNTARY", "VOLUNTARY", "COURT"])
-    assert plan_type(component, basis).tolist() == ["CFM", "VFM", "CFR", "VFR", "ER", "ER", "PP", pd.NA]
+    basis = pd.Series(
+        [
+            "COURT",
+            "VOLUNTARY",
+            "COURT",
+            "VOLUNTARY",
+            "COURT",
+            "VOLUNTARY",
+            "VOLUNTARY",
+            "COURT",
+        ]
+    )
+    assert plan_type(component, basis).tolist() == [
+        "CFM",
+        "VFM",
+        "CFR",
+        "VFR",
+        "ER",
+        "ER",
+        "PP",
+        pd.NA,
+    ]

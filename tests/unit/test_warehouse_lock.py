@@ -30,8 +30,11 @@ with run_lock(sys.argv[1]):
 
 
 def hold(script: str, path, seconds: float) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-c", script, str(path), str(seconds)],
-                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(path), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout.readline().strip() == "ready"
     return proc
 
@@ -50,7 +53,10 @@ def test_a_step_gives_up_after_its_wait_with_a_message_naming_the_file(tmp_path)
     path = tmp_path / "wh.duckdb"
     holder = hold(HOLD_FILE, path, 30)
     try:
-        with pytest.raises(WarehouseBusy, match=r"wh\.duckdb is still in use by another process after 1 s"):
+        with pytest.raises(
+            WarehouseBusy,
+            match=r"wh\.duckdb is still in use by another process after 1 s",
+        ):
             with connect(path, wait_seconds=1):
                 pass
     finally:
@@ -61,7 +67,10 @@ def test_a_step_gives_up_after_its_wait_with_a_message_naming_the_file(tmp_path)
 def test_a_second_run_stops_at_once_and_a_killed_run_leaves_no_stale_lock(tmp_path):
     path = tmp_path / "wh.duckdb"
     holder = hold(HOLD_RUN_LOCK, path, 60)
-    with pytest.raises(WarehouseBusy, match=rf"another `linkages run` is using .* \(pid {holder.pid}, started "):
+    with pytest.raises(
+        WarehouseBusy,
+        match=rf"another `linkages run` is using .* \(pid {holder.pid}, started ",
+    ):
         with run_lock(path):
             pass
     holder.send_signal(signal.SIGKILL)
@@ -70,16 +79,30 @@ def test_a_second_run_stops_at_once_and_a_killed_run_leaves_no_stale_lock(tmp_pa
         pass
 
 
-def test_a_failure_the_sensor_cannot_record_yet_is_kept_for_the_next(tmp_path, monkeypatch):
+def test_a_failure_the_sensor_cannot_record_yet_is_kept_for_the_next(
+    tmp_path, monkeypatch
+):
     path = str(tmp_path / "wh.duckdb")
 
     def row(run_id):
-        return pd.DataFrame([{"run_id": run_id, "job_name": "monthly_pipeline", "report_month": "2026-10",
-                              "step_key": "x", "message": "m", "failed_at": pd.Timestamp("2026-11-01")}])  # fmt: skip
+        return pd.DataFrame(
+            [
+                {
+                    "run_id": run_id,
+                    "job_name": "monthly_pipeline",
+                    "report_month": "2026-10",
+                    "step_key": "x",
+                    "message": "m",
+                    "failed_at": pd.Timestamp("2026-11-01"),
+                }
+            ]
+        )
 
     holder = hold(HOLD_FILE, path, 60)
-    monkeypatch.setattr("orchestration.sensors.connect",
-                        lambda p, wait_seconds: connect(p, wait_seconds=0.5))  # fmt: skip
+    monkeypatch.setattr(
+        "orchestration.sensors.connect",
+        lambda p, wait_seconds: connect(p, wait_seconds=0.5),
+    )
     try:
         with pytest.raises(WarehouseBusy):
             record_failures(path, row("run-1"))
@@ -88,6 +111,8 @@ def test_a_failure_the_sensor_cannot_record_yet_is_kept_for_the_next(tmp_path, m
         holder.wait()
     record_failures(path, row("run-2"))
     with duckdb.connect(path, read_only=True) as con:
-        runs = con.execute(f"select run_id from {RUN_FAILURES_TABLE} order by 1").fetchall()
+        runs = con.execute(
+            f"select run_id from {RUN_FAILURES_TABLE} order by 1"
+        ).fetchall()
     assert runs == [("run-1",), ("run-2",)]
     assert not (tmp_path / "wh.duckdb.pending_failures.csv").exists()

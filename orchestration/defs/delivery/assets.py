@@ -25,7 +25,9 @@ def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         "a manifest with rows and SHA-256 per file, and one audit.export_log row per file "
         "(appended: a rerun adds its own rows, with its run id).",
     )
-    def office_lists(context: dg.AssetExecutionContext, settings: PipelineConfig) -> dg.MaterializeResult:
+    def office_lists(
+        context: dg.AssetExecutionContext, settings: PipelineConfig
+    ) -> dg.MaterializeResult:
         month = context.partition_key
         with open_warehouse(settings) as con:
             files = export_month(con, month, Path(settings.exports_dir))
@@ -35,9 +37,17 @@ def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
             metadata={
                 "files": len(files),
                 "offices": len(offices),
-                **{f"rows: {name}": sum(f.rows for f in files if f.list_name == name and f.path.suffix == ".csv")
-                   for name in LISTS},  # fmt: skip
-                "folder": dg.MetadataValue.path(str(Path(settings.exports_dir) / month)),
+                **{
+                    f"rows: {name}": sum(
+                        f.rows
+                        for f in files
+                        if f.list_name == name and f.path.suffix == ".csv"
+                    )
+                    for name in LISTS
+                },
+                "folder": dg.MetadataValue.path(
+                    str(Path(settings.exports_dir) / month)
+                ),
             }
         )
 

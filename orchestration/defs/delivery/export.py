@@ -31,11 +31,26 @@ LISTS = {
     "match_list_mutual_clients": "Mutual clients",
 }
 EXPORT_COLUMNS = [
-    "list", "report_month", "office_code", "calworks_case_number", "calworks_worker_id",
-    "calworks_person_id", "first_name", "last_name", "date_of_birth", "cws_case_id",
-    "cws_worker_id", "cws_office_code", "cws_client_id", "cws_first_name", "cws_last_name",
-    "cws_birth_date", "plan_type", "reason", "confidence",
-]  # fmt: skip
+    "list",
+    "report_month",
+    "office_code",
+    "calworks_case_number",
+    "calworks_worker_id",
+    "calworks_person_id",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "cws_case_id",
+    "cws_worker_id",
+    "cws_office_code",
+    "cws_client_id",
+    "cws_first_name",
+    "cws_last_name",
+    "cws_birth_date",
+    "plan_type",
+    "reason",
+    "confidence",
+]
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 EXPORT_SQL = """
@@ -94,19 +109,23 @@ class ExportedFile:
 
 def audit_rows(run_id: str, files: list[ExportedFile]) -> pd.DataFrame:
     """One audit.export_log row per file written: what, for which office, by which run, when."""
-    return pd.DataFrame({
-        "run_id": run_id,
-        "office_code": [f.office_code for f in files],
-        "list": [f.list_name for f in files],
-        "file": [str(f.path) for f in files],
-        "sha256": [f.sha256 for f in files],
-        "rows": [f.rows for f in files],
-        "written_at": pd.Timestamp.now(tz="UTC").tz_localize(None),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "run_id": run_id,
+            "office_code": [f.office_code for f in files],
+            "list": [f.list_name for f in files],
+            "file": [str(f.path) for f in files],
+            "sha256": [f.sha256 for f in files],
+            "rows": [f.rows for f in files],
+            "written_at": pd.Timestamp.now(tz="UTC").tz_localize(None),
+        }
+    )
 
 
 def list_rows(con: duckdb.DuckDBPyConnection, table: str, month: str) -> pd.DataFrame:
-    reason = "l.reason" if table == "match_list_mutual_cases" else "cast(null as string)"
+    reason = (
+        "l.reason" if table == "match_list_mutual_cases" else "cast(null as string)"
+    )
     sql = EXPORT_SQL.format(table=table, label=LISTS[table], reason=reason)
     return con.execute(sql, {"m": month}).df()[EXPORT_COLUMNS]
 
@@ -126,14 +145,23 @@ def _xlsx_bytes(frame: pd.DataFrame, title: str) -> bytes:
     raw = io.BytesIO()
     wb.save(raw)
     out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(raw) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for item in sorted(src.infolist(), key=lambda i: i.filename):
             info = zipfile.ZipInfo(item.filename, date_time=FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
             data = src.read(item.filename)
-            if item.filename == "docProps/core.xml":  # openpyxl stamps the save time here
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data)
+            if (
+                item.filename == "docProps/core.xml"
+            ):  # openpyxl stamps the save time here
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*",
+                    rb"\g<1>2000-01-01T00:00:00Z",
+                    data,
+                )
             dst.writestr(info, data)
     return out.getvalue()
 
@@ -148,7 +176,9 @@ def _write_private(path: Path, data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def export_month(con: duckdb.DuckDBPyConnection, month: str, exports_dir: Path) -> list[ExportedFile]:
+def export_month(
+    con: duckdb.DuckDBPyConnection, month: str, exports_dir: Path
+) -> list[ExportedFile]:
     folder = Path(exports_dir) / month
     if folder.exists():  # a rerun replaces the month's files, nothing stale stays
         for old in sorted(folder.rglob("*"), reverse=True):
@@ -158,17 +188,31 @@ def export_month(con: duckdb.DuckDBPyConnection, month: str, exports_dir: Path) 
         rows = list_rows(con, table, month)
         for office, part in rows.groupby("office_code", sort=True):
             csv = part.to_csv(index=False, lineterminator="\n").encode("utf-8")
-            for suffix, data in ((".csv", csv), (".xlsx", _xlsx_bytes(part, LISTS[table]))):
+            for suffix, data in (
+                (".csv", csv),
+                (".xlsx", _xlsx_bytes(part, LISTS[table])),
+            ):
                 path = folder / str(office) / f"{table}{suffix}"
-                files.append(ExportedFile(path, table, str(office), len(part), _write_private(path, data)))
+                files.append(
+                    ExportedFile(
+                        path, table, str(office), len(part), _write_private(path, data)
+                    )
+                )
     manifest = {
         "report_month": month,
         "files": [
-            {"file": f.path.relative_to(folder).as_posix(), "list": f.list_name,
-             "office_code": f.office_code, "rows": f.rows, "sha256": f.sha256}  # fmt: skip
+            {
+                "file": f.path.relative_to(folder).as_posix(),
+                "list": f.list_name,
+                "office_code": f.office_code,
+                "rows": f.rows,
+                "sha256": f.sha256,
+            }
             for f in files
         ],
     }
-    _write_private(folder / "manifest.json", json.dumps(manifest, indent=2).encode() + b"\n")
+    _write_private(
+        folder / "manifest.json", json.dumps(manifest, indent=2).encode() + b"\n"
+    )
     os.chmod(folder, 0o700)
     return files

@@ -1,6 +1,5 @@
 """One month-partitioned asset per landing file: raw.<file> + quarantine.<file>."""
 
-
 import dagster as dg
 import duckdb
 
@@ -46,8 +45,11 @@ def _checks(r: LoadResult, config: PipelineConfig) -> list[dg.AssetCheckResult]:
         dg.AssetCheckResult(
             check_name=ROWS_RECONCILED,
             passed=r.rows_read == r.rows_staged + r.rows_quarantined,
-            metadata={"rows_read": r.rows_read, "rows_staged": r.rows_staged,
-                      "rows_quarantined": r.rows_quarantined},  # fmt: skip
+            metadata={
+                "rows_read": r.rows_read,
+                "rows_staged": r.rows_staged,
+                "rows_quarantined": r.rows_quarantined,
+            },
         ),
         dg.AssetCheckResult(
             check_name=QUARANTINE_WITHIN_LIMIT,
@@ -64,9 +66,13 @@ def _checks(r: LoadResult, config: PipelineConfig) -> list[dg.AssetCheckResult]:
     ]
 
 
-def ingest_asset(spec: SourceFile, partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+def ingest_asset(
+    spec: SourceFile, partitions: dg.PartitionsDefinition
+) -> dg.AssetsDefinition:
     key = raw_key(spec.name)
-    parents = sorted({fk.ref_file for fk in spec.foreign_keys if fk.ref_file != spec.name})
+    parents = sorted(
+        {fk.ref_file for fk in spec.foreign_keys if fk.ref_file != spec.name}
+    )
 
     @dg.asset(
         key=key,
@@ -80,13 +86,23 @@ def ingest_asset(spec: SourceFile, partitions: dg.PartitionsDefinition) -> dg.As
         description=f"{spec.description} Landing file `{spec.name}.csv` (or .parquet), typed;"
         f" rejected rows go to `quarantine.{spec.name}` with the rule they broke.",
         check_specs=[
-            dg.AssetCheckSpec(ROWS_RECONCILED, asset=key, blocking=True,
-                              description="rows read = rows staged + rows quarantined"),
-            dg.AssetCheckSpec(QUARANTINE_WITHIN_LIMIT, asset=key, blocking=True,
-                              description="at most 5% of the file's rows quarantined"),
-        ],  # fmt: skip
+            dg.AssetCheckSpec(
+                ROWS_RECONCILED,
+                asset=key,
+                blocking=True,
+                description="rows read = rows staged + rows quarantined",
+            ),
+            dg.AssetCheckSpec(
+                QUARANTINE_WITHIN_LIMIT,
+                asset=key,
+                blocking=True,
+                description="at most 5% of the file's rows quarantined",
+            ),
+        ],
     )
-    def _ingest(context: dg.AssetExecutionContext, settings: PipelineConfig) -> dg.MaterializeResult:
+    def _ingest(
+        context: dg.AssetExecutionContext, settings: PipelineConfig
+    ) -> dg.MaterializeResult:
         month = context.partition_key
         try:
             path = find_source(settings.month_dir(month), spec)
@@ -104,10 +120,14 @@ def ingest_asset(spec: SourceFile, partitions: dg.PartitionsDefinition) -> dg.As
                 metadata={"file": exc.file, "rule": exc.rule, "count": exc.count or 0},
                 allow_retries=False,
             ) from None
-        return dg.MaterializeResult(metadata=_metadata(result), check_results=_checks(result, settings))
+        return dg.MaterializeResult(
+            metadata=_metadata(result), check_results=_checks(result, settings)
+        )
 
     return _ingest
 
 
-def build_ingest_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+def build_ingest_assets(
+    partitions: dg.PartitionsDefinition,
+) -> list[dg.AssetsDefinition]:
     return [ingest_asset(spec, partitions) for spec in SOURCE_FILES]

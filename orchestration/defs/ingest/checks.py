@@ -11,7 +11,12 @@ from expectations.suites import build_suite, found_column
 from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.partitions import as_of
-from orchestration.lib.warehouse import native_frame, open_warehouse, scalar, table_exists
+from orchestration.lib.warehouse import (
+    native_frame,
+    open_warehouse,
+    scalar,
+    table_exists,
+)
 
 CONTRACT_GATE = "contract_gate"
 
@@ -49,7 +54,9 @@ def _gate_inputs(con, spec: SourceFile, month: str) -> tuple:
 def contract_gate(
     spec: SourceFile, partitions: dg.PartitionsDefinition
 ) -> dg.AssetChecksDefinition:
-    parents = sorted({fk.ref_file for fk in spec.foreign_keys if fk.ref_file != spec.name})
+    parents = sorted(
+        {fk.ref_file for fk in spec.foreign_keys if fk.ref_file != spec.name}
+    )
 
     @dg.asset_check(
         asset=raw_key(spec.name),
@@ -80,11 +87,17 @@ def contract_gate(
         result = validate(frame, f"{spec.name}_contract", suite, docs_dir=docs)
         return dg.AssetCheckResult(
             passed=result.success,
-            metadata={"file": spec.name, "rows_checked": result.rows, **result.metadata()},
+            metadata={
+                "file": spec.name,
+                "rows_checked": result.rows,
+                **result.metadata(),
+            },
         )
 
     return _gate
 
 
-def build_ingest_checks(partitions: dg.PartitionsDefinition) -> list[dg.AssetChecksDefinition]:
+def build_ingest_checks(
+    partitions: dg.PartitionsDefinition,
+) -> list[dg.AssetChecksDefinition]:
     return [contract_gate(spec, partitions) for spec in SOURCE_FILES]

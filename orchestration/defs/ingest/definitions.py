@@ -8,5 +8,6 @@ from orchestration.defs.ingest.checks import build_ingest_checks
 
 def ingest_definitions(partitions: dg.PartitionsDefinition) -> dg.Definitions:
     return dg.Definitions(
-        assets=build_ingest_assets(partitions), asset_checks=build_ingest_checks(partitions)
+        assets=build_ingest_assets(partitions),
+        asset_checks=build_ingest_checks(partitions),
     )

@@ -41,7 +41,9 @@ class ContractError(Exception):
     """A file-level fault. The message names the file, the rule and a count,
     never a value from the file."""
 
-    def __init__(self, file: str, rule: str, count: int | None = None, detail: str = ""):
+    def __init__(
+        self, file: str, rule: str, count: int | None = None, detail: str = ""
+    ):
         self.file, self.rule, self.count = file, rule, count
         counted = "" if count is None else f" (count: {count:,})"
         super().__init__(f"{file}: {rule}{counted}{': ' + detail if detail else ''}")
@@ -80,15 +82,21 @@ def check_utf8(path: Path, file: str) -> None:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 line += chunk[: exc.start].count(b"\n")
-                raise ContractError(file, "file is not UTF-8", 1, f"first bad byte on line {line}") from None
+                raise ContractError(
+                    file, "file is not UTF-8", 1, f"first bad byte on line {line}"
+                ) from None
             line += chunk.count(b"\n")
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            raise ContractError(file, "file is not UTF-8", 1, "truncated character at end") from None
+            raise ContractError(
+                file, "file is not UTF-8", 1, "truncated character at end"
+            ) from None
 
 
-def read_as_text(con: duckdb.DuckDBPyConnection, path: Path, spec: SourceFile) -> list[str]:
+def read_as_text(
+    con: duckdb.DuckDBPyConnection, path: Path, spec: SourceFile
+) -> list[str]:
     """Create temp table `src` (every column text, plus `_source_row`), return
     the header's column names as found."""
     if path.suffix == ".csv":
@@ -115,11 +123,17 @@ def read_as_text(con: duckdb.DuckDBPyConnection, path: Path, spec: SourceFile) -
         # DuckDB's message can quote a line of the file: keep only its first words
         kind = str(exc).split(":")[0][:80]
         form = "CSV (RFC 4180)" if path.suffix == ".csv" else "Parquet"
-        raise ContractError(spec.name, f"file is unreadable as {form}", 1, kind) from None
-    names = [r[0] for r in con.execute("describe src").fetchall() if r[0] != "_source_row"]
+        raise ContractError(
+            spec.name, f"file is unreadable as {form}", 1, kind
+        ) from None
+    names = [
+        r[0] for r in con.execute("describe src").fetchall() if r[0] != "_source_row"
+    ]
     if path.suffix != ".csv":
         casts = ", ".join(f"cast({_ident(n)} as varchar) as {_ident(n)}" for n in names)
-        con.execute(f"create or replace temp table src as select {casts}, _source_row from src")
+        con.execute(
+            f"create or replace temp table src as select {casts}, _source_row from src"
+        )
     return names
 
 
@@ -161,32 +175,75 @@ def _row_rules(spec: SourceFile, as_of: str) -> list[tuple[str, str]]:
             rules.append((f"{col.name}: required value missing", f"{v} is null"))
         if col.kind == DATE:
             parsed = f"try_strptime({v}, '%Y-%m-%d')"
-            rules.append((f"{col.name}: unparsable date", f"{v} is not null and {parsed} is null"))
-            rules.append((f"{col.name}: date before 1900", f"{parsed} < date '{MIN_DATE}'"))
+            rules.append(
+                (
+                    f"{col.name}: unparsable date",
+                    f"{v} is not null and {parsed} is null",
+                )
+            )
+            rules.append(
+                (f"{col.name}: date before 1900", f"{parsed} < date '{MIN_DATE}'")
+            )
             if col.not_after_as_of:
-                rules.append((f"{col.name}: date in the future", f"{parsed} > date '{as_of}'"))
+                rules.append(
+                    (f"{col.name}: date in the future", f"{parsed} > date '{as_of}'")
+                )
         elif col.kind == INT:
             cast = f"try_cast({v} as bigint)"
-            rules.append((f"{col.name}: not a whole number", f"{v} is not null and {cast} is null"))
+            rules.append(
+                (
+                    f"{col.name}: not a whole number",
+                    f"{v} is not null and {cast} is null",
+                )
+            )
             if col.codes:
                 codes = ", ".join(str(c) for c in col.codes)
-                rules.append((f"{col.name}: code outside its set", f"{cast} not in ({codes})"))
+                rules.append(
+                    (f"{col.name}: code outside its set", f"{cast} not in ({codes})")
+                )
         elif col.kind == DECIMAL:
             cast = f"try_cast({v} as double)"
-            rules.append((f"{col.name}: not a number", f"{v} is not null and {cast} is null"))
+            rules.append(
+                (f"{col.name}: not a number", f"{v} is not null and {cast} is null")
+            )
         elif col.kind == MONTH:
-            rules.append((f"{col.name}: not a YYYY-MM month", f"not regexp_full_match({v}, '[0-9]{{4}}-(0[1-9]|1[0-2])')"))
+            rules.append(
+                (
+                    f"{col.name}: not a YYYY-MM month",
+                    f"not regexp_full_match({v}, '[0-9]{{4}}-(0[1-9]|1[0-2])')",
+                )
+            )
         elif col.kind == QUARTER:
-            rules.append((f"{col.name}: not a YYYYQn quarter", f"not regexp_full_match({v}, '[0-9]{{4}}Q[1-4]')"))
+            rules.append(
+                (
+                    f"{col.name}: not a YYYYQn quarter",
+                    f"not regexp_full_match({v}, '[0-9]{{4}}Q[1-4]')",
+                )
+            )
         elif col.codes:
             codes = ", ".join(f"'{c}'" for c in col.codes)
             rules.append((f"{col.name}: code outside its set", f"{v} not in ({codes})"))
         if col.kind in (INT, DECIMAL) and col.min_value is not None:
-            rules.append((f"{col.name}: below {col.min_value:g}", f"try_cast({v} as double) < {col.min_value}"))
+            rules.append(
+                (
+                    f"{col.name}: below {col.min_value:g}",
+                    f"try_cast({v} as double) < {col.min_value}",
+                )
+            )
         if col.kind in (INT, DECIMAL) and col.max_value is not None:
-            rules.append((f"{col.name}: above {col.max_value:g}", f"try_cast({v} as double) > {col.max_value}"))
+            rules.append(
+                (
+                    f"{col.name}: above {col.max_value:g}",
+                    f"try_cast({v} as double) > {col.max_value}",
+                )
+            )
         if col.pattern and col.name not in ("zip", "ssn"):
-            rules.append((f"{col.name}: wrong format", f"not regexp_matches({v}, '{col.pattern}')"))
+            rules.append(
+                (
+                    f"{col.name}: wrong format",
+                    f"not regexp_matches({v}, '{col.pattern}')",
+                )
+            )
     for order in spec.date_orders:
         b = f"try_strptime({_value(spec.column(order.begin))}, '%Y-%m-%d')"
         e = f"try_strptime({_value(spec.column(order.end))}, '%Y-%m-%d')"
@@ -204,15 +261,30 @@ def _case_review_rules(spec: SourceFile) -> list[tuple[str, str]]:
     for level, activities in COLLAB_ACTIVITY.items():
         no_activity = " and ".join(f"{v(a)} = 'N'" for a in activities)
         rules.append(
-            (f"{level}: SOME or FULL where its activity was N", f"{v(level)} in ('SOME', 'FULL') and {no_activity}")
+            (
+                f"{level}: SOME or FULL where its activity was N",
+                f"{v(level)} in ('SOME', 'FULL') and {no_activity}",
+            )
         )
     rate = f"try_cast({v('joint_monitoring_per_month')} as double)"
     rules += [
-        ("cftm_attendance: must be NEITHER when cftm_held = N", f"{v('cftm_held')} = 'N' and {v('cftm_attendance')} <> 'NEITHER'"),
-        ("joint_monitoring_per_month: must be 0 when joint_monitoring = N", f"{v('joint_monitoring')} = 'N' and {rate} <> 0"),
-        ("joint_monitoring_per_month: must be empty when joint_monitoring = U", f"{v('joint_monitoring')} = 'U' and {rate} is not null"),
-        ("needs_shared_date: only when needs_shared = Y", f"{v('needs_shared_date')} is not null and {v('needs_shared')} <> 'Y'"),
-    ]  # fmt: skip
+        (
+            "cftm_attendance: must be NEITHER when cftm_held = N",
+            f"{v('cftm_held')} = 'N' and {v('cftm_attendance')} <> 'NEITHER'",
+        ),
+        (
+            "joint_monitoring_per_month: must be 0 when joint_monitoring = N",
+            f"{v('joint_monitoring')} = 'N' and {rate} <> 0",
+        ),
+        (
+            "joint_monitoring_per_month: must be empty when joint_monitoring = U",
+            f"{v('joint_monitoring')} = 'U' and {rate} is not null",
+        ),
+        (
+            "needs_shared_date: only when needs_shared = Y",
+            f"{v('needs_shared_date')} is not null and {v('needs_shared')} <> 'Y'",
+        ),
+    ]
     return rules
 
 
@@ -235,13 +307,20 @@ def split(
     by_lower = {h.strip().lower(): h for h in found}
     missing = [c for c in spec.column_names if c not in by_lower]
     if missing:
-        raise ContractError(spec.name, "required column missing", len(missing), ", ".join(missing))
+        raise ContractError(
+            spec.name, "required column missing", len(missing), ", ".join(missing)
+        )
     extras = [h for k, h in by_lower.items() if k not in spec.column_names]
     renames = ", ".join(f'{_ident(by_lower[c])} as "{c}"' for c in spec.column_names)
-    con.execute(f"create or replace temp table src as select {renames}, _source_row from src")
+    con.execute(
+        f"create or replace temp table src as select {renames}, _source_row from src"
+    )
 
     rules = _row_rules(spec, as_of)
-    broken = ", ".join(f"case when coalesce({sql}, false) then {_text(text)} end" for text, sql in rules)
+    broken = ", ".join(
+        f"case when coalesce({sql}, false) then {_text(text)} end"
+        for text, sql in rules
+    )
     con.execute(
         "create or replace temp table checked as select *, "
         f"array_to_string(list_filter([{broken}], lambda x: x is not null), '; ') as _broken_rules from src"
@@ -286,28 +365,38 @@ def _typed_columns(spec: SourceFile) -> tuple[str, dict[str, str]]:
         if col.name in spec.soft_ssn or (col.name == "ssn" and col.kind == STR):
             digits = f"regexp_replace({v}, '[- ]', '', 'g')"
             valid = SSN_VALID_SQL.format(col=digits)
-            parts.append(f"case when {valid} then {digits} end as \"{col.name}\"")
-            soft[f"{col.name}: invalid SSN nulled"] = f"select count(*) {ok} and {v} is not null and not {valid}"
+            parts.append(f'case when {valid} then {digits} end as "{col.name}"')
+            soft[f"{col.name}: invalid SSN nulled"] = (
+                f"select count(*) {ok} and {v} is not null and not {valid}"
+            )
         elif col.name == "zip":
             five = f"regexp_extract({v}, '^([0-9]{{5}})(-?[0-9]{{4}})?$', 1)"
             parts.append(f"nullif({five}, '') as \"zip\"")
-            soft["zip: not 5 digits, nulled"] = f"select count(*) {ok} and {v} is not null and {five} = ''"
+            soft["zip: not 5 digits, nulled"] = (
+                f"select count(*) {ok} and {v} is not null and {five} = ''"
+            )
         elif col.name == "facility_type_code":
             codes = ", ".join(str(c) for c in FACILITY_TYPES)
-            parts.append(f"try_cast({v} as bigint) as \"{col.name}\"")
+            parts.append(f'try_cast({v} as bigint) as "{col.name}"')
             soft["facility_type_code: unknown code, mapped to OTHER"] = (
                 f"select count(*) {ok} and try_cast({v} as bigint) not in ({codes})"
             )
         else:
-            parts.append(f"{_typed(col)} as \"{col.name}\"")
+            parts.append(f'{_typed(col)} as "{col.name}"')
     return ", ".join(parts), soft
 
 
-def replace_month(con: duckdb.DuckDBPyConnection, spec: SourceFile, month: str, warehouse=None) -> None:
+def replace_month(
+    con: duckdb.DuckDBPyConnection, spec: SourceFile, month: str, warehouse=None
+) -> None:
     """Swap this month's rows of raw.<file> and quarantine.<file> for the new ones:
     in the same DuckDB, or in `warehouse` (Spark) when tables live there."""
     for schema, temp in (("raw", "staged"), ("quarantine", "rejected")):
         if warehouse is None:
             replace_table_month(con, f"{schema}.{spec.name}", month, temp)
         else:
-            warehouse.replace_month_frame(f"{schema}.{spec.name}", month, con.sql(f"select * from {temp}").to_arrow_table())
+            warehouse.replace_month_frame(
+                f"{schema}.{spec.name}",
+                month,
+                con.sql(f"select * from {temp}").to_arrow_table(),
+            )

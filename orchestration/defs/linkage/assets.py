@@ -49,27 +49,50 @@ SCORE_BANDS = ((0.5, 0.8), (0.8, 0.95), (0.95, 0.99), (0.99, 1.01))
 
 
 def score_bands(pairs: pd.DataFrame) -> dict[str, int]:
-    cross = pairs.loc[pairs["source_dataset_l"] != pairs["source_dataset_r"], "match_probability"]
-    return {f"pairs scored {lo:.2f}-{min(hi, 1):.2f}": int(cross.between(lo, hi, inclusive="left").sum())
-            for lo, hi in SCORE_BANDS}  # fmt: skip
+    cross = pairs.loc[
+        pairs["source_dataset_l"] != pairs["source_dataset_r"], "match_probability"
+    ]
+    return {
+        f"pairs scored {lo:.2f}-{min(hi, 1):.2f}": int(
+            cross.between(lo, hi, inclusive="left").sum()
+        )
+        for lo, hi in SCORE_BANDS
+    }
 
 
 def review_preview(queue: pd.DataFrame, rows: int = 5) -> str:
     """The first pairs awaiting review, ids as keyed pseudonyms: no personal data."""
     top = queue.sort_values("match_probability", ascending=False).head(rows)
-    lines = ["| CalWORKs person (hashed) | CWS client (hashed) | probability |", "|---|---|---|"]
+    lines = [
+        "| CalWORKs person (hashed) | CWS client (hashed) | probability |",
+        "|---|---|---|",
+    ]
     for row in top.itertuples():
-        lines.append(f"| {pseudonym(row.calworks_person_id)} | {pseudonym(row.cws_client_id)} "
-                     f"| {row.match_probability:.3f} |")  # fmt: skip
+        lines.append(
+            f"| {pseudonym(row.calworks_person_id)} | {pseudonym(row.cws_client_id)} "
+            f"| {row.match_probability:.3f} |"
+        )
     return "\n".join(lines)
 
 
 def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    common = {"group_name": LINKAGE_GROUP, "owners": OWNERS, "kinds": {"splink", "duckdb"}}
+    common = {
+        "group_name": LINKAGE_GROUP,
+        "owners": OWNERS,
+        "kinds": {"splink", "duckdb"},
+    }
     links = dg.AssetSpec(
         PERSON_LINKS,
-        deps=[raw_key(name) for name in
-              ("calworks_persons", "calworks_cases", "cws_clients", "cws_case_participants", "cws_allegations")],
+        deps=[
+            raw_key(name)
+            for name in (
+                "calworks_persons",
+                "calworks_cases",
+                "cws_clients",
+                "cws_case_participants",
+                "cws_allegations",
+            )
+        ],
         description="CalWORKs persons linked to CWS clients with the saved Splink model "
         "(matching/models/person_link.json), then within families already linked, reviewer "
         "decisions applied. Also writes linkage.person_pairs and linkage.review_queue.",
@@ -83,8 +106,13 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         **common,
     )
 
-    @dg.multi_asset(specs=[links, keys_spec], partitions_def=partitions, backfill_policy=ONE_MONTH_PER_RUN,
-                    pool=WAREHOUSE_POOL, name="person_linkage")  # fmt: skip
+    @dg.multi_asset(
+        specs=[links, keys_spec],
+        partitions_def=partitions,
+        backfill_policy=ONE_MONTH_PER_RUN,
+        pool=WAREHOUSE_POOL,
+        name="person_linkage",
+    )
     def person_linkage(context: dg.AssetExecutionContext, settings: PipelineConfig):
         month = context.partition_key
         try:
@@ -95,9 +123,15 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         with open_warehouse(settings) as con:
             records = month_records(con, month)
             result = link_month(
-                records, model, decisions, settings.auto_match_threshold, settings.review_floor,
-                month_households(con, month), settings.household_floor, settings.engine,
-            )  # fmt: skip
+                records,
+                model,
+                decisions,
+                settings.auto_match_threshold,
+                settings.review_floor,
+                month_households(con, month),
+                settings.household_floor,
+                settings.engine,
+            )
             everyone = pd.concat(
                 [
                     pd.DataFrame({"system": name, "record_id": df["record_id"]})
@@ -107,17 +141,26 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
             )
             keys, events = assign_keys(
                 everyone,
-                clusters(everyone, key_edges(result.pairs, result.links, settings.auto_match_threshold)),
+                clusters(
+                    everyone,
+                    key_edges(
+                        result.pairs, result.links, settings.auto_match_threshold
+                    ),
+                ),
                 _previous_keys(con, month),
             )
             keys["person_hash"] = keyed_hashes(keys["person_key"])
-            _write(con, month, {
-                "person_pairs": result.pairs,
-                "person_links": result.links,
-                "review_queue": result.review_queue,
-                "person_keys": keys,
-                "person_key_events": events,
-            })  # fmt: skip
+            _write(
+                con,
+                month,
+                {
+                    "person_pairs": result.pairs,
+                    "person_links": result.links,
+                    "review_queue": result.review_queue,
+                    "person_keys": keys,
+                    "person_key_events": events,
+                },
+            )
         n_cws = len(records[CWS])
         yield dg.MaterializeResult(
             asset_key=PERSON_LINKS,
@@ -126,8 +169,12 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                 "cws_records": n_cws,
                 "pairs_scored": len(result.pairs),
                 "links": len(result.links),
-                "links_by_reviewer": int((result.links["link_basis"] == "REVIEWER").sum()),
-                "links_by_household": int((result.links["link_basis"] == "HOUSEHOLD").sum()),
+                "links_by_reviewer": int(
+                    (result.links["link_basis"] == "REVIEWER").sum()
+                ),
+                "links_by_household": int(
+                    (result.links["link_basis"] == "HOUSEHOLD").sum()
+                ),
                 "review_queue": len(result.review_queue),
                 "cws_clients_linked_rate": round(
                     result.links["cws_client_id"].nunique() / max(n_cws, 1), 4
@@ -135,7 +182,9 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                 **score_bands(result.pairs),
                 "auto_match_threshold": settings.auto_match_threshold,
                 "review_floor": settings.review_floor,
-                "review_queue_preview": dg.MetadataValue.md(review_preview(result.review_queue)),
+                "review_queue_preview": dg.MetadataValue.md(
+                    review_preview(result.review_queue)
+                ),
             },
         )
         yield dg.MaterializeResult(

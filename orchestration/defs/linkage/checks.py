@@ -48,21 +48,53 @@ def build_linkage_gate(partitions: dg.PartitionsDefinition) -> dg.AssetChecksDef
         with open_warehouse(settings, read_only=True) as con:
             links, sizes, rates = _inputs(con, month)
         results = [
-            validate(links, "person_links_probability", [gxe.ExpectColumnValuesToBeBetween(
-                column="match_probability", min_value=0, max_value=1,
-                meta={"rule": "match probability outside [0, 1]"})]),
-            validate(sizes, "person_key_cluster_size", [gxe.ExpectColumnValuesToBeBetween(
-                column="records", max_value=settings.max_cluster_size,
-                meta={"rule": f"a person key spans more than {settings.max_cluster_size} records"})]),
-        ]  # fmt: skip
+            validate(
+                links,
+                "person_links_probability",
+                [
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column="match_probability",
+                        min_value=0,
+                        max_value=1,
+                        meta={"rule": "match probability outside [0, 1]"},
+                    )
+                ],
+            ),
+            validate(
+                sizes,
+                "person_key_cluster_size",
+                [
+                    gxe.ExpectColumnValuesToBeBetween(
+                        column="records",
+                        max_value=settings.max_cluster_size,
+                        meta={
+                            "rule": f"a person key spans more than {settings.max_cluster_size} records"
+                        },
+                    )
+                ],
+            ),
+        ]
         rate = rates.set_index("report_month")["rate"]
         previous = str(pd.Period(month, "M") - 1)
         if previous in rate.index and month in rate.index and rate[previous] > 0:
             band = settings.max_link_rate_change
             lo, hi = rate[previous] * (1 - band), rate[previous] * (1 + band)
-            results.append(validate(rates.loc[rates["report_month"] == month], "link_rate_band", [
-                gxe.ExpectColumnValuesToBeBetween(column="rate", min_value=lo, max_value=hi,
-                meta={"rule": f"share of CWS clients linked moved more than {band:.0%} from last month"})]))  # fmt: skip
+            results.append(
+                validate(
+                    rates.loc[rates["report_month"] == month],
+                    "link_rate_band",
+                    [
+                        gxe.ExpectColumnValuesToBeBetween(
+                            column="rate",
+                            min_value=lo,
+                            max_value=hi,
+                            meta={
+                                "rule": f"share of CWS clients linked moved more than {band:.0%} from last month"
+                            },
+                        )
+                    ],
+                )
+            )
         failures = [f for r in results for f in r.failures]
         return dg.AssetCheckResult(
             passed=not failures,

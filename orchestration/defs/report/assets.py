@@ -24,7 +24,9 @@ def build_evaluation_report(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
         description="The Linkages evaluation measures of the month as one self-contained HTML page "
         "(tables and charts), from the suppressed reporting schema only.",
     )
-    def evaluation(context: dg.AssetExecutionContext, settings: PipelineConfig) -> dg.MaterializeResult:
+    def evaluation(
+        context: dg.AssetExecutionContext, settings: PipelineConfig
+    ) -> dg.MaterializeResult:
         month = context.partition_key
         with open_warehouse(settings, read_only=True) as con:
             page, pictures = render(con, month)
@@ -33,9 +35,14 @@ def build_evaluation_report(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
         tmp = path.with_suffix(".tmp")
         tmp.write_text(page, encoding="utf-8")
         os.replace(tmp, path)  # a reader never sees half a report
-        metadata = {"report": dg.MetadataValue.path(str(path)), "figures": len(pictures)}
+        metadata = {
+            "report": dg.MetadataValue.path(str(path)),
+            "figures": len(pictures),
+        }
         for name, png in pictures.items():
-            metadata[name] = dg.MetadataValue.md(f"![{name}](data:image/png;base64,{png})")
+            metadata[name] = dg.MetadataValue.md(
+                f"![{name}](data:image/png;base64,{png})"
+            )
         return dg.MaterializeResult(metadata=metadata)
 
     return evaluation

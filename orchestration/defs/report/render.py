@@ -24,32 +24,59 @@ class Section:
 
 
 SECTIONS = (
-    Section("rpt_identification_timeliness", "Days from CWS case start to identification",
-            "By county and office; ALL is the county. Identification in the case-start month counts as 0 days."),
-    Section("rpt_rereferral_rates", "Re-referrals per month before and after identification",
-            "Families with more than one referral since the case start. REVIEWED families have a case "
-            "review; NOT_REVIEWED (listed, never reviewed) is a comparison group. Descriptive, not causal."),
-    Section("rpt_event_types", "Substantiated allegation types and placement types",
-            "Allegations naming a case participant as victim, and placements of the case's focus "
-            "children, from the case start."),
-    Section("rpt_family_outcomes", "Placements, continuous CalWORKs participation and reunification",
-            "Longest run of consecutive aided months from the identification month; reunification among "
-            "families with an ended removal episode. Split by needs-shared timeliness and by "
-            "joint-monitoring collaboration."),
-    Section("rpt_wages_by_quarter", "Quarterly wages around identification",
-            "Adults of the CalWORKs case; quarter 0 holds the identification date. Only ended quarters."),
-    Section("rpt_case_review_indicators", "Case review indicators (the study's Table 3)",
-            "Shares among counted answers; unknown and blank answers are excluded and counted apart."),
-    Section("rpt_maltreatment_recurrence", "Recurrence of substantiated maltreatment within 12 months",
-            "CFSR-style: children under 18, reports within 14 days of the first excluded."),
+    Section(
+        "rpt_identification_timeliness",
+        "Days from CWS case start to identification",
+        "By county and office; ALL is the county. Identification in the case-start month counts as 0 days.",
+    ),
+    Section(
+        "rpt_rereferral_rates",
+        "Re-referrals per month before and after identification",
+        "Families with more than one referral since the case start. REVIEWED families have a case "
+        "review; NOT_REVIEWED (listed, never reviewed) is a comparison group. Descriptive, not causal.",
+    ),
+    Section(
+        "rpt_event_types",
+        "Substantiated allegation types and placement types",
+        "Allegations naming a case participant as victim, and placements of the case's focus "
+        "children, from the case start.",
+    ),
+    Section(
+        "rpt_family_outcomes",
+        "Placements, continuous CalWORKs participation and reunification",
+        "Longest run of consecutive aided months from the identification month; reunification among "
+        "families with an ended removal episode. Split by needs-shared timeliness and by "
+        "joint-monitoring collaboration.",
+    ),
+    Section(
+        "rpt_wages_by_quarter",
+        "Quarterly wages around identification",
+        "Adults of the CalWORKs case; quarter 0 holds the identification date. Only ended quarters.",
+    ),
+    Section(
+        "rpt_case_review_indicators",
+        "Case review indicators (the study's Table 3)",
+        "Shares among counted answers; unknown and blank answers are excluded and counted apart.",
+    ),
+    Section(
+        "rpt_maltreatment_recurrence",
+        "Recurrence of substantiated maltreatment within 12 months",
+        "CFSR-style: children under 18, reports within 14 days of the first excluded.",
+    ),
 )
 HIDDEN = "—"
 
 
-def read_section(con: duckdb.DuckDBPyConnection, section: Section, month: str) -> pd.DataFrame:
-    frame = con.execute(f"select * from reporting.{section.table} where report_month = ?", [month]).df()
+def read_section(
+    con: duckdb.DuckDBPyConnection, section: Section, month: str
+) -> pd.DataFrame:
+    frame = con.execute(
+        f"select * from reporting.{section.table} where report_month = ?", [month]
+    ).df()
     # every column, left to right, as `order by all` would (not portable SQL)
-    frame = frame.sort_values(list(frame.columns), na_position="last", ignore_index=True)
+    frame = frame.sort_values(
+        list(frame.columns), na_position="last", ignore_index=True
+    )
     return frame.drop(columns=["report_month", "is_suppressed"])
 
 
@@ -76,29 +103,58 @@ def charts(sections: dict[str, pd.DataFrame]) -> dict[str, str]:
     out: dict[str, str | None] = {}
     rates = sections["rpt_rereferral_rates"]
     rates = rates.loc[rates["variant"] == "all"].assign(
-        label=lambda d: d["county_code"] + " " + d["review_group"] + " " + d["measure"] + " " + d["time_window"]
+        label=lambda d: (
+            d["county_code"]
+            + " "
+            + d["review_group"]
+            + " "
+            + d["measure"]
+            + " "
+            + d["time_window"]
+        )
     )
-    out["rereferral_rates"] = _bar(rates, "label", "mean_monthly_rate", "Re-referrals per family-month")
+    out["rereferral_rates"] = _bar(
+        rates, "label", "mean_monthly_rate", "Re-referrals per family-month"
+    )
     timeliness = sections["rpt_identification_timeliness"].assign(
         label=lambda d: d["county_code"] + " office " + d["office_code"]
     )
-    out["identification_days"] = _bar(timeliness, "label", "mean_days", "Mean days to identification")
+    out["identification_days"] = _bar(
+        timeliness, "label", "mean_days", "Mean days to identification"
+    )
     events = sections["rpt_event_types"]
-    allegations = events.loc[(events["event_type"] == "ALLEGATION") & (events["detail"] != "TOTAL")]
-    out["allegation_types"] = _bar(allegations.assign(label=lambda d: d["county_code"] + " " + d["detail"]),
-                                   "label", "n", "Substantiated allegations by type")
+    allegations = events.loc[
+        (events["event_type"] == "ALLEGATION") & (events["detail"] != "TOTAL")
+    ]
+    out["allegation_types"] = _bar(
+        allegations.assign(label=lambda d: d["county_code"] + " " + d["detail"]),
+        "label",
+        "n",
+        "Substantiated allegations by type",
+    )
     outcomes = sections["rpt_family_outcomes"].assign(
         label=lambda d: d["county_code"] + " " + d["split"] + "=" + d["split_value"]
     )
-    out["continuous_participation"] = _bar(outcomes, "label", "mean_longest_calworks_run_months",
-                                           "Months of continuous CalWORKs participation")
-    out["reunification"] = _bar(outcomes, "label", "reunification_rate", "Reunification rate")
+    out["continuous_participation"] = _bar(
+        outcomes,
+        "label",
+        "mean_longest_calworks_run_months",
+        "Months of continuous CalWORKs participation",
+    )
+    out["reunification"] = _bar(
+        outcomes, "label", "reunification_rate", "Reunification rate"
+    )
     wages = sections["rpt_wages_by_quarter"].dropna(subset=["mean_wages"])
     if not wages.empty:
         fig, ax = plt.subplots(figsize=(7, 3))
         for county, rows in wages.groupby("county_code"):
             rows = rows.sort_values("quarter_offset")
-            ax.plot(rows["quarter_offset"], rows["mean_wages"].astype(float), marker="o", label=county)
+            ax.plot(
+                rows["quarter_offset"],
+                rows["mean_wages"].astype(float),
+                marker="o",
+                label=county,
+            )
         ax.axvline(0, color="grey", linestyle=":")
         ax.set_xlabel("quarters from identification")
         ax.set_title("Mean quarterly wages")
@@ -136,7 +192,9 @@ def render(con: duckdb.DuckDBPyConnection, month: str) -> tuple[str, dict[str, s
     if pictures:
         parts.append("<h2>Figures</h2>")
         for name, png in pictures.items():
-            parts.append(f"<figure><img alt='{name}' src='data:image/png;base64,{png}'>"
-                         f"<figcaption>{html.escape(name.replace('_', ' '))}</figcaption></figure>")
+            parts.append(
+                f"<figure><img alt='{name}' src='data:image/png;base64,{png}'>"
+                f"<figcaption>{html.escape(name.replace('_', ' '))}</figcaption></figure>"
+            )
     parts.append("</body></html>")
     return "\n".join(parts), pictures

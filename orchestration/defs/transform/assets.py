@@ -43,7 +43,11 @@ def _manifest_is_stale() -> bool:
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    sources = [p for d in ("models", "macros", "seeds", "tests") for p in (DBT_DIR / d).rglob("*")]
+    sources = [
+        p
+        for d in ("models", "macros", "seeds", "tests")
+        for p in (DBT_DIR / d).rglob("*")
+    ]
     sources += [DBT_DIR / "dbt_project.yml", DBT_DIR / "profiles.yml"]
     return any(p.is_file() and p.stat().st_mtime > built for p in sources)
 
@@ -54,10 +58,18 @@ def ensure_manifest() -> Path:
     it looks for `dbt` on PATH, which an unactivated venv does not have."""
     if _manifest_is_stale():
         subprocess.run(
-            [DBT_EXECUTABLE, "parse", "--quiet",
-             "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR)],
-            check=True, cwd=DBT_DIR,
-        )  # fmt: skip
+            [
+                DBT_EXECUTABLE,
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_DIR),
+                "--profiles-dir",
+                str(DBT_DIR),
+            ],
+            check=True,
+            cwd=DBT_DIR,
+        )
     return DBT_PROJECT.manifest_path
 
 
@@ -66,14 +78,23 @@ class LinkagesTranslator(DagsterDbtTranslator):
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
-        return dg.AssetKey([dbt_resource_props["config"]["schema"], dbt_resource_props["name"]])
+            return dg.AssetKey(
+                [dbt_resource_props["source_name"], dbt_resource_props["name"]]
+            )
+        return dg.AssetKey(
+            [dbt_resource_props["config"]["schema"], dbt_resource_props["name"]]
+        )
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
             return STAGING_GROUP
-        folder = "/".join(dbt_resource_props["fqn"][1:-1])  # fqn: project, folders..., model
-        return next((g for prefix, g in GROUP_BY_FOLDER.items() if folder.startswith(prefix)), STAGING_GROUP)
+        folder = "/".join(
+            dbt_resource_props["fqn"][1:-1]
+        )  # fqn: project, folders..., model
+        return next(
+            (g for prefix, g in GROUP_BY_FOLDER.items() if folder.startswith(prefix)),
+            STAGING_GROUP,
+        )
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
         return OWNERS
@@ -88,17 +109,25 @@ def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
         pool=WAREHOUSE_POOL,
         backfill_policy=ONE_MONTH_PER_RUN,
     )
-    def linkages_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineConfig):
+    def linkages_dbt(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineConfig
+    ):
         # the profile reads the warehouse path from the environment of dbt's process
-        os.environ["LINKAGES_WAREHOUSE_PATH"] = str(Path(settings.warehouse_path).resolve())
+        os.environ["LINKAGES_WAREHOUSE_PATH"] = str(
+            Path(settings.warehouse_path).resolve()
+        )
         dbt_vars = json.dumps({"report_month": context.partition_key})
         # one artifacts folder per month, replaced by its rerun (dagster-dbt's default,
         # a new folder per invocation, grew by ~5 MB a run without end)
         target = DBT_DIR / "target" / "months" / context.partition_key
         if settings.engine == "spark":
-            yield from _build_in_process(context, ["build", "--vars", dbt_vars, "--target", "spark"], target)
+            yield from _build_in_process(
+                context, ["build", "--vars", dbt_vars, "--target", "spark"], target
+            )
             return
-        yield from dbt.cli(["build", "--vars", dbt_vars], context=context, target_path=target).stream()
+        yield from dbt.cli(
+            ["build", "--vars", dbt_vars], context=context, target_path=target
+        ).stream()
 
     return linkages_dbt
 
@@ -125,8 +154,18 @@ def _build_in_process(context: dg.AssetExecutionContext, args: list[str], target
     events: list[dict] = []
     runner = dbtRunner(callbacks=[lambda msg: events.append(msg_to_dict(msg))])
     try:
-        result = runner.invoke([*args, *selection, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-                                "--target-path", str(target)])  # fmt: skip
+        result = runner.invoke(
+            [
+                *args,
+                *selection,
+                "--project-dir",
+                str(DBT_DIR),
+                "--profiles-dir",
+                str(DBT_DIR),
+                "--target-path",
+                str(target),
+            ]
+        )
     finally:
         if saved is None:
             os.environ.pop(indirect_env, None)
@@ -135,15 +174,23 @@ def _build_in_process(context: dg.AssetExecutionContext, args: list[str], target
     for raw in events:
         event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
         yield from event.to_default_asset_events(
-            manifest=manifest, dagster_dbt_translator=translator, context=context, target_path=target, project=DBT_PROJECT
+            manifest=manifest,
+            dagster_dbt_translator=translator,
+            context=context,
+            target_path=target,
+            project=DBT_PROJECT,
         )
     if result.exception is not None or not result.success:
-        raise dg.Failure(f"dbt build failed: {result.exception or 'see the run log for the failing nodes'}")
+        raise dg.Failure(
+            f"dbt build failed: {result.exception or 'see the run log for the failing nodes'}"
+        )
 
 
 @functools.cache
 def _dbt_version(executable: str):
-    return DbtCliResource(project_dir=str(DBT_DIR), dbt_executable=executable)._cli_version
+    return DbtCliResource(
+        project_dir=str(DBT_DIR), dbt_executable=executable
+    )._cli_version
 
 
 class _DbtCli(DbtCliResource):
@@ -156,4 +203,8 @@ class _DbtCli(DbtCliResource):
 
 
 def dbt_resource() -> DbtCliResource:
-    return _DbtCli(project_dir=DBT_PROJECT, profiles_dir=str(DBT_DIR), dbt_executable=DBT_EXECUTABLE)
+    return _DbtCli(
+        project_dir=DBT_PROJECT,
+        profiles_dir=str(DBT_DIR),
+        dbt_executable=DBT_EXECUTABLE,
+    )

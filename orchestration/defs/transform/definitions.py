@@ -4,4 +4,6 @@ from orchestration.defs.transform.assets import build_dbt_assets, dbt_resource
 
 
 def transform_definitions(partitions: dg.PartitionsDefinition) -> dg.Definitions:
-    return dg.Definitions(assets=[build_dbt_assets(partitions)], resources={"dbt": dbt_resource()})
+    return dg.Definitions(
+        assets=[build_dbt_assets(partitions)], resources={"dbt": dbt_resource()}
+    )
