@@ -9,7 +9,7 @@
 {% set month = var("report_month") %}
 with
 
-rows as (
+caretaker_rows as (
 
     select * from {{ ref('match_list_mutual_cases') }}
     where report_month = '{{ month }}' and reason = 'CARETAKER_OF_CHILD_IN_CW'
@@ -19,48 +19,54 @@ rows as (
 checked as (
 
     select
-        rows.calworks_case_number,
-        rows.calworks_person_id,
-        rows.cws_client_id,
-        rows.cws_case_id,
-        exists (
+        caretaker_rows.calworks_case_number,
+        caretaker_rows.calworks_person_id,
+        caretaker_rows.cws_client_id,
+        caretaker_rows.cws_case_id,
+        exists(
             select 1
             from {{ ref('stg_calsaws__persons') }} as child
             inner join {{ ref('stg_linkage__person_links') }} as links
                 on child.person_id = links.calworks_person_id
                 and links.report_month = '{{ month }}'
             where child.report_month = '{{ month }}'
-                and child.case_number = rows.calworks_case_number
+                and child.case_number = caretaker_rows.calworks_case_number
                 and child.role = 'CHILD'
                 and child.aid_status = 'AIDED'
                 and child.member_status = 'ACTIVE'
-                and links.cws_client_id = rows.cws_client_id
+                and links.cws_client_id = caretaker_rows.cws_client_id
         ) as has_linked_aided_child,
-        case
-            when rows.cws_case_id is not null then exists (
-                select 1 from {{ ref('stg_cws__cases') }} as cws_cases
-                where cws_cases.report_month = '{{ month }}'
-                    and cws_cases.case_id = rows.cws_case_id
-                    and cws_cases.focus_child_client_id = rows.cws_client_id
-                    and cws_cases.case_start_date <= {{ as_of_date() }}
-                    and (cws_cases.case_end_date is null or cws_cases.case_end_date > {{ as_of_date() }})
-            )
-            else exists (
-                select 1
-                from {{ ref('stg_cws__referrals') }} as referrals
-                inner join {{ ref('stg_cws__allegations') }} as allegations
-                    on referrals.referral_id = allegations.referral_id
-                    and allegations.report_month = '{{ month }}'
-                where referrals.report_month = '{{ month }}'
-                    and allegations.victim_client_id = rows.cws_client_id
-                    and referrals.received_date >= {{ recent_from() }}
-                    and (referrals.closure_date is null or referrals.closure_date > {{ as_of_date() }})
-            )
-        end as child_is_in_child_welfare
+        exists(
+            select 1 from {{ ref('stg_cws__cases') }} as cws_cases
+            where cws_cases.report_month = '{{ month }}'
+                and cws_cases.case_id = caretaker_rows.cws_case_id
+                and cws_cases.focus_child_client_id = caretaker_rows.cws_client_id
+                and cws_cases.case_start_date <= {{ as_of_date() }}
+                and (
+                    cws_cases.case_end_date is null
+                    or cws_cases.case_end_date > {{ as_of_date() }}
+                )
+        ) as is_focus_child_of_the_open_case,
+        exists(
+            select 1
+            from {{ ref('stg_cws__referrals') }} as referrals
+            inner join {{ ref('stg_cws__allegations') }} as allegations
+                on referrals.referral_id = allegations.referral_id
+                and allegations.report_month = '{{ month }}'
+            where referrals.report_month = '{{ month }}'
+                and allegations.victim_client_id = caretaker_rows.cws_client_id
+                and referrals.received_date >= {{ recent_from() }}
+                and (
+                    referrals.closure_date is null
+                    or referrals.closure_date > {{ as_of_date() }}
+                )
+        ) as is_victim_on_a_recent_open_referral
 
-    from rows
+    from caretaker_rows
 
 )
 
 select * from checked
-where not has_linked_aided_child or not child_is_in_child_welfare
+where not has_linked_aided_child
+    or (cws_case_id is not null and not is_focus_child_of_the_open_case)
+    or (cws_case_id is null and not is_victim_on_a_recent_open_referral)

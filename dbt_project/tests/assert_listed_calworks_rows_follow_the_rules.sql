@@ -11,15 +11,23 @@ with
 
 listed as (
 
-    {% for list in ['match_list_homeless', 'match_list_sanction', 'match_list_mutual_cases', 'match_list_mutual_clients'] %}
-    select
-        '{{ list }}' as list,
-        calworks_case_number,
-        calworks_person_id,
-        {{ "reason" if list == "match_list_mutual_cases" else "cast(null as " ~ dbt.type_string() ~ ")" }} as reason
-    from {{ ref(list) }}
-    where report_month = '{{ month }}'
-    {% if not loop.last %}union all{% endif %}
+    {% set lists = [
+        'match_list_homeless', 'match_list_sanction',
+        'match_list_mutual_cases', 'match_list_mutual_clients',
+    ] %}
+    {% for list in lists %}
+        select
+            '{{ list }}' as list,
+            calworks_case_number,
+            calworks_person_id,
+            {% if list == 'match_list_mutual_cases' %}
+                reason
+            {% else %}
+                cast(null as {{ dbt.type_string() }}) as reason
+            {% endif %}
+        from {{ ref(list) }}
+        where report_month = '{{ month }}'
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -52,5 +60,7 @@ where not (
     or member_status is distinct from 'ACTIVE'
     or (list in ('match_list_homeless', 'match_list_sanction') and role is distinct from 'PARENT')
     or (reason = 'PARENT_ON_PLAN' and role is distinct from 'PARENT')
-    or (reason = 'CARETAKER_OF_CHILD_IN_CW'
-        and not (role = 'CARETAKER_RELATIVE' and aid_status in ('AIDED', 'NON_AIDED')))
+    or (
+        reason = 'CARETAKER_OF_CHILD_IN_CW'
+        and not (role = 'CARETAKER_RELATIVE' and aid_status in ('AIDED', 'NON_AIDED'))
+    )

@@ -13,11 +13,16 @@ with
 listed as (
 
     {%- for list in ['match_list_homeless', 'match_list_sanction', 'match_list_mutual_cases'] %}
-    select '{{ list }}' as list, calworks_case_number, calworks_person_id, cws_client_id, cws_case_id
-    from {{ ref(list) }}
-    where report_month = '{{ month }}'
-        {%- if list == 'match_list_mutual_cases' %} and reason = 'PARENT_ON_PLAN'{% endif %}
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ list }}' as list,
+            calworks_case_number,
+            calworks_person_id,
+            cws_client_id,
+            cws_case_id
+        from {{ ref(list) }}
+        where report_month = '{{ month }}'
+            {%- if list == 'match_list_mutual_cases' %} and reason = 'PARENT_ON_PLAN'{% endif %}
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 
 ),
@@ -31,20 +36,32 @@ checked as (
         listed.cws_client_id,
         listed.cws_case_id,
         links.cws_client_id is not null as is_linked,
-        coalesce(participants.role in ('MOTHER', 'FATHER', 'PARENT') and participants.is_named_on_case_plan, false)
-            as is_parent_on_plan,
-        coalesce(cws_cases.case_start_date <= {{ as_of_date() }}
-            and (cws_cases.case_end_date is null or cws_cases.case_end_date > {{ as_of_date() }}), false) as is_open,
+        coalesce(
+            participants.role in ('MOTHER', 'FATHER', 'PARENT')
+            and participants.is_named_on_case_plan,
+            false
+        ) as is_parent_on_plan,
+        coalesce(
+            cws_cases.case_start_date <= {{ as_of_date() }}
+            and (
+                cws_cases.case_end_date is null
+                or cws_cases.case_end_date > {{ as_of_date() }}
+            ),
+            false
+        ) as is_open,
         cws_cases.plan_type,
         coalesce(cases.is_homeless, false) as is_homeless,
-        exists (
+        exists(
             select 1 from {{ ref('stg_calsaws__wtw_statuses') }} as wtw
             where wtw.report_month = '{{ month }}'
                 and wtw.person_id = listed.calworks_person_id
                 and wtw.case_number = listed.calworks_case_number
                 and wtw.wtw_status = 'SANCTION'
                 and wtw.status_begin_date <= {{ as_of_date() }}
-                and (wtw.status_end_date is null or wtw.status_end_date >= {{ as_of_date() }})
+                and (
+                    wtw.status_end_date is null
+                    or wtw.status_end_date >= {{ as_of_date() }}
+                )
         ) as has_sanction_in_effect
 
     from listed

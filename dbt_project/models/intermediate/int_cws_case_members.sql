@@ -35,7 +35,12 @@ focus_children as (
 
 members as (
 
-    select case_id, client_id, role, is_named_on_case_plan from participants
+    select
+        case_id,
+        client_id,
+        role,
+        is_named_on_case_plan
+    from participants
     union all
     select focus_children.*
     from focus_children
@@ -54,7 +59,10 @@ final as (
         members.role,
         members.is_named_on_case_plan,
         -- the case's focus child, whatever role the extract gives the child
-        (members.role = 'FOCUS_CHILD' or members.client_id = cases.focus_child_client_id) as is_focus_child
+        (
+            members.role = 'FOCUS_CHILD'
+            or members.client_id = cases.focus_child_client_id
+        ) as is_focus_child
 
     from members
     left join cases

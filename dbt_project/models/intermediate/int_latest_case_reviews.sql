@@ -5,7 +5,9 @@ ranked as (
 
     select
         *,
-        row_number() over (partition by cws_case_id order by review_date desc, review_id desc) as review_rank
+        row_number() over (
+            partition by cws_case_id order by review_date desc, review_id desc
+        ) as review_rank
     from {{ ref('stg_linkage__case_reviews') }}
     where report_month = '{{ var("report_month") }}'
 

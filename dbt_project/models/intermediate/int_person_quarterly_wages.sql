@@ -3,7 +3,9 @@ with
 
 persons as (
 
-    select distinct person_id, ssn
+    select distinct
+        person_id,
+        ssn
     from {{ source('raw', 'calworks_persons') }}
     where report_month = '{{ var("report_month") }}'
         and ssn is not null

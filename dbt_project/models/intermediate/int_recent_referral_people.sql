@@ -23,7 +23,8 @@ final as (
 
     select victim_client_id as client_id from allegations
     union
-    select perpetrator_client_id from allegations where perpetrator_client_id is not null
+    select perpetrator_client_id from allegations
+    where perpetrator_client_id is not null
 
 )
 

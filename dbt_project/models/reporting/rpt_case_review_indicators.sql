@@ -14,7 +14,11 @@ answers as (
 
 cells as (
 
-    select county_code, indicator, answer, count(*) as n
+    select
+        county_code,
+        indicator,
+        answer,
+        count(*) as n
     from answers
     where is_counted and indicator <> 'joint_monitoring_per_month'
     group by county_code, indicator, answer
@@ -29,7 +33,8 @@ totals as (
         sum(case when is_counted then 1 else 0 end) as n_counted,
         sum(case when is_counted then 0 else 1 end) as n_excluded,
         avg(case when indicator = 'joint_monitoring_per_month' and is_counted
-            then cast(answer as decimal(10, 2)) end) as mean_value
+                then cast(answer as decimal(10, 2))
+        end) as mean_value
     from answers
     group by county_code, indicator
 
@@ -49,10 +54,24 @@ flagged as (
     inner join totals
         on cells.county_code = totals.county_code and cells.indicator = totals.indicator
     union all
-    select county_code, indicator, 'TOTAL_COUNTED', n_counted, null, mean_value, {{ is_small('n_counted') }}
+    select
+        county_code,
+        indicator,
+        'TOTAL_COUNTED' as answer,
+        n_counted as n,
+        null as share,
+        mean_value,
+        {{ is_small('n_counted') }} as is_suppressed
     from totals
     union all
-    select county_code, indicator, 'EXCLUDED_UNKNOWN_OR_BLANK', n_excluded, null, null, {{ is_small('n_excluded') }}
+    select
+        county_code,
+        indicator,
+        'EXCLUDED_UNKNOWN_OR_BLANK' as answer,
+        n_excluded as n,
+        null as share,
+        null as mean_value,
+        {{ is_small('n_excluded') }} as is_suppressed
     from totals
 
 )

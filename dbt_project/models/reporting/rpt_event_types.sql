@@ -10,7 +10,11 @@ events as (
 
 cells as (
 
-    select county_code, event_type, detail, count(*) as n
+    select
+        county_code,
+        event_type,
+        detail,
+        count(*) as n
     from events
     group by county_code, event_type, detail
 
@@ -18,9 +22,17 @@ cells as (
 
 flagged as (
 
-    select *, {{ is_suppressed('county_code, event_type', 'n') }} as is_suppressed from cells
+    select
+        *,
+        {{ is_suppressed('county_code, event_type', 'n') }} as is_suppressed
+    from cells
     union all
-    select county_code, event_type, 'TOTAL' as detail, count(*) as n, {{ is_small('count(*)') }} as is_suppressed
+    select
+        county_code,
+        event_type,
+        'TOTAL' as detail,
+        count(*) as n,
+        {{ is_small('count(*)') }} as is_suppressed
     from events
     group by county_code, event_type
 

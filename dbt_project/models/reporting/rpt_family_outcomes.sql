@@ -18,11 +18,21 @@ splits as (
     {% set measures = 'placements, longest_calworks_run_months, is_reunified' %}
     select county_code, 'ALL' as split, 'ALL' as split_value, {{ measures }} from families
     union all
-    select county_code, 'needs_shared_timeliness', needs_shared_timeliness, {{ measures }}
-    from families where needs_shared_timeliness is not null
+    select
+        county_code,
+        'needs_shared_timeliness' as split,
+        needs_shared_timeliness as split_value,
+        {{ measures }}
+    from families
+    where needs_shared_timeliness is not null
     union all
-    select county_code, 'joint_monitoring_collaboration', joint_monitoring_collaboration, {{ measures }}
-    from families where joint_monitoring_collaboration is not null
+    select
+        county_code,
+        'joint_monitoring_collaboration' as split,
+        joint_monitoring_collaboration as split_value,
+        {{ measures }}
+    from families
+    where joint_monitoring_collaboration is not null
 
 ),
 
@@ -49,10 +59,14 @@ select
     split_value,
     {{ unless_small('n_families', 'n_families') }} as n_families,
     {{ unless_small('n_families', 'round(mean_placements, 2)') }} as mean_placements,
-    {{ unless_small('n_families', 'round(mean_longest_calworks_run_months, 1)') }} as mean_longest_calworks_run_months,
+    {{ unless_small('n_families', 'round(mean_longest_calworks_run_months, 1)') }}
+        as mean_longest_calworks_run_months,
     {{ unless_small('n_exited', 'n_exited') }} as n_exited,
     {#- reunified and not reunified add up to n_exited: hide both when either is small -#}
+    
     {{ unless_part_small('n_reunified', 'n_exited', 'n_reunified') }} as n_reunified,
-    {{ unless_part_small('n_reunified', 'n_exited', 'round(1.0 * n_reunified / nullif(n_exited, 0), 3)') }} as reunification_rate,
+    {% set rate = 'round(1.0 * n_reunified / nullif(n_exited, 0), 3)' %}
+    {{ unless_part_small('n_reunified', 'n_exited', rate) }}
+        as reunification_rate,
     {{ is_small('n_families') }} as is_suppressed
 from measures

@@ -11,7 +11,10 @@ children as (
 measures as (
 
     select
-        case when is_in_identified_family then 'IDENTIFIED_FAMILIES' else 'OTHER_CHILDREN' end as population,
+        case
+            when is_in_identified_family then 'IDENTIFIED_FAMILIES'
+            else 'OTHER_CHILDREN'
+        end as population,
         count(*) as n_children,
         sum(case when has_recurrence then 1 else 0 end) as n_recurred
     from children
@@ -24,6 +27,7 @@ select
     population,
     {{ unless_small('n_children', 'n_children') }} as n_children,
     {{ unless_part_small('n_recurred', 'n_children', 'n_recurred') }} as n_recurred,
-    {{ unless_part_small('n_recurred', 'n_children', 'round(1.0 * n_recurred / n_children, 3)') }} as recurrence_rate,
+    {{ unless_part_small('n_recurred', 'n_children', 'round(1.0 * n_recurred / n_children, 3)') }}
+        as recurrence_rate,
     {{ is_small('n_children') }} as is_suppressed
 from measures

@@ -18,22 +18,27 @@ families as (
 rates as (
 
     {% set combos = [] %}
-    {% for measure in ['referrals', 'substantiated'] %}{% for variant in ['', '_excl_start_month'] %}
-    {% for window in ['before', 'after'] %}{% do combos.append((measure, variant, window)) %}{% endfor %}
-    {% endfor %}{% endfor %}
+    {% for measure in ['referrals', 'substantiated'] %}
+        {% for variant in ['', '_excl_start_month'] %}
+            {% for window in ['before', 'after'] %}
+                {% do combos.append((measure, variant, window)) %}
+            {% endfor %}
+        {% endfor %}
+    {% endfor %}
     {% for measure, variant, window in combos %}
-    select
-        county_code,
-        review_group,
-        '{{ measure }}' as measure,
-        '{{ "excl_start_month" if variant else "all" }}' as variant,
-        '{{ window }}' as time_window,
-        count(*) as n_families,
-        avg(1.0 * {{ measure }}_{{ window }}{{ variant }} / months_{{ window }}) as mean_monthly_rate
-    from families
-    where months_{{ window }} > 0
-    group by county_code, review_group
-    {% if not loop.last %}union all{% endif %}
+        select
+            county_code,
+            review_group,
+            '{{ measure }}' as measure,
+            '{{ "excl_start_month" if variant else "all" }}' as variant,
+            '{{ window }}' as time_window,
+            count(*) as n_families,
+            avg(1.0 * {{ measure }}_{{ window }}{{ variant }} / months_{{ window }})
+                as mean_monthly_rate
+        from families
+        where months_{{ window }} > 0
+        group by county_code, review_group
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 )
 

@@ -28,6 +28,8 @@ select
     quarter_offset,
     {{ unless_small('n_families', 'n_families') }} as n_families,
     {{ unless_small('n_families', 'round(mean_wages, 0)') }} as mean_wages,
-    {{ unless_part_small('n_with_wages', 'n_families', 'round(1.0 * n_with_wages / n_families, 3)') }} as share_with_wages,
+    {% set share = 'round(1.0 * n_with_wages / n_families, 3)' %}
+    {{ unless_part_small('n_with_wages', 'n_families', share) }}
+        as share_with_wages,
     {{ is_small('n_families') }} as is_suppressed
 from measures

@@ -7,7 +7,9 @@ with
 
 cases as (
 
-    select case_number, office_code
+    select
+        case_number,
+        office_code
     from {{ ref('stg_calsaws__cases') }}
     where report_month = '{{ var("report_month") }}'
         and program_status in ('ACTIVE', 'PENDING')
@@ -22,7 +24,9 @@ members as (
 
 linked as (
 
-    select members.case_number, links.cws_client_id
+    select
+        members.case_number,
+        links.cws_client_id
     from members
     inner join {{ ref('int_linked_persons') }} as links
         on members.person_id = links.calworks_person_id

@@ -10,8 +10,14 @@ with
 parents as (
 
     select
-        calworks_case_number, calworks_person_id, cws_client_id, cws_case_id, plan_type,
-        match_probability, office_code, link_basis,
+        calworks_case_number,
+        calworks_person_id,
+        cws_client_id,
+        cws_case_id,
+        plan_type,
+        match_probability,
+        office_code,
+        link_basis,
         'PARENT_ON_PLAN' as reason
 
     from ({{ parent_on_plan_rows(['CFM', 'VFM', 'CFR', 'VFR', 'ER']) }}) as p
@@ -48,7 +54,9 @@ linked_children as (
 
 children_with_case as (
 
-    select distinct case_number, person_id
+    select distinct
+        case_number,
+        person_id
     from linked_children
     where cws_case_id is not null
 

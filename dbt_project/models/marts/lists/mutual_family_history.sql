@@ -9,10 +9,18 @@ with
 
 listed as (
 
-    {% for list in ['match_list_homeless', 'match_list_sanction', 'match_list_mutual_cases', 'match_list_mutual_clients'] %}
-    select report_month, calworks_case_number, cws_case_id from {{ ref(list) }}
-    where report_month <= '{{ var("report_month") }}'
-    {% if not loop.last %}union{% endif %}
+    {% set lists = [
+        'match_list_homeless', 'match_list_sanction',
+        'match_list_mutual_cases', 'match_list_mutual_clients',
+    ] %}
+    {% for list in lists %}
+        select
+            report_month,
+            calworks_case_number,
+            cws_case_id
+        from {{ ref(list) }}
+        where report_month <= '{{ var("report_month") }}'
+        {% if not loop.last %}union{% endif %}
     {% endfor %}
 
 ),
@@ -33,7 +41,9 @@ families as (
 
 reviews as (
 
-    select cws_case_id, min(identified_date) as reviewed_identified_date
+    select
+        cws_case_id,
+        min(identified_date) as reviewed_identified_date
     from {{ source('raw', 'case_reviews') }}
     where cws_case_id is not null
         and report_month <= '{{ var("report_month") }}'
@@ -49,7 +59,9 @@ final as (
         families.cws_case_id,
         families.first_identified_month,
         case
-            when reviews.reviewed_identified_date < cast(families.first_identified_month || '-01' as date)
+            when
+                reviews.reviewed_identified_date
+                < cast(families.first_identified_month || '-01' as date)
                 then reviews.reviewed_identified_date
             else cast(families.first_identified_month || '-01' as date)
         end as identified_date,

@@ -15,7 +15,10 @@ families as (
 
 participants as (
 
-    select distinct case_id, client_id, is_focus_child
+    select distinct
+        case_id,
+        client_id,
+        is_focus_child
     from {{ ref('int_cws_case_members') }}
 
 ),
@@ -76,6 +79,12 @@ family_placements as (
 
 )
 
-select '{{ var("report_month") }}' as report_month, * from family_allegations
+select
+    '{{ var("report_month") }}' as report_month,
+    *
+from family_allegations
 union all
-select '{{ var("report_month") }}' as report_month, * from family_placements
+select
+    '{{ var("report_month") }}' as report_month,
+    *
+from family_placements

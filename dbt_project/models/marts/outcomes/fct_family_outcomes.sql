@@ -15,7 +15,10 @@ families as (
 
 events as (
 
-    select calworks_case_number, cws_case_id, count(*) as placements
+    select
+        calworks_case_number,
+        cws_case_id,
+        count(*) as placements
     from {{ ref('fct_family_events') }}
     where report_month = '{{ var("report_month") }}' and event_type = 'PLACEMENT'
     group by calworks_case_number, cws_case_id
@@ -24,7 +27,9 @@ events as (
 
 household as (
 
-    select distinct case_number, person_id
+    select distinct
+        case_number,
+        person_id
     from {{ ref('stg_calsaws__persons') }}
     where report_month = '{{ var("report_month") }}'
 
@@ -37,7 +42,7 @@ aided_months as (
         families.calworks_case_number,
         families.cws_case_id,
         cast(substr(participation.benefit_month, 1, 4) as integer) * 12
-            + cast(substr(participation.benefit_month, 6, 2) as integer) as month_index
+        + cast(substr(participation.benefit_month, 6, 2) as integer) as month_index
 
     from families
     inner join household
@@ -45,7 +50,9 @@ aided_months as (
     inner join {{ ref('stg_calsaws__participation_months') }} as participation
         on household.person_id = participation.person_id
         and participation.report_month = '{{ var("report_month") }}'
-    where participation.benefit_month >= substr(cast(families.identified_month as {{ dbt.type_string() }}), 1, 7)
+    where
+        participation.benefit_month
+        >= substr(cast(families.identified_month as {{ dbt.type_string() }}), 1, 7)
         and participation.benefit_month <= '{{ var("report_month") }}'
 
 ),
@@ -53,7 +60,10 @@ aided_months as (
 runs as (
 
     {#- consecutive months share month_index - their rank -#}
-    select calworks_case_number, cws_case_id, count(*) as run_months
+    select
+        calworks_case_number,
+        cws_case_id,
+        count(*) as run_months
     from (
         select
             *,
@@ -61,14 +71,17 @@ runs as (
                 partition by calworks_case_number, cws_case_id order by month_index
             ) as run_id
         from aided_months
-    ) numbered
+    ) as numbered
     group by calworks_case_number, cws_case_id, run_id
 
 ),
 
 longest_runs as (
 
-    select calworks_case_number, cws_case_id, max(run_months) as longest_run_months
+    select
+        calworks_case_number,
+        cws_case_id,
+        max(run_months) as longest_run_months
     from runs
     group by calworks_case_number, cws_case_id
 
@@ -79,9 +92,17 @@ episodes as (
     select
         families.calworks_case_number,
         families.cws_case_id,
-        sum(case when episodes.exit_date <= {{ as_of_date() }} then 1 else 0 end) as episodes_exited,
-        max(case when episodes.exit_date <= {{ as_of_date() }} and episodes.exit_reason = 'REUNIFICATION'
-            then 1 else 0 end) as any_reunification
+        sum(case when episodes.exit_date <= {{ as_of_date() }} then 1 else 0 end)
+            as episodes_exited,
+        max(
+            case
+                when
+                    episodes.exit_date <= {{ as_of_date() }}
+                    and episodes.exit_reason = 'REUNIFICATION'
+                    then 1
+                else 0
+            end
+        ) as any_reunification
 
     from families
     inner join {{ ref('int_cws_case_members') }} as participants

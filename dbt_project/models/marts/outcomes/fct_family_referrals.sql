@@ -16,7 +16,9 @@ families as (
 
 participants as (
 
-    select distinct case_id, client_id
+    select distinct
+        case_id,
+        client_id
     from {{ ref('int_cws_case_members') }}
 
 ),
@@ -33,7 +35,9 @@ referrals as (
     select
         referrals.referral_id,
         referrals.received_date,
-        max(case when allegations.disposition = 'SUBSTANTIATED' then 1 else 0 end) as is_substantiated
+        max(
+            case when allegations.disposition = 'SUBSTANTIATED' then 1 else 0 end
+        ) as is_substantiated
 
     from {{ ref('stg_cws__referrals') }} as referrals
     left join allegations
@@ -45,9 +49,15 @@ referrals as (
 
 referral_people as (
 
-    select referral_id, victim_client_id as client_id from allegations
+    select
+        referral_id,
+        victim_client_id as client_id
+    from allegations
     union
-    select referral_id, perpetrator_client_id as client_id from allegations
+    select
+        referral_id,
+        perpetrator_client_id as client_id
+    from allegations
     where perpetrator_client_id is not null
 
 ),
@@ -84,16 +94,26 @@ counts as (
         count(*) as referrals_total,
         sum(case when received_month < identified_month then 1 else 0 end) as referrals_before,
         sum(case when received_month >= identified_month then 1 else 0 end) as referrals_after,
-        sum(case when received_month < identified_month then is_substantiated else 0 end) as substantiated_before,
-        sum(case when received_month >= identified_month then is_substantiated else 0 end) as substantiated_after,
+        sum(case when received_month < identified_month then is_substantiated else 0 end)
+            as substantiated_before,
+        sum(case when received_month >= identified_month then is_substantiated else 0 end)
+            as substantiated_after,
         sum(case when received_month < identified_month and received_month > case_start_month
-            then 1 else 0 end) as referrals_before_excl_start_month,
+                then 1
+            else 0
+        end) as referrals_before_excl_start_month,
         sum(case when received_month >= identified_month and received_month > case_start_month
-            then 1 else 0 end) as referrals_after_excl_start_month,
+                then 1
+            else 0
+        end) as referrals_after_excl_start_month,
         sum(case when received_month < identified_month and received_month > case_start_month
-            then is_substantiated else 0 end) as substantiated_before_excl_start_month,
+                then is_substantiated
+            else 0
+        end) as substantiated_before_excl_start_month,
         sum(case when received_month >= identified_month and received_month > case_start_month
-            then is_substantiated else 0 end) as substantiated_after_excl_start_month
+                then is_substantiated
+            else 0
+        end) as substantiated_after_excl_start_month
 
     from family_referrals
     group by calworks_case_number, cws_case_id
@@ -113,11 +133,12 @@ final as (
         coalesce(counts.referrals_total, 0) as referrals_total,
         coalesce(counts.referrals_total, 0) > 1 as has_more_than_one_referral,
         {% for measure in ['referrals', 'substantiated'] %}
-        {% for window in ['before', 'after'] %}
-        {% for variant in ['', '_excl_start_month'] %}
-        coalesce(counts.{{ measure }}_{{ window }}{{ variant }}, 0) as {{ measure }}_{{ window }}{{ variant }},
-        {% endfor %}
-        {% endfor %}
+            {% for window in ['before', 'after'] %}
+                {% for variant in ['', '_excl_start_month'] %}
+                    {% set name = measure ~ '_' ~ window ~ variant %}
+                    coalesce(counts.{{ name }}, 0) as {{ name }},
+                {% endfor %}
+            {% endfor %}
         {% endfor %}
         families.identified_month
 

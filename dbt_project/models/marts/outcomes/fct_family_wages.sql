@@ -17,14 +17,17 @@ families as (
 offsets as (
 
     {% for offset in range(-2, 10) %}
-    select {{ offset }} as quarter_offset {% if not loop.last %}union all{% endif %}
+        select {{ offset }} as quarter_offset {% if not loop.last %}
+            union all{% endif %}
     {% endfor %}
 
 ),
 
 adults as (
 
-    select distinct case_number, person_id
+    select distinct
+        case_number,
+        person_id
     from {{ ref('stg_calsaws__persons') }}
     where report_month = '{{ var("report_month") }}'
         and role in ('PARENT', 'CARETAKER_RELATIVE')
@@ -38,8 +41,9 @@ family_quarters as (
         families.cws_case_id,
         families.county_code,
         offsets.quarter_offset,
-        cast({{ dbt.dateadd('month', 'offsets.quarter_offset * 3',
-                            dbt.date_trunc('quarter', 'families.identified_date')) }} as date) as quarter_start
+        {% set identified_quarter = dbt.date_trunc('quarter', 'families.identified_date') %}
+        cast({{ dbt.dateadd('month', 'offsets.quarter_offset * 3', identified_quarter) }} as date)
+            as quarter_start
 
     from families
     cross join offsets
@@ -60,7 +64,10 @@ family_wages as (
     inner join {{ ref('int_person_quarterly_wages') }} as wages
         on adults.person_id = wages.person_id
         and family_quarters.quarter_start = wages.quarter_start
-    group by family_quarters.calworks_case_number, family_quarters.cws_case_id, family_quarters.quarter_start
+    group by
+        family_quarters.calworks_case_number,
+        family_quarters.cws_case_id,
+        family_quarters.quarter_start
 
 ),
 
@@ -73,11 +80,11 @@ final as (
         family_quarters.county_code,
         family_quarters.quarter_offset,
         family_quarters.quarter_start,
-        {{ dbt.dateadd('month', 3, 'family_quarters.quarter_start') }} <= {{ dbt.dateadd('day', 1, as_of_date()) }}
-            as is_observed,
+        {% set quarter_ended = dbt.dateadd('month', 3, 'family_quarters.quarter_start')
+            ~ ' <= ' ~ dbt.dateadd('day', 1, as_of_date()) %}
+        {{ quarter_ended }} as is_observed,
         case
-            when {{ dbt.dateadd('month', 3, 'family_quarters.quarter_start') }} <= {{ dbt.dateadd('day', 1, as_of_date()) }}
-                then coalesce(family_wages.wages, 0)
+            when {{ quarter_ended }} then coalesce(family_wages.wages, 0)
         end as wages
 
     from family_quarters

@@ -43,11 +43,14 @@ families as (
         cws_cases.case_start_date,
         cws_cases.case_end_date,
         history.identified_date,
-        cast({{ dbt.date_trunc('month', 'cws_cases.case_start_date') }} as date) as case_start_month,
+        cast({{ dbt.date_trunc('month', 'cws_cases.case_start_date') }} as date)
+            as case_start_month,
         cast({{ dbt.date_trunc('month', 'history.identified_date') }} as date) as identified_month,
         -- observed up to the case end or the report month's end, whichever is first
         case
-            when cws_cases.case_end_date is not null and cws_cases.case_end_date < {{ as_of_date() }}
+            when
+                cws_cases.case_end_date is not null
+                and cws_cases.case_end_date < {{ as_of_date() }}
                 then cws_cases.case_end_date
             else {{ as_of_date() }}
         end as observed_until,
@@ -78,14 +81,17 @@ final as (
         case_end_date,
         identified_date,
         -- identified in the case-start month dates from the month's first day: 0 days, not fewer
-        greatest({{ dbt.datediff('case_start_date', 'identified_date', 'day') }}, 0) as days_to_identification,
+        greatest({{ dbt.datediff('case_start_date', 'identified_date', 'day') }}, 0)
+            as days_to_identification,
         case_start_month,
         identified_month,
         cast({{ dbt.date_trunc('month', 'observed_until') }} as date) as observed_until_month,
         -- calendar months from the case-start month up to, not including, the identification month
-        greatest({{ dbt.datediff('case_start_month', 'identified_month', 'month') }}, 0) as months_before,
+        greatest({{ dbt.datediff('case_start_month', 'identified_month', 'month') }}, 0)
+            as months_before,
         -- the identification month through the last observed month
-        greatest({{ dbt.datediff('identified_month', dbt.date_trunc('month', 'observed_until'), 'month') }} + 1, 0)
+        {% set observed_month = dbt.date_trunc('month', 'observed_until') %}
+        greatest({{ dbt.datediff('identified_month', observed_month, 'month') }} + 1, 0)  -- noqa: LT05
             as months_after,
         is_reviewed,
         -- comparison group: listed, but no case review documents coordinated case planning
@@ -93,8 +99,10 @@ final as (
         case
             when needs_shared = 'Y' and needs_shared_date is not null
                 then case
-                    when {{ dbt.datediff('identified_date', 'needs_shared_date', 'day') }} <= 10
-                        then 'WITHIN_10_DAYS' else 'LATER' end
+                        when {{ dbt.datediff('identified_date', 'needs_shared_date', 'day') }} <= 10  -- noqa: LT05
+                            then 'WITHIN_10_DAYS'
+                        else 'LATER'
+                    end
         end as needs_shared_timeliness,
         case
             when collab_monitoring = 'NONE' then 'NONE'

@@ -11,7 +11,10 @@ with
 
 person_of_client as (
 
-    select record_id as client_id, person_key, person_hash
+    select
+        record_id as client_id,
+        person_key,
+        person_hash
     from {{ ref('stg_linkage__person_keys') }}
     where report_month = '{{ var("report_month") }}'
         and system = 'cws'
@@ -20,7 +23,9 @@ person_of_client as (
 
 substantiated as (
 
-    select person_of_client.person_key, allegations.received_date
+    select
+        person_of_client.person_key,
+        allegations.received_date
     from {{ ref('int_substantiated_allegations') }} as allegations
     inner join person_of_client
         on allegations.victim_client_id = person_of_client.client_id
@@ -31,7 +36,10 @@ people as (
 
     {#- the birth date only decides "under 18" here; it is not carried on. Of a
         person's records, the earliest birth date counts (null only when all are) -#}
-    select person_of_client.person_key, person_of_client.person_hash, min(clients.birth_date) as birth_date
+    select
+        person_of_client.person_key,
+        person_of_client.person_hash,
+        min(clients.birth_date) as birth_date
     from {{ source('raw', 'cws_clients') }} as clients
     inner join person_of_client
         on clients.client_id = person_of_client.client_id
@@ -42,10 +50,15 @@ people as (
 
 index_reports as (
 
-    select substantiated.person_key, min(substantiated.received_date) as index_date
+    select
+        substantiated.person_key,
+        min(substantiated.received_date) as index_date
     from substantiated
-    where substantiated.received_date >= cast({{ dbt.dateadd('month', -23, month_start()) }} as date)
-        and substantiated.received_date < cast({{ dbt.dateadd('month', -11, month_start()) }} as date)
+    where
+        substantiated.received_date
+        >= cast({{ dbt.dateadd('month', -23, month_start()) }} as date)
+        and substantiated.received_date
+        < cast({{ dbt.dateadd('month', -11, month_start()) }} as date)
     group by substantiated.person_key
 
 ),
@@ -69,11 +82,13 @@ final as (
         people.person_hash,
         index_reports.index_date,
         identified_children.person_key is not null as is_in_identified_family,
-        exists (
+        exists(
             select 1 from substantiated as later
             where later.person_key = index_reports.person_key
-                and later.received_date > {{ dbt.dateadd('day', 14, 'index_reports.index_date') }}
-                and later.received_date <= {{ dbt.dateadd('month', 12, 'index_reports.index_date') }}
+                and later.received_date
+                > {{ dbt.dateadd('day', 14, 'index_reports.index_date') }}
+                and later.received_date
+                <= {{ dbt.dateadd('month', 12, 'index_reports.index_date') }}
         ) as has_recurrence
 
     from index_reports

@@ -13,8 +13,9 @@ renamed as (
         ssn,
         year_quarter,
         -- the quarter's first day, for date arithmetic
-        cast({{ dbt.dateadd("month", "(cast(substr(year_quarter, 6, 1) as integer) - 1) * 3",
-                            "cast(substr(year_quarter, 1, 4) || '-01-01' as date)") }} as date) as quarter_start,
+        {% set quarter_months = "(cast(substr(year_quarter, 6, 1) as integer) - 1) * 3" %}
+        {% set year_start = "cast(substr(year_quarter, 1, 4) || '-01-01' as date)" %}
+        cast({{ dbt.dateadd("month", quarter_months, year_start) }} as date) as quarter_start,
         employer_id,
         wages
 
