@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from matching.model import PAIR_COLUMNS, predict, without_term_frequencies
+from matching.people import CALWORKS_PEOPLE
 from matching.standardize import standardize
 
 CALWORKS, CWS = "calworks", "cws"
@@ -216,28 +217,14 @@ class MonthLinkage:
 def month_records(
     con: duckdb.DuckDBPyConnection, month: str
 ) -> dict[str, pd.DataFrame]:
-    """The month's people from raw: a CalSAWS person once (their first case)."""
+    """The month's people: a CalSAWS person once (matching/people.py), in id order."""
     calworks = con.execute(
-        """select record_id, first_name, middle_name, last_name, date_of_birth, sex, ssn from (
-             select person_id as record_id, first_name, middle_name, last_name,
-                    cast(date_of_birth as string) as date_of_birth, sex, ssn,
-                    row_number() over (partition by person_id order by case_number) as nth
-             from raw.calworks_persons where report_month = $m) as persons
-           where nth = 1""",
+        f"""select person_id as record_id, first_name, middle_name, last_name,
+                  cast(date_of_birth as string) as date_of_birth, sex, ssn,
+                  address_line1, city, zip
+           from {CALWORKS_PEOPLE} where report_month = $m order by person_id""",
         {"m": month},
     ).df()
-    # the household address lives on the case
-    addr = con.execute(
-        """select record_id, address_line1, city, zip from (
-             select p.person_id as record_id, c.address_line1, c.city, c.zip,
-                    row_number() over (partition by p.person_id order by p.case_number) as nth
-             from raw.calworks_persons p join raw.calworks_cases c
-               on c.case_number = p.case_number and c.report_month = p.report_month
-             where p.report_month = $m) as addresses
-           where nth = 1""",
-        {"m": month},
-    ).df()
-    calworks = calworks.merge(addr, on="record_id", how="left")
     cws = con.execute(
         """select client_id as record_id, first_name, middle_name, last_name,
                   cast(birth_date as string) as date_of_birth, sex, ssn, address_line1, city, zip

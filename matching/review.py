@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from matching.people import CALWORKS_PEOPLE
+
 DECISION_COLUMNS = [
     "calworks_person_id",
     "cws_client_id",
@@ -78,9 +80,7 @@ select
     '' as decision,
     '' as reviewer_id
 from linkage.review_queue q
-join (select * from raw.calworks_persons where report_month = $m
-      qualify row_number() over (partition by person_id order by case_number) = 1) p
-  on p.person_id = q.calworks_person_id
+join {people} p on p.person_id = q.calworks_person_id and p.report_month = $m
 join raw.cws_clients c on c.client_id = q.cws_client_id and c.report_month = $m
 where q.report_month = $m
 order by q.match_probability desc, q.calworks_person_id, q.cws_client_id
@@ -96,9 +96,8 @@ def export_queue(con, month: str, out: Path) -> int:
         for c in cols
         if c.startswith("gamma_")
     )
-    queue = con.execute(
-        QUEUE_SQL.format(gammas=gammas or "null as levels"), {"m": month}
-    ).df()
+    sql = QUEUE_SQL.format(gammas=gammas or "null as levels", people=CALWORKS_PEOPLE)
+    queue = con.execute(sql, {"m": month}).df()
     out.parent.mkdir(parents=True, exist_ok=True)
     queue.to_csv(out, index=False)
     return len(queue)

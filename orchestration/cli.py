@@ -392,31 +392,53 @@ def _landing_file(month_dir: Path, name: str) -> Path:
     raise InputError(f"{month_dir / name}.csv: no such file")
 
 
+# what the linkage reads of each landed file, as month_records reads it from raw
+_PEOPLE_FILES = {
+    "calworks_persons": (
+        ["person_id", "case_number"],
+        ["person_id", "case_number", "first_name", "middle_name", "last_name"]
+        + ["date_of_birth", "sex", "ssn"],
+    ),
+    "calworks_cases": (
+        ["case_number"],
+        ["case_number", "address_line1", "city", "zip"],
+    ),
+    "cws_clients": (
+        ["client_id"],
+        ["client_id", "first_name", "middle_name", "last_name", "birth_date", "sex"]
+        + ["ssn", "address_line1", "city", "zip"],
+    ),
+}
+
+
 def _landing_people(month_dir: Path) -> dict:
-    """A month's people straight from the landing files (training is offline)."""
-    from matching.links import CALWORKS, CWS
+    """A month's people straight from the landing files (training is offline),
+    read by the monthly linkage's own queries (matching.links.month_records, a
+    CalSAWS person once) over the landed text in an in-memory DuckDB."""
+    import duckdb
 
-    def read(name: str, needed: list[str]) -> pd.DataFrame:
-        path = _landing_file(month_dir, name)
-        df = _read_text_table(path)
-        missing = [c for c in needed if c not in df.columns]
-        if missing:
-            raise InputError(f"{path}: required column missing: {', '.join(missing)}")
-        return df
+    from matching.links import month_records
+    from matching.people import create_calworks_people
 
-    cases = read("calworks_cases", ["case_number"]).reindex(
-        columns=["case_number", "address_line1", "city", "zip"]
-    )
-    persons = read("calworks_persons", ["person_id", "case_number"]).sort_values(
-        ["person_id", "case_number"]
-    )
-    persons = persons.drop_duplicates("person_id").merge(
-        cases, on="case_number", how="left"
-    )
-    clients = read("cws_clients", ["client_id"]).rename(
-        columns={"client_id": "record_id", "birth_date": "date_of_birth"}
-    )
-    return {CALWORKS: persons.rename(columns={"person_id": "record_id"}), CWS: clients}
+    with duckdb.connect() as con:
+        con.execute("create schema raw")
+        for name, (needed, columns) in _PEOPLE_FILES.items():
+            path = _landing_file(month_dir, name)
+            df = _read_text_table(path)
+            missing = [c for c in needed if c not in df.columns]
+            if missing:
+                raise InputError(
+                    f"{path}: required column missing: {', '.join(missing)}"
+                )
+            landed = df.reindex(columns=columns).astype(object)
+            con.register("_landed", landed.where(landed.notna(), None))
+            con.execute(
+                f"create table raw.{name} as select *, ? as report_month from _landed",
+                [month_dir.name],
+            )
+            con.unregister("_landed")
+        create_calworks_people(con)
+        return month_records(con, month_dir.name)
 
 
 def cmd_train(args: argparse.Namespace) -> int:

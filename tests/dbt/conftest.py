@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from expectations.contract import DATE, DECIMAL, FILES_BY_NAME, INT
+from matching.people import create_calworks_people
 from orchestration.defs.transform.assets import DBT_DIR, DBT_EXECUTABLE
 
 SQL_TYPES = {DATE: "date", INT: "bigint", DECIMAL: "decimal(18, 2)"}
@@ -41,6 +42,7 @@ def load_links(con, month: str, links: pd.DataFrame) -> None:
     con.register("_l", links.assign(report_month=month))
     con.execute("insert into linkage.person_links by name select * from _l")
     con.unregister("_l")
+    create_calworks_people(con)  # as the linkage step does
     load_keys(
         con,
         month,

@@ -83,8 +83,13 @@ def test_the_linkage_asset_depends_on_every_raw_table_its_code_reads():
     import re
 
     import matching.links
+    import matching.people
 
-    read = set(re.findall(r"\braw\.(\w+)", inspect.getsource(matching.links)))
+    read = {
+        name
+        for module in (matching.links, matching.people)
+        for name in re.findall(r"\braw\.(\w+)", inspect.getsource(module))
+    }
     parents = defs.resolve_asset_graph().get(key("linkage", "person_links")).parent_keys
     assert read and {key("raw", name) for name in read} <= set(parents)
 

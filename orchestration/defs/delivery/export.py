@@ -24,6 +24,8 @@ import duckdb
 import pandas as pd
 from openpyxl import Workbook
 
+from matching.people import CALWORKS_PEOPLE
+
 LISTS = {
     "match_list_homeless": "Homeless",
     "match_list_sanction": "Sanction",
@@ -58,11 +60,7 @@ with listed as (
     select * from marts.{table} where report_month = $m
 ),
 persons as (
-    select * from (
-        select *, row_number() over (partition by person_id order by case_number) as nth
-        from raw.calworks_persons where report_month = $m
-    ) as numbered
-    where nth = 1
+    select * from {people} where report_month = $m
 )
 select
     '{label}' as list,
@@ -126,7 +124,9 @@ def list_rows(con: duckdb.DuckDBPyConnection, table: str, month: str) -> pd.Data
     reason = (
         "l.reason" if table == "match_list_mutual_cases" else "cast(null as string)"
     )
-    sql = EXPORT_SQL.format(table=table, label=LISTS[table], reason=reason)
+    sql = EXPORT_SQL.format(
+        table=table, label=LISTS[table], reason=reason, people=CALWORKS_PEOPLE
+    )
     return con.execute(sql, {"m": month}).df()[EXPORT_COLUMNS]
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 from matching.keys import assign_keys, clusters, key_edges
 from matching.links import CALWORKS, CWS, link_month, month_households, month_records
 from matching.model import load_model
+from matching.people import create_calworks_people
 from matching.review import DecisionFileError, load_decisions
 from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.catalog import LINKAGE_GROUP, OWNERS
@@ -121,6 +122,7 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
             raise dg.Failure(description=str(exc), allow_retries=False) from None
         model = load_model(Path(settings.model_path))
         with open_warehouse(settings) as con:
+            create_calworks_people(con)
             records = month_records(con, month)
             result = link_month(
                 records,
