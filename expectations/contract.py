@@ -400,32 +400,44 @@ SOURCE_FILES: tuple[SourceFile, ...] = (
 )
 FILES_BY_NAME = {f.name: f for f in SOURCE_FILES}
 
+# -- the SSN rule (CONTRACT.md §2), once: ssn_is_valid and its SQL twin are both
+# built from these parts (tests/unit/test_contract.py checks them on the same values)
+SSN_LENGTH = 9
+SSN_INVALID_AREAS = ("000", "666")  # the first three digits
+SSN_INVALID_AREA_START = "9"  # 9xx areas
+SSN_INVALID_GROUP = "00"  # digits 4-5
+SSN_INVALID_SERIAL = "0000"  # digits 6-9
 # placeholders the contract names as invalid SSNs
 SSN_PLACEHOLDERS = ("111111111", "123456789", "999999999")
 
 
 def ssn_is_valid(ssn: str | None) -> bool:
-    """The contract's SSN rule: 9 digits, no 000/666/9xx area, 00 group, 0000
-    serial, and none of the well-known placeholders."""
-    if ssn is None or len(ssn) != 9 or not ssn.isdigit():
+    """The contract's SSN rule: 9 digits (0-9), no 000/666/9xx area, 00 group,
+    0000 serial, and none of the well-known placeholders."""
+    if ssn is None or len(ssn) != SSN_LENGTH or not (ssn.isascii() and ssn.isdigit()):
         return False
     area, group, serial = ssn[:3], ssn[3:5], ssn[5:]
     return not (
-        area in ("000", "666")
-        or area.startswith("9")
-        or group == "00"
-        or serial == "0000"
+        area in SSN_INVALID_AREAS
+        or area.startswith(SSN_INVALID_AREA_START)
+        or group == SSN_INVALID_GROUP
+        or serial == SSN_INVALID_SERIAL
         or ssn in SSN_PLACEHOLDERS
     )
 
 
-# SQL twin of ssn_is_valid for DuckDB (same rule; the Python one is the spec tested
-# against the SQL one in tests/unit/test_contract.py)
-SSN_VALID_SQL = (
-    "(regexp_full_match({col}, '[0-9]{{9}}')"
-    " and substr({col}, 1, 3) not in ('000', '666')"
-    " and substr({col}, 1, 1) <> '9'"
-    " and substr({col}, 4, 2) <> '00'"
-    " and substr({col}, 6, 4) <> '0000'"
-    " and {col} not in ('111111111', '123456789', '999999999'))"
-)
+def ssn_valid_sql(col: str) -> str:
+    """ssn_is_valid as a DuckDB boolean expression over the SQL expression `col`
+    (null when `col` is null)."""
+
+    def texts(values) -> str:
+        return ", ".join(f"'{v}'" for v in values)
+
+    return (
+        f"(regexp_full_match({col}, '[0-9]{{{SSN_LENGTH}}}')"
+        f" and substr({col}, 1, 3) not in ({texts(SSN_INVALID_AREAS)})"
+        f" and substr({col}, 1, 1) <> '{SSN_INVALID_AREA_START}'"
+        f" and substr({col}, 4, 2) <> '{SSN_INVALID_GROUP}'"
+        f" and substr({col}, 6, 4) <> '{SSN_INVALID_SERIAL}'"
+        f" and {col} not in ({texts(SSN_PLACEHOLDERS)}))"
+    )

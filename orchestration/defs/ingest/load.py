@@ -25,10 +25,10 @@ from expectations.contract import (
     INT,
     MONTH,
     QUARTER,
-    SSN_VALID_SQL,
     STR,
     Column,
     SourceFile,
+    ssn_valid_sql,
 )
 from orchestration.lib.landing import source_path
 from orchestration.lib.warehouse import replace_month as replace_table_month
@@ -364,7 +364,7 @@ def _typed_columns(spec: SourceFile) -> tuple[str, dict[str, str]]:
         v = _value(col)
         if col.name in spec.soft_ssn or (col.name == "ssn" and col.kind == STR):
             digits = f"regexp_replace({v}, '[- ]', '', 'g')"
-            valid = SSN_VALID_SQL.format(col=digits)
+            valid = ssn_valid_sql(digits)
             parts.append(f'case when {valid} then {digits} end as "{col.name}"')
             soft[f"{col.name}: invalid SSN nulled"] = (
                 f"select count(*) {ok} and {v} is not null and not {valid}"
