@@ -247,14 +247,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 # What a later month reads of an earlier one: its lists (the history of identified
 # families), its case reviews (identification dates) and its person keys (carried on).
-READ_BY_LATER_MONTHS = (
-    "marts.match_list_homeless",
-    "marts.match_list_sanction",
-    "marts.match_list_mutual_cases",
-    "marts.match_list_mutual_clients",
-    "raw.case_reviews",
-    "linkage.person_keys",
-)
+def read_by_later_months() -> tuple[str, ...]:
+    from orchestration.lib.dbt_project import MATCH_LISTS
+
+    return (
+        *(f"marts.{table}" for table in MATCH_LISTS),
+        "raw.case_reviews",
+        "linkage.person_keys",
+    )
 
 
 def built_months_after(config, month: str) -> list[str]:
@@ -283,7 +283,7 @@ def carried_over(config, month: str) -> str:
 
     digest = hashlib.sha256()
     with open_warehouse(config, read_only=True) as con:
-        for table in READ_BY_LATER_MONTHS:
+        for table in read_by_later_months():
             if not table_exists(con, *table.split(".")):
                 continue
             # doubles rounded: a parallel sum may differ in its last bit from run to run

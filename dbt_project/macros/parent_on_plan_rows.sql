@@ -1,9 +1,9 @@
 {#-
     Household-member PARENTs of open CalWORKs cases linked to a CWS parent on
-    plan of an open case with one of `plan_types`. `members_filter` narrows the
-    members (homeless, sanctioned).
+    plan of an open case of a plan type the list `list_name` allows
+    (parent_plan_types). `members_filter` narrows the members (homeless, sanctioned).
 -#}
-{% macro parent_on_plan_rows(plan_types, members_filter='true', sanctioned_only=false) %}
+{% macro parent_on_plan_rows(list_name, members_filter='true', sanctioned_only=false) %}
     select
         members.case_number as calworks_case_number,
         members.person_id as calworks_person_id,
@@ -26,7 +26,7 @@
         on links.cws_client_id = parents.client_id
     where members.program_status = 'ACTIVE'
         and members.role = 'PARENT'
-        and parents.plan_type in ({{ "'" ~ plan_types | join("', '") ~ "'" }})
+        and parents.plan_type in ({{ quoted(parent_plan_types()[list_name]) }})
         and {{ members_filter }}
 {% endmacro %}
 

@@ -12,7 +12,7 @@ with
 
 listed as (
 
-    {%- for list in ['match_list_homeless', 'match_list_sanction', 'match_list_mutual_cases'] %}
+    {%- for list in parent_plan_types() %}
         select
             '{{ list }}' as list,
             calworks_case_number,
@@ -23,7 +23,7 @@ listed as (
         where report_month = '{{ month }}'
             {%- if list == 'match_list_mutual_cases' %} and reason = 'PARENT_ON_PLAN'{% endif %}
         {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    {% endfor %}
 
 ),
 
@@ -56,7 +56,7 @@ checked as (
             where wtw.report_month = '{{ month }}'
                 and wtw.person_id = listed.calworks_person_id
                 and wtw.case_number = listed.calworks_case_number
-                and wtw.wtw_status = 'SANCTION'
+                and wtw.wtw_status in ({{ sanction_statuses() }})
                 and wtw.status_begin_date <= {{ as_of_date() }}
                 and (
                     wtw.status_end_date is null
@@ -87,7 +87,8 @@ where not is_linked
     or not is_parent_on_plan
     or not is_open
     or plan_type is null
-    or (list in ('match_list_homeless', 'match_list_sanction') and plan_type not in ('CFM', 'VFM'))
-    or (list = 'match_list_mutual_cases' and plan_type not in ('CFM', 'VFM', 'CFR', 'VFR', 'ER'))
+    {% for list, plan_types in parent_plan_types().items() %}
+        or (list = '{{ list }}' and plan_type not in ({{ quoted(plan_types) }}))
+    {% endfor %}
     or (list = 'match_list_homeless' and not is_homeless)
     or (list = 'match_list_sanction' and not has_sanction_in_effect)

@@ -5,13 +5,9 @@ import dagster as dg
 from expectations.contract import SOURCE_FILES
 from orchestration.definitions import MONTHLY_JOB, build_definitions, defs
 from orchestration.lib.config import PipelineConfig
+from orchestration.lib.dbt_project import MATCH_LISTS
 
-LISTS = [
-    "match_list_homeless",
-    "match_list_sanction",
-    "match_list_mutual_cases",
-    "match_list_mutual_clients",
-]
+LISTS = list(MATCH_LISTS)
 
 
 def key(*parts):

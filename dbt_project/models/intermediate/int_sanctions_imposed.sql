@@ -5,6 +5,6 @@ select distinct
 
 from {{ ref('stg_calsaws__wtw_statuses') }}
 where report_month = '{{ var("report_month") }}'
-    and wtw_status = 'SANCTION'
+    and wtw_status in ({{ sanction_statuses() }})
     and status_begin_date <= {{ as_of_date() }}
     and (status_end_date is null or status_end_date >= {{ as_of_date() }})

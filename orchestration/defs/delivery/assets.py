@@ -4,9 +4,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.defs.delivery.export import LISTS, audit_rows, export_month
+from orchestration.defs.delivery.export import audit_rows, export_month
 from orchestration.lib.catalog import EXPORTS_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
+from orchestration.lib.dbt_project import MATCH_LISTS
 from orchestration.lib.partitions import ONE_MONTH_PER_RUN
 from orchestration.lib.warehouse import WAREHOUSE_POOL, append_audit, open_warehouse
 
@@ -18,7 +19,7 @@ def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         owners=OWNERS,
         partitions_def=partitions,
         backfill_policy=ONE_MONTH_PER_RUN,
-        deps=[dg.AssetKey(["marts", table]) for table in LISTS],
+        deps=[dg.AssetKey(["marts", table]) for table in MATCH_LISTS],
         kinds={"csv", "xlsx"},
         pool=WAREHOUSE_POOL,
         description="Each list for each office as CSV and XLSX under <exports>/<YYYY-MM>/<office>/, "
@@ -43,7 +44,7 @@ def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                         for f in files
                         if f.list_name == name and f.path.suffix == ".csv"
                     )
-                    for name in LISTS
+                    for name in MATCH_LISTS
                 },
                 "folder": dg.MetadataValue.path(
                     str(Path(settings.exports_dir) / month)

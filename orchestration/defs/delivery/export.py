@@ -25,13 +25,8 @@ import pandas as pd
 from openpyxl import Workbook
 
 from matching.people import CALWORKS_PEOPLE
+from orchestration.lib.dbt_project import MATCH_LISTS
 
-LISTS = {
-    "match_list_homeless": "Homeless",
-    "match_list_sanction": "Sanction",
-    "match_list_mutual_cases": "Mutual cases",
-    "match_list_mutual_clients": "Mutual clients",
-}
 EXPORT_COLUMNS = [
     "list",
     "report_month",
@@ -125,7 +120,7 @@ def list_rows(con: duckdb.DuckDBPyConnection, table: str, month: str) -> pd.Data
         "l.reason" if table == "match_list_mutual_cases" else "cast(null as string)"
     )
     sql = EXPORT_SQL.format(
-        table=table, label=LISTS[table], reason=reason, people=CALWORKS_PEOPLE
+        table=table, label=MATCH_LISTS[table], reason=reason, people=CALWORKS_PEOPLE
     )
     return con.execute(sql, {"m": month}).df()[EXPORT_COLUMNS]
 
@@ -184,13 +179,13 @@ def export_month(
         for old in sorted(folder.rglob("*"), reverse=True):
             old.unlink() if old.is_file() else old.rmdir()
     files: list[ExportedFile] = []
-    for table in LISTS:
+    for table in MATCH_LISTS:
         rows = list_rows(con, table, month)
         for office, part in rows.groupby("office_code", sort=True):
             csv = part.to_csv(index=False, lineterminator="\n").encode("utf-8")
             for suffix, data in (
                 (".csv", csv),
-                (".xlsx", _xlsx_bytes(part, LISTS[table])),
+                (".xlsx", _xlsx_bytes(part, MATCH_LISTS[table])),
             ):
                 path = folder / str(office) / f"{table}{suffix}"
                 files.append(

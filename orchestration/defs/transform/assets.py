@@ -21,10 +21,10 @@ from orchestration.lib.catalog import (
     STAGING_GROUP,
 )
 from orchestration.lib.config import PipelineConfig
+from orchestration.lib.dbt_project import DBT_DIR
 from orchestration.lib.partitions import ONE_MONTH_PER_RUN
 from orchestration.lib.warehouse import WAREHOUSE_POOL
 
-DBT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 DBT_PROJECT = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 # dbt installed beside this Python, found even when the venv is not on PATH
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))

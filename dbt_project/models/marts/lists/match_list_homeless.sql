@@ -1,9 +1,12 @@
-{#- Homeless: open homeless case; a household PARENT linked to a parent on plan of an open CFM/VFM case -#}
+{#-
+    Homeless: open homeless case; a household PARENT linked to a parent on plan of an
+    open case of a plan type the list allows (CFM, VFM: dbt_project.yml, match_lists)
+-#}
 with
 
 matches as (
 
-    {{ parent_on_plan_rows(['CFM', 'VFM'], members_filter='members.is_homeless') }}
+    {{ parent_on_plan_rows(this.name, members_filter='members.is_homeless') }}
 
 ),
 

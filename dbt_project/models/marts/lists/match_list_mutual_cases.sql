@@ -1,7 +1,8 @@
 {#-
     Mutual cases: (a) a household PARENT linked to a parent on plan of an open
-    CFM, VFM, CFR, VFR or ER case; (b) a household CARETAKER_RELATIVE sharing the
-    case with an AIDED household CHILD linked to a child involved in Child Welfare,
+    case of a plan type the list allows (CFM, VFM, CFR, VFR, ER: dbt_project.yml,
+    match_lists); (b) a household CARETAKER_RELATIVE sharing the case with an AIDED
+    household CHILD linked to a child involved in Child Welfare,
     one row per open case the child is the focus of, no case only when the child
     has none but a recent open referral.
 -#}
@@ -20,7 +21,7 @@ parents as (
         link_basis,
         'PARENT_ON_PLAN' as reason
 
-    from ({{ parent_on_plan_rows(['CFM', 'VFM', 'CFR', 'VFR', 'ER']) }}) as p
+    from ({{ parent_on_plan_rows(this.name) }}) as p
 
 ),
 

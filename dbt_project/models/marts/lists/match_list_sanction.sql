@@ -1,9 +1,13 @@
-{#- Sanction: household PARENT with a sanction imposed, on an open case, linked to a parent on plan of an open CFM/VFM case -#}
+{#-
+    Sanction: household PARENT with a sanction imposed, on an open case, linked to a
+    parent on plan of an open case of a plan type the list allows (CFM, VFM:
+    dbt_project.yml, match_lists)
+-#}
 with
 
 matches as (
 
-    {{ parent_on_plan_rows(['CFM', 'VFM'], sanctioned_only=true) }}
+    {{ parent_on_plan_rows(this.name, sanctioned_only=true) }}
 
 ),
 

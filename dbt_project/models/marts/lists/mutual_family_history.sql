@@ -9,11 +9,7 @@ with
 
 listed as (
 
-    {% set lists = [
-        'match_list_homeless', 'match_list_sanction',
-        'match_list_mutual_cases', 'match_list_mutual_clients',
-    ] %}
-    {% for list in lists %}
+    {% for list in match_lists() %}
         select
             report_month,
             calworks_case_number,
