@@ -1,15 +1,16 @@
 """The monthly schedule: on the 3rd at 06:00 Pacific, run the month that just ended."""
 
 import dagster as dg
-import pandas as pd
+
+from orchestration.lib.partitions import month_of, previous_month
 
 SCHEDULE_NAME = "monthly_on_the_3rd"
 TIMEZONE = "America/Los_Angeles"
 
 
-def previous_month(when) -> str:
+def report_month_for(when) -> str:
     """The report month a run at `when` is for: the calendar month before it."""
-    return str(pd.Period(pd.Timestamp(when).strftime("%Y-%m"), "M") - 1)
+    return previous_month(month_of(when))
 
 
 def monthly_schedule(job) -> dg.ScheduleDefinition:
@@ -23,7 +24,7 @@ def monthly_schedule(job) -> dg.ScheduleDefinition:
         "runs the month that just ended (its partition).",
     )
     def _schedule(context: dg.ScheduleEvaluationContext):
-        month = previous_month(context.scheduled_execution_time)
+        month = report_month_for(context.scheduled_execution_time)
         # one run per month whoever triggers it: the landing sensor may have run it already
         return dg.RunRequest(run_key=f"schedule:{month}", partition_key=month)
 

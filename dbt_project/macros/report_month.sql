@@ -1,7 +1,16 @@
-{#- The report month's dates, from var('report_month') = 'YYYY-MM' (CONTRACT.md §6). -#}
+{#-
+    The report month's dates, from var('report_month') = 'YYYY-MM' (CONTRACT.md §6),
+    written once (Python's twin: orchestration/lib/partitions.py).
+-#}
 
+{#- the first day of the month a YYYY-MM text expression names -#}
+{% macro first_day_of(month_text) -%}
+    cast({{ month_text }} || '-01' as date)
+{%- endmacro %}
+
+{#- the report month's first day -#}
 {% macro month_start() -%}
-    cast('{{ var("report_month") }}-01' as date)
+    {{ first_day_of("'" ~ var("report_month") ~ "'") }}
 {%- endmacro %}
 
 {#- the as-of date: the month's last day -#}

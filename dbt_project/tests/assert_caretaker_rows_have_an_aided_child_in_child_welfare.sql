@@ -41,11 +41,7 @@ checked as (
             where cws_cases.report_month = '{{ month }}'
                 and cws_cases.case_id = caretaker_rows.cws_case_id
                 and cws_cases.focus_child_client_id = caretaker_rows.cws_client_id
-                and cws_cases.case_start_date <= {{ as_of_date() }}
-                and (
-                    cws_cases.case_end_date is null
-                    or cws_cases.case_end_date > {{ as_of_date() }}
-                )
+                and {{ is_open_cws_case('cws_cases') }}
         ) as is_focus_child_of_the_open_case,
         exists(
             select 1
@@ -56,10 +52,7 @@ checked as (
             where referrals.report_month = '{{ month }}'
                 and allegations.victim_client_id = caretaker_rows.cws_client_id
                 and referrals.received_date >= {{ recent_from() }}
-                and (
-                    referrals.closure_date is null
-                    or referrals.closure_date > {{ as_of_date() }}
-                )
+                and {{ is_open_referral('referrals') }}
         ) as is_victim_on_a_recent_open_referral
 
     from caretaker_rows

@@ -41,14 +41,7 @@ checked as (
             and participants.is_named_on_case_plan,
             false
         ) as is_parent_on_plan,
-        coalesce(
-            cws_cases.case_start_date <= {{ as_of_date() }}
-            and (
-                cws_cases.case_end_date is null
-                or cws_cases.case_end_date > {{ as_of_date() }}
-            ),
-            false
-        ) as is_open,
+        coalesce({{ is_open_cws_case('cws_cases') }}, false) as is_open,
         cws_cases.plan_type,
         coalesce(cases.is_homeless, false) as is_homeless,
         exists(
@@ -57,11 +50,7 @@ checked as (
                 and wtw.person_id = listed.calworks_person_id
                 and wtw.case_number = listed.calworks_case_number
                 and wtw.wtw_status in ({{ sanction_statuses() }})
-                and wtw.status_begin_date <= {{ as_of_date() }}
-                and (
-                    wtw.status_end_date is null
-                    or wtw.status_end_date >= {{ as_of_date() }}
-                )
+                and {{ is_status_in_effect('wtw') }}
         ) as has_sanction_in_effect
 
     from listed

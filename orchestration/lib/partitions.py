@@ -1,4 +1,6 @@
-"""Report-month partitions: keys are YYYY-MM; a month exists once it has ended."""
+"""Report months: partition keys YYYY-MM (a month exists once it has ended), and
+the month arithmetic every stage uses -- its as-of date, the month before it, the
+month a moment falls in -- written once here (dbt's twin: macros/report_month.sql)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ def first_month(config: PipelineConfig) -> str:
     if config.first_month:
         return config.first_month
     landed = landed_months(config.landing_dir)
-    return landed[0] if landed else str(pd.Timestamp.now().to_period("M") - 1)
+    return landed[0] if landed else previous_month(month_of(pd.Timestamp.now()))
 
 
 # Every asset of the monthly job: a backfill is one run per month (dbt gets one report
@@ -31,3 +33,13 @@ def monthly_partitions(config: PipelineConfig) -> dg.MonthlyPartitionsDefinition
 def as_of(month: str) -> str:
     """The as-of date of a report month: its last day (YYYY-MM-DD)."""
     return pd.Period(month, "M").end_time.strftime("%Y-%m-%d")
+
+
+def previous_month(month: str) -> str:
+    """The report month before `month` (YYYY-MM)."""
+    return str(pd.Period(month, "M") - 1)
+
+
+def month_of(when) -> str:
+    """The calendar month (YYYY-MM) a date or timestamp falls in."""
+    return pd.Timestamp(when).strftime("%Y-%m")

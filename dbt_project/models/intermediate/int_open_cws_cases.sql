@@ -11,15 +11,14 @@ cases as (
 final as (
 
     select
-        case_id,
-        focus_child_client_id,
-        plan_type,
-        office_code as cws_office_code,
-        assigned_worker_id
+        cases.case_id,
+        cases.focus_child_client_id,
+        cases.plan_type,
+        cases.office_code as cws_office_code,
+        cases.assigned_worker_id
 
     from cases
-    where case_start_date <= {{ as_of_date() }}
-        and (case_end_date is null or case_end_date > {{ as_of_date() }})
+    where {{ is_open_cws_case('cases') }}
 
 )
 

@@ -1,10 +1,10 @@
 {#- Recent referral: received on or after the first day of the month 11 months before the report month -#}
 select
-    referral_id,
-    response_type,
-    closure_date is null or closure_date > {{ as_of_date() }} as is_open
+    referrals.referral_id,
+    referrals.response_type,
+    {{ is_open_referral('referrals') }} as is_open
 
-from {{ ref('stg_cws__referrals') }}
-where report_month = '{{ var("report_month") }}'
-    and received_date >= {{ recent_from() }}
-    and received_date <= {{ as_of_date() }}
+from {{ ref('stg_cws__referrals') }} as referrals
+where referrals.report_month = '{{ var("report_month") }}'
+    and referrals.received_date >= {{ recent_from() }}
+    and referrals.received_date <= {{ as_of_date() }}

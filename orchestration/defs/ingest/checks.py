@@ -10,7 +10,7 @@ from expectations.runner import validate
 from expectations.suites import build_suite, found_column
 from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.config import PipelineConfig
-from orchestration.lib.partitions import as_of
+from orchestration.lib.partitions import as_of, previous_month
 from orchestration.lib.warehouse import (
     native_frame,
     open_warehouse,
@@ -44,9 +44,10 @@ def _gate_inputs(con, spec: SourceFile, month: str) -> tuple:
         " where c.report_month = $month"
     )
     frame = native_frame(con, sql, {"month": month})
-    previous = str(pd.Period(month, "M") - 1)
     prev_rows = scalar(
-        con, f"select count(*) from raw.{spec.name} where report_month = ?", [previous]
+        con,
+        f"select count(*) from raw.{spec.name} where report_month = ?",
+        [previous_month(month)],
     )
     return frame, checkable, prev_rows or None
 

@@ -7,6 +7,7 @@ import pandas as pd
 from expectations.runner import validate
 from orchestration.defs.linkage.assets import PERSON_LINKS
 from orchestration.lib.config import PipelineConfig
+from orchestration.lib.partitions import previous_month
 from orchestration.lib.warehouse import open_warehouse
 
 LINKAGE_GATE = "linkage_gate"
@@ -27,7 +28,7 @@ def _inputs(con, month: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
            join (select report_month, count(*) as n from raw.cws_clients
                  where report_month in ($m, $prev) group by 1) c using (report_month)
            where l.report_month in ($m, $prev) group by 1""",
-        {"m": month, "prev": str(pd.Period(month, "M") - 1)},
+        {"m": month, "prev": previous_month(month)},
     ).df()
     return links, sizes, rates
 
@@ -75,7 +76,7 @@ def build_linkage_gate(partitions: dg.PartitionsDefinition) -> dg.AssetChecksDef
             ),
         ]
         rate = rates.set_index("report_month")["rate"]
-        previous = str(pd.Period(month, "M") - 1)
+        previous = previous_month(month)
         if previous in rate.index and month in rate.index and rate[previous] > 0:
             band = settings.max_link_rate_change
             lo, hi = rate[previous] * (1 - band), rate[previous] * (1 + band)

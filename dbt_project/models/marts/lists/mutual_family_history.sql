@@ -57,9 +57,9 @@ final as (
         case
             when
                 reviews.reviewed_identified_date
-                < cast(families.first_identified_month || '-01' as date)
+                < {{ first_day_of('families.first_identified_month') }}
                 then reviews.reviewed_identified_date
-            else cast(families.first_identified_month || '-01' as date)
+            else {{ first_day_of('families.first_identified_month') }}
         end as identified_date,
         families.last_listed_month,
         families.months_listed
