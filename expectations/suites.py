@@ -95,8 +95,8 @@ def build_suite(
             gxe.ExpectTableRowCountToBeBetween(
                 min_value=floor,
                 meta=_says(
-                    f"extract shrank by more than half: fewer than {floor:,} rows"
-                    f" (last month {previous_rows:,})"
+                    f"extract shrank by more than {1 - min_rows_vs_previous_month:.0%}:"
+                    f" fewer than {floor:,} rows (last month {previous_rows:,})"
                 ),
             )
         )

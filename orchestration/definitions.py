@@ -30,8 +30,8 @@ def build_definitions(config: PipelineConfig | None = None) -> dg.Definitions:
         "and outcome measures, exports, the evaluation report.",
     )
     return dg.Definitions.merge(
-        ingest_definitions(partitions),
-        linkage_definitions(partitions),
+        ingest_definitions(partitions, config),
+        linkage_definitions(partitions, config),
         transform_definitions(partitions),
         delivery_definitions(partitions),
         report_definitions(partitions),

@@ -36,6 +36,12 @@ class PipelineConfig(dg.ConfigurableResource):
     # linkage decision bands (CONTRACT.md §5)
     auto_match_threshold: float = 0.95
     review_floor: float = 0.50
+    # the linkage asset counts cross-system pairs by score for the UI's trend plots:
+    # one band from each edge up to the next, the last one up to 1
+    score_band_edges: list[float] = [0.5, 0.8, 0.95, 0.99]
+    # the exports' confidence band: a model link at or above this is HIGH, else
+    # STANDARD (dbt's default of the same var, dbt_project.yml, is tested equal)
+    high_confidence_threshold: float = 0.99
     # household links (matching/links.py): the lowest probability a pair may have
     # when another linked member already joins its two families
     household_floor: float = 0.0001
@@ -57,9 +63,7 @@ class PipelineConfig(dg.ConfigurableResource):
         for name, field in cls.model_fields.items():
             env = os.environ.get(ENV_PREFIX + name.upper())
             if env is not None:
-                values[name] = (
-                    field.annotation(env) if field.annotation in (int, float) else env
-                )
+                values[name] = _from_text(field.annotation, env)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -69,3 +73,12 @@ class PipelineConfig(dg.ConfigurableResource):
     @property
     def decisions_path(self) -> Path:
         return Path(self.landing_dir) / "reviews" / "decisions.csv"
+
+
+def _from_text(annotation, text: str):
+    """An environment variable's text as the field's type (a list: comma-separated)."""
+    if annotation in (int, float):
+        return annotation(text)
+    if annotation == list[float]:
+        return [float(part) for part in text.split(",")]
+    return text

@@ -339,7 +339,7 @@ def test_extract_that_shrank_by_more_than_half_fails(con, tmp_path):
     assert gate(con, CALWORKS_CASES, previous_rows=8).success
     result = gate(con, CALWORKS_CASES, previous_rows=9)
     assert result.failures == [
-        "extract shrank by more than half: fewer than 5 rows (last month 9): observed 4"
+        "extract shrank by more than 50%: fewer than 5 rows (last month 9): observed 4"
     ]
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 
 from orchestration.defs.linkage.assets import review_preview, score_bands
 from orchestration.lib import privacy
+from orchestration.lib.config import PipelineConfig
 
 
 def test_pseudonyms_are_stable_keyed_and_reveal_nothing(monkeypatch):
@@ -50,7 +51,7 @@ def test_score_bands_count_cross_system_pairs_once():
             "match_probability": [0.5, 0.95, 0.99, 1.0, 0.99],
         }
     )
-    assert score_bands(pairs) == {
+    assert score_bands(pairs, PipelineConfig().score_band_edges) == {
         "pairs scored 0.50-0.80": 1,
         "pairs scored 0.80-0.95": 0,
         "pairs scored 0.95-0.99": 1,

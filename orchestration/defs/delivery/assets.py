@@ -31,7 +31,12 @@ def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
     ) -> dg.MaterializeResult:
         month = context.partition_key
         with open_warehouse(settings) as con:
-            files = export_month(con, month, Path(settings.exports_dir))
+            files = export_month(
+                con,
+                month,
+                Path(settings.exports_dir),
+                settings.high_confidence_threshold,
+            )
             append_audit(con, month, audit_rows(context.run_id, files))
         offices = sorted({f.office_code for f in files})
         return dg.MaterializeResult(

@@ -79,7 +79,7 @@ select
     case
         when l.link_basis = 'REVIEWER' then 'CONFIRMED BY REVIEWER'
         when l.link_basis = 'HOUSEHOLD' then 'MATCHED WITHIN THE FAMILY'
-        when l.match_probability >= 0.99 then 'HIGH'
+        when l.match_probability >= {high} then 'HIGH'
         else 'STANDARD'
     end as confidence
 from listed l
@@ -115,12 +115,19 @@ def audit_rows(run_id: str, files: list[ExportedFile]) -> pd.DataFrame:
     )
 
 
-def list_rows(con: duckdb.DuckDBPyConnection, table: str, month: str) -> pd.DataFrame:
+def list_rows(
+    con: duckdb.DuckDBPyConnection, table: str, month: str, high: float
+) -> pd.DataFrame:
+    """high: the configured cut-off of the HIGH confidence band."""
     reason = (
         "l.reason" if table == "match_list_mutual_cases" else "cast(null as string)"
     )
     sql = EXPORT_SQL.format(
-        table=table, label=MATCH_LISTS[table], reason=reason, people=CALWORKS_PEOPLE
+        table=table,
+        label=MATCH_LISTS[table],
+        reason=reason,
+        people=CALWORKS_PEOPLE,
+        high=float(high),
     )
     return con.execute(sql, {"m": month}).df()[EXPORT_COLUMNS]
 
@@ -172,7 +179,7 @@ def _write_private(path: Path, data: bytes) -> str:
 
 
 def export_month(
-    con: duckdb.DuckDBPyConnection, month: str, exports_dir: Path
+    con: duckdb.DuckDBPyConnection, month: str, exports_dir: Path, high: float
 ) -> list[ExportedFile]:
     folder = Path(exports_dir) / month
     if folder.exists():  # a rerun replaces the month's files, nothing stale stays
@@ -180,7 +187,7 @@ def export_month(
             old.unlink() if old.is_file() else old.rmdir()
     files: list[ExportedFile] = []
     for table in MATCH_LISTS:
-        rows = list_rows(con, table, month)
+        rows = list_rows(con, table, month, high)
         for office, part in rows.groupby("office_code", sort=True):
             csv = part.to_csv(index=False, lineterminator="\n").encode("utf-8")
             for suffix, data in (

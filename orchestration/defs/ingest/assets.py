@@ -67,7 +67,7 @@ def _checks(r: LoadResult, config: PipelineConfig) -> list[dg.AssetCheckResult]:
 
 
 def ingest_asset(
-    spec: SourceFile, partitions: dg.PartitionsDefinition
+    spec: SourceFile, partitions: dg.PartitionsDefinition, config: PipelineConfig
 ) -> dg.AssetsDefinition:
     key = raw_key(spec.name)
     parents = sorted(
@@ -96,7 +96,8 @@ def ingest_asset(
                 QUARANTINE_WITHIN_LIMIT,
                 asset=key,
                 blocking=True,
-                description="at most 5% of the file's rows quarantined",
+                description=f"at most {config.max_quarantine_rate:.0%} of the file's"
+                " rows quarantined",
             ),
         ],
     )
@@ -128,6 +129,8 @@ def ingest_asset(
 
 
 def build_ingest_assets(
-    partitions: dg.PartitionsDefinition,
+    partitions: dg.PartitionsDefinition, config: PipelineConfig
 ) -> list[dg.AssetsDefinition]:
-    return [ingest_asset(spec, partitions) for spec in SOURCE_FILES]
+    """config: the limits the checks' descriptions state (each run checks against
+    the configuration it is given)."""
+    return [ingest_asset(spec, partitions, config) for spec in SOURCE_FILES]

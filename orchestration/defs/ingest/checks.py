@@ -53,7 +53,7 @@ def _gate_inputs(con, spec: SourceFile, month: str) -> tuple:
 
 
 def contract_gate(
-    spec: SourceFile, partitions: dg.PartitionsDefinition
+    spec: SourceFile, partitions: dg.PartitionsDefinition, config: PipelineConfig
 ) -> dg.AssetChecksDefinition:
     parents = sorted(
         {fk.ref_file for fk in spec.foreign_keys if fk.ref_file != spec.name}
@@ -65,9 +65,10 @@ def contract_gate(
         blocking=True,
         partitions_def=partitions,
         additional_deps=[raw_key(p) for p in parents],
-        description=f"Great Expectations suite `{spec.name}_contract`: columns, required values,"
-        " code sets, unique keys, foreign keys (at most 1% dangling), date sanity, and no"
-        " shrink by more than half against last month.",
+        description=f"Great Expectations suite `{spec.name}_contract`: columns, required"
+        " values, code sets, unique keys, foreign keys (at most"
+        f" {config.max_dangling_fk_rate:.0%} dangling), date sanity, and no shrink by"
+        f" more than {1 - config.min_rows_vs_previous_month:.0%} against last month.",
     )
     def _gate(
         context: dg.AssetCheckExecutionContext, settings: PipelineConfig
@@ -99,6 +100,6 @@ def contract_gate(
 
 
 def build_ingest_checks(
-    partitions: dg.PartitionsDefinition,
+    partitions: dg.PartitionsDefinition, config: PipelineConfig
 ) -> list[dg.AssetChecksDefinition]:
-    return [contract_gate(spec, partitions) for spec in SOURCE_FILES]
+    return [contract_gate(spec, partitions, config) for spec in SOURCE_FILES]

@@ -45,19 +45,18 @@ def _write(con, month: str, tables: dict[str, pd.DataFrame]) -> None:
         replace_month_frame(con, f"linkage.{name}", month, frame)
 
 
-# cross-system pairs by score, for the trend plots the UI draws of each number
-SCORE_BANDS = ((0.5, 0.8), (0.8, 0.95), (0.95, 0.99), (0.99, 1.01))
-
-
-def score_bands(pairs: pd.DataFrame) -> dict[str, int]:
+def score_bands(pairs: pd.DataFrame, edges: list[float]) -> dict[str, int]:
+    """Cross-system pairs by score, for the trend plots the UI draws of each number:
+    one band from each of the configured edges up to the next, the last up to 1."""
     cross = pairs.loc[
         pairs["source_dataset_l"] != pairs["source_dataset_r"], "match_probability"
     ]
+    bands = zip(edges, [*edges[1:], 1.0], strict=True)
     return {
-        f"pairs scored {lo:.2f}-{min(hi, 1):.2f}": int(
-            cross.between(lo, hi, inclusive="left").sum()
+        f"pairs scored {lo:.2f}-{hi:.2f}": int(
+            (cross >= lo).sum() if hi == 1.0 else cross.between(lo, hi, "left").sum()
         )
-        for lo, hi in SCORE_BANDS
+        for lo, hi in bands
     }
 
 
@@ -181,7 +180,7 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                 "cws_clients_linked_rate": round(
                     result.links["cws_client_id"].nunique() / max(n_cws, 1), 4
                 ),
-                **score_bands(result.pairs),
+                **score_bands(result.pairs, settings.score_band_edges),
                 "auto_match_threshold": settings.auto_match_threshold,
                 "review_floor": settings.review_floor,
                 "review_queue_preview": dg.MetadataValue.md(

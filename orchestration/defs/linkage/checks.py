@@ -33,14 +33,17 @@ def _inputs(con, month: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return links, sizes, rates
 
 
-def build_linkage_gate(partitions: dg.PartitionsDefinition) -> dg.AssetChecksDefinition:
+def build_linkage_gate(
+    partitions: dg.PartitionsDefinition, config: PipelineConfig
+) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=PERSON_LINKS,
         name=LINKAGE_GATE,
         blocking=True,
         partitions_def=partitions,
-        description="Probabilities in [0, 1]; no person key over the configured number of records; "
-        "the share of CWS clients linked within the configured change of last month's.",
+        description="Probabilities in [0, 1]; no person key over"
+        f" {config.max_cluster_size} records; the share of CWS clients linked within"
+        f" {config.max_link_rate_change:.0%} of last month's.",
     )
     def linkage_gate(
         context: dg.AssetCheckExecutionContext, settings: PipelineConfig

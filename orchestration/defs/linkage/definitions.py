@@ -2,10 +2,13 @@ import dagster as dg
 
 from orchestration.defs.linkage.assets import build_person_links
 from orchestration.defs.linkage.checks import build_linkage_gate
+from orchestration.lib.config import PipelineConfig
 
 
-def linkage_definitions(partitions: dg.PartitionsDefinition) -> dg.Definitions:
+def linkage_definitions(
+    partitions: dg.PartitionsDefinition, config: PipelineConfig
+) -> dg.Definitions:
     return dg.Definitions(
         assets=[build_person_links(partitions)],
-        asset_checks=[build_linkage_gate(partitions)],
+        asset_checks=[build_linkage_gate(partitions, config)],
     )
