@@ -11,12 +11,12 @@ with
 
 listed as (
 
-    {% for list in match_lists() %}
+    {% for list, spec in var('match_lists').items() %}
         select
             '{{ list }}' as list,
             calworks_case_number,
             calworks_person_id,
-            {% if list == 'match_list_mutual_cases' %}
+            {% if spec.reasons %}
                 reason
             {% else %}
                 cast(null as {{ dbt.type_string() }}) as reason

@@ -154,7 +154,7 @@ def test_reviewer_and_household_links_are_listed_and_labelled(tmp_path):
         load_links(con, MONTH, links)
     assert run_dbt(warehouse, MONTH, tmp_path / "target").returncode == 0
     with duckdb.connect(str(warehouse)) as con:
-        rows = list_rows(con, "match_list_mutual_cases", MONTH, 0.99)
+        rows = list_rows(con, "match_list_mutual_cases", MONTH)
     confidence = dict(zip(rows["calworks_person_id"], rows["confidence"], strict=False))
     assert confidence["p1"] == "CONFIRMED BY REVIEWER"
     assert (

@@ -283,7 +283,7 @@ def test_exports_are_complete_private_and_byte_identical_on_rerun(warehouse):
             if e["list"] == "match_list_mutual_cases" and e["file"].endswith(".csv")
         )
         assert exported == listed
-        export_month(con, MONTHS[-1], warehouse.parent / "exports", 0.99)
+        export_month(con, MONTHS[-1], warehouse.parent / "exports")
         logged = con.execute(
             "select count(*) from audit.export_log where report_month = ?", [MONTHS[-1]]
         ).fetchall()[0][0]

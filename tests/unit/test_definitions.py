@@ -50,8 +50,11 @@ def test_graph_groups_and_lineage():
         in graph.get(key("staging", "stg_calsaws__cases")).parent_keys
     )
     assert set(graph.get(key("exports", "office_lists")).parent_keys) == {
-        key("marts", n) for n in LISTS
+        key("exports", "office_list_rows")
     }
+    assert set(graph.get(key("exports", "office_list_rows")).parent_keys) >= {
+        key("marts", n) for n in LISTS
+    } | {key("linkage", "calworks_people")}
 
 
 def test_every_ingest_asset_has_its_blocking_gates():

@@ -4,12 +4,19 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.defs.delivery.export import audit_rows, export_month
+from orchestration.defs.delivery.export import (
+    OFFICE_LIST_ROWS,
+    audit_rows,
+    export_month,
+)
 from orchestration.lib.catalog import EXPORTS_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.dbt_project import MATCH_LISTS
 from orchestration.lib.partitions import ONE_MONTH_PER_RUN
 from orchestration.lib.warehouse import WAREHOUSE_POOL, append_audit, open_warehouse
+
+# the dbt model the files are written from
+OFFICE_LIST_ROWS_KEY = dg.AssetKey(OFFICE_LIST_ROWS.split("."))
 
 
 def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
@@ -19,7 +26,7 @@ def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         owners=OWNERS,
         partitions_def=partitions,
         backfill_policy=ONE_MONTH_PER_RUN,
-        deps=[dg.AssetKey(["marts", table]) for table in MATCH_LISTS],
+        deps=[OFFICE_LIST_ROWS_KEY],
         kinds={"csv", "xlsx"},
         pool=WAREHOUSE_POOL,
         description="Each list for each office as CSV and XLSX under <exports>/<YYYY-MM>/<office>/, "
@@ -31,12 +38,7 @@ def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
     ) -> dg.MaterializeResult:
         month = context.partition_key
         with open_warehouse(settings) as con:
-            files = export_month(
-                con,
-                month,
-                Path(settings.exports_dir),
-                settings.high_confidence_threshold,
-            )
+            files = export_month(con, month, Path(settings.exports_dir))
             append_audit(con, month, audit_rows(context.run_id, files))
         offices = sorted({f.office_code for f in files})
         return dg.MaterializeResult(

@@ -3,10 +3,11 @@
     <exports>/<YYYY-MM>/<office>/<list>.csv and .xlsx     one pair per list and office
     <exports>/<YYYY-MM>/manifest.json                     rows and SHA-256 of every file
 
-Only what coordination needs: names, birth dates, both case numbers, both
-assigned workers, office, list, reason, a confidence band. Never allegation
-details. The same month gives byte-identical files (the XLSX zip is written
-with fixed timestamps), so a rerun can be verified against the manifest.
+The rows -- only what coordination needs: names, birth dates, both case numbers,
+both assigned workers, office, list, reason, a confidence band; never allegation
+details -- are dbt's (exports.office_list_rows); this module only writes them. The
+same month gives byte-identical files (the XLSX zip is written with fixed
+timestamps), so a rerun can be verified against the manifest.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import duckdb
 import pandas as pd
 from openpyxl import Workbook
 
-from matching.people import CALWORKS_PEOPLE
 from orchestration.lib.dbt_project import MATCH_LISTS
 
 EXPORT_COLUMNS = [
@@ -50,45 +50,12 @@ EXPORT_COLUMNS = [
 ]
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
-EXPORT_SQL = """
-with listed as (
-    select * from marts.{table} where report_month = $m
-),
-persons as (
-    select * from {people} where report_month = $m
+# the rows, built by dbt (dbt_project/models/reporting/exports/office_list_rows.sql)
+OFFICE_LIST_ROWS = "exports.office_list_rows"
+FILE_ORDER = (
+    "office_code, calworks_case_number, calworks_person_id, cws_case_id nulls first,"
+    " cws_client_id"
 )
-select
-    '{label}' as list,
-    l.report_month,
-    l.office_code,
-    l.calworks_case_number,
-    c.worker_id as calworks_worker_id,
-    l.calworks_person_id,
-    p.first_name,
-    p.last_name,
-    cast(p.date_of_birth as string) as date_of_birth,
-    l.cws_case_id,
-    k.assigned_worker_id as cws_worker_id,
-    k.office_code as cws_office_code,
-    l.cws_client_id,
-    cl.first_name as cws_first_name,
-    cl.last_name as cws_last_name,
-    cast(cl.birth_date as string) as cws_birth_date,
-    l.plan_type,
-    {reason} as reason,
-    case
-        when l.link_basis = 'REVIEWER' then 'CONFIRMED BY REVIEWER'
-        when l.link_basis = 'HOUSEHOLD' then 'MATCHED WITHIN THE FAMILY'
-        when l.match_probability >= {high} then 'HIGH'
-        else 'STANDARD'
-    end as confidence
-from listed l
-left join raw.calworks_cases c on c.case_number = l.calworks_case_number and c.report_month = $m
-left join persons p on p.person_id = l.calworks_person_id
-left join raw.cws_cases k on k.case_id = l.cws_case_id and k.report_month = $m
-left join raw.cws_clients cl on cl.client_id = l.cws_client_id and cl.report_month = $m
-order by l.office_code, l.calworks_case_number, l.calworks_person_id, l.cws_case_id nulls first, l.cws_client_id
-"""
 
 
 @dataclass
@@ -115,21 +82,13 @@ def audit_rows(run_id: str, files: list[ExportedFile]) -> pd.DataFrame:
     )
 
 
-def list_rows(
-    con: duckdb.DuckDBPyConnection, table: str, month: str, high: float
-) -> pd.DataFrame:
-    """high: the configured cut-off of the HIGH confidence band."""
-    reason = (
-        "l.reason" if table == "match_list_mutual_cases" else "cast(null as string)"
-    )
-    sql = EXPORT_SQL.format(
-        table=table,
-        label=MATCH_LISTS[table],
-        reason=reason,
-        people=CALWORKS_PEOPLE,
-        high=float(high),
-    )
-    return con.execute(sql, {"m": month}).df()[EXPORT_COLUMNS]
+def list_rows(con: duckdb.DuckDBPyConnection, table: str, month: str) -> pd.DataFrame:
+    """The month's rows of one list, in file order."""
+    return con.execute(
+        f"select {', '.join(EXPORT_COLUMNS)} from {OFFICE_LIST_ROWS}"
+        f" where report_month = $m and list_name = $list order by {FILE_ORDER}",
+        {"m": month, "list": table},
+    ).df()
 
 
 def _xlsx_bytes(frame: pd.DataFrame, title: str) -> bytes:
@@ -179,7 +138,7 @@ def _write_private(path: Path, data: bytes) -> str:
 
 
 def export_month(
-    con: duckdb.DuckDBPyConnection, month: str, exports_dir: Path, high: float
+    con: duckdb.DuckDBPyConnection, month: str, exports_dir: Path
 ) -> list[ExportedFile]:
     folder = Path(exports_dir) / month
     if folder.exists():  # a rerun replaces the month's files, nothing stale stays
@@ -187,7 +146,7 @@ def export_month(
             old.unlink() if old.is_file() else old.rmdir()
     files: list[ExportedFile] = []
     for table in MATCH_LISTS:
-        rows = list_rows(con, table, month, high)
+        rows = list_rows(con, table, month)
         for office, part in rows.groupby("office_code", sort=True):
             csv = part.to_csv(index=False, lineterminator="\n").encode("utf-8")
             for suffix, data in (

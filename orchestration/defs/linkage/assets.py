@@ -8,7 +8,7 @@ import pandas as pd
 from matching.keys import assign_keys, clusters, key_edges
 from matching.links import CALWORKS, CWS, link_month, month_households, month_records
 from matching.model import load_model
-from matching.people import create_calworks_people
+from matching.people import CALWORKS_PEOPLE, create_calworks_people
 from matching.review import DecisionFileError, load_decisions
 from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.catalog import LINKAGE_GROUP, OWNERS
@@ -24,6 +24,7 @@ from orchestration.lib.warehouse import (
 
 PERSON_LINKS = dg.AssetKey(["linkage", "person_links"])
 PERSON_KEYS = dg.AssetKey(["linkage", "person_keys"])
+CALWORKS_PEOPLE_KEY = dg.AssetKey(CALWORKS_PEOPLE.split("."))
 
 
 def _previous_keys(con, month: str) -> pd.DataFrame:
@@ -81,6 +82,14 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         "owners": OWNERS,
         "kinds": {"splink", "duckdb"},
     }
+    people = dg.AssetSpec(
+        CALWORKS_PEOPLE_KEY,
+        deps=[raw_key("calworks_persons"), raw_key("calworks_cases")],
+        description="One row per CalSAWS person and month: the record of their first case, "
+        "with the address of the first of their cases on file (a view over raw, "
+        "matching/people.py). The linkage, the review queue and the office exports read it.",
+        **common,
+    )
     links = dg.AssetSpec(
         PERSON_LINKS,
         deps=[
@@ -107,7 +116,7 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
     )
 
     @dg.multi_asset(
-        specs=[links, keys_spec],
+        specs=[people, links, keys_spec],
         partitions_def=partitions,
         backfill_policy=ONE_MONTH_PER_RUN,
         pool=WAREHOUSE_POOL,
@@ -163,6 +172,10 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                 },
             )
         n_cws = len(records[CWS])
+        yield dg.MaterializeResult(
+            asset_key=CALWORKS_PEOPLE_KEY,
+            metadata={"calworks_people": len(records[CALWORKS])},
+        )
         yield dg.MaterializeResult(
             asset_key=PERSON_LINKS,
             metadata={

@@ -14,6 +14,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from orchestration.lib.catalog import (
+    EXPORTS_GROUP,
     LISTS_GROUP,
     OUTCOMES_GROUP,
     OWNERS,
@@ -34,6 +35,7 @@ GROUP_BY_FOLDER = {
     "intermediate": STAGING_GROUP,
     "marts/outcomes": OUTCOMES_GROUP,
     "marts": LISTS_GROUP,
+    "reporting/exports": EXPORTS_GROUP,
     "reporting": REPORT_GROUP,
 }
 
@@ -116,7 +118,12 @@ def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
         os.environ["LINKAGES_WAREHOUSE_PATH"] = str(
             Path(settings.warehouse_path).resolve()
         )
-        dbt_vars = json.dumps({"report_month": context.partition_key})
+        dbt_vars = json.dumps(
+            {
+                "report_month": context.partition_key,
+                "high_confidence_threshold": settings.high_confidence_threshold,
+            }
+        )
         # one artifacts folder per month, replaced by its rerun (dagster-dbt's default,
         # a new folder per invocation, grew by ~5 MB a run without end)
         target = DBT_DIR / "target" / "months" / context.partition_key
