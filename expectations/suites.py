@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import great_expectations.expectations as gxe
 
-from expectations.contract import COLLAB_ACTIVITY, DATE, ForeignKey, SourceFile
+from contract import COLLAB_ACTIVITY, DATE, ForeignKey, SourceFile
 
 
 def build_suite(

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from expectations.contract import CASE_REVIEWS
+from contract import CASE_REVIEWS
 from synthetic.extracts import month_extract
 from synthetic.population import SIZES, build_population
 from synthetic.reviews import new_reviews

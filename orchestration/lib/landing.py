@@ -6,7 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from expectations.contract import SOURCE_FILES
+from contract import SOURCE_FILES
 
 MONTH_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 

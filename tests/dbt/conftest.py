@@ -7,7 +7,7 @@ import subprocess
 import duckdb
 import pandas as pd
 
-from expectations.contract import DATE, DECIMAL, FILES_BY_NAME, INT
+from contract import DATE, DECIMAL, FILES_BY_NAME, INT
 from matching.people import create_calworks_people
 from orchestration.defs.transform.assets import DBT_DIR, DBT_EXECUTABLE
 

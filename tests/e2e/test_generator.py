@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from expectations.contract import DATE, FILES_BY_NAME, INT, SOURCE_FILES
+from contract import DATE, FILES_BY_NAME, INT, SOURCE_FILES
 from synthetic.generate import generate
 
 MONTHS = ["2025-11", "2025-12", "2026-01"]

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from expectations.contract import DATE, DECIMAL, INT, SOURCE_FILES
+from contract import DATE, DECIMAL, INT, SOURCE_FILES
 from orchestration.cli import main
 
 MONTH = "2026-01"  # the generated month with case reviews in it (so they can be broken)

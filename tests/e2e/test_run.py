@@ -8,7 +8,7 @@ from dagster._core.instance.ref import (
     InstanceRef,
 )  # public API opens a home only via the env
 
-from expectations.contract import SOURCE_FILES
+from contract import SOURCE_FILES
 from orchestration.cli import main
 from tests.conftest import DEMO_START
 from tests.e2e.conftest import MONTHS

@@ -1,11 +1,11 @@
-"""The SSN rule is written once (expectations/contract.py) and run twice: in
+"""The SSN rule is written once (contract/ssn.py) and run twice: in
 Python by the linkage's standardizer, in SQL by the ingest. Both on the same values."""
 
 import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from expectations.contract import SSN_PLACEHOLDERS, ssn_is_valid, ssn_valid_sql
+from contract import SSN_PLACEHOLDERS, ssn_is_valid, ssn_valid_sql
 
 # each rule's edge: area 000 / 666 / 9xx, group 00, serial 0000, the placeholders,
 # lengths 8 and 10, a letter, a non-ASCII digit; and valid neighbours of each
@@ -56,3 +56,37 @@ def test_a_missing_ssn_is_invalid_in_both():
     assert ssn_is_valid(None) is False
     # SQL null: the ingest's `case when <valid> then ...` nulls it all the same
     assert in_sql([None]) == [None]
+
+
+def test_the_code_tables_dbt_joins_hold_the_contracts_codes():
+    """The ingest checks codes against the contract, the dbt models name them from
+    the seeds: one set of codes, so the two must agree."""
+    import csv
+
+    from contract import (
+        DISPOSITIONS,
+        FACILITY_TYPES,
+        PLAN_BASES,
+        SERVICE_COMPONENTS,
+        WTW_STATUS,
+    )
+    from orchestration.lib.dbt_project import DBT_DIR
+
+    def seed(name: str) -> list[dict]:
+        with (DBT_DIR / "seeds" / f"{name}.csv").open(newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    facilities = {
+        int(r["facility_type_code"]): r["facility_type"]
+        for r in seed("cws_facility_types")
+    }
+    assert facilities == FACILITY_TYPES
+    assert {int(r["disposition_code"]) for r in seed("cws_dispositions")} == set(
+        DISPOSITIONS
+    )
+    components = {
+        int(r["service_component_code"]) for r in seed("cws_service_components")
+    }
+    assert components == set(SERVICE_COMPONENTS)
+    assert [r["wtw_status"] for r in seed("wtw_statuses")] == list(WTW_STATUS)
+    assert {r["case_plan_basis"] for r in seed("cws_plan_types")} == set(PLAN_BASES)

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from expectations.contract import SOURCE_FILES
+from contract import SOURCE_FILES
 from orchestration.definitions import MONTHLY_JOB, build_definitions, defs
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.dbt_project import MATCH_LISTS

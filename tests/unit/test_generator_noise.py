@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from expectations.contract import SOURCE_FILES
+from contract import SOURCE_FILES
 from orchestration.cli import main
 from synthetic.population import (
     CALWORKS_NOISE,

@@ -5,7 +5,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from expectations.contract import (
+from contract import (
     CALWORKS_CASES,
     CALWORKS_PERSONS,
     CASE_REVIEWS,
@@ -198,7 +198,7 @@ def test_negative_wages_are_quarantined(con, tmp_path):
 
 
 def test_end_before_begin_is_quarantined(con, tmp_path):
-    from expectations.contract import WTW_STATUS_FILE
+    from contract import WTW_STATUS_FILE
 
     text = (
         "person_id,case_number,wtw_status,status_begin_date,status_end_date\n"

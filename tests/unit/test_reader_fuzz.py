@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from expectations.contract import SOURCE_FILES
+from contract import SOURCE_FILES
 from orchestration.defs.ingest.load import ContractError, split
 from tests.conftest import DEMO_START
 

@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from expectations.contract import SOURCE_FILES
+from contract import SOURCE_FILES
 from orchestration.definitions import MONTHLY_JOB, build_definitions
 from orchestration.lib.config import PipelineConfig
 from orchestration.schedules import SCHEDULE_NAME

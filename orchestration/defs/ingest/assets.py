@@ -3,7 +3,7 @@
 import dagster as dg
 import duckdb
 
-from expectations.contract import SOURCE_FILES, SourceFile
+from contract import SOURCE_FILES, SourceFile
 from orchestration.defs.ingest.load import (
     ContractError,
     LoadResult,

@@ -5,7 +5,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from expectations.contract import SOURCE_FILES, SourceFile
+from contract import SOURCE_FILES, SourceFile
 from expectations.runner import validate
 from expectations.suites import build_suite, found_column
 from orchestration.defs.ingest.assets import raw_key

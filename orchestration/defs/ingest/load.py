@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from expectations.contract import (
+from contract import (
     COLLAB_ACTIVITY,
     DATE,
     DECIMAL,
