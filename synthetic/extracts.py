@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from expectations import contract
+import contract
 from synthetic.timeline import Timeline
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from expectations import contract
+import contract
 
 
 def _ynu(rng, n, p_yes=0.6, p_no=0.3):
