@@ -39,7 +39,7 @@ def build_definitions(config: PipelineConfig | None = None) -> dg.Definitions:
             jobs=[monthly],
             schedules=[monthly_schedule(monthly)],
             sensors=[landing_sensor(monthly, partitions), record_run_failures],
-            resources={"settings": config},
+            resources={"config": config},
         ),
     )
 

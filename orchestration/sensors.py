@@ -69,11 +69,11 @@ def landing_sensor(job, partitions: dg.PartitionsDefinition):
         "<landing>/<YYYY-MM>/ and none has changed for the settling period; "
         "again whenever a file of that month changes.",
     )
-    def _sensor(context: dg.SensorEvaluationContext, settings: PipelineConfig):
+    def _sensor(context: dg.SensorEvaluationContext, config: PipelineConfig):
         cursor = json.loads(context.cursor) if context.cursor else {}
         keys = set(partitions.get_partition_keys())
         requests, cursor = landing_requests(
-            settings,
+            config,
             keys,
             cursor,
             time.time(),
@@ -163,5 +163,5 @@ def _insert_failures(warehouse_path: str, rows: pd.DataFrame) -> None:
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=f"Every failed run's failed steps go to {RUN_FAILURES_TABLE} in the warehouse.",
 )
-def record_run_failures(context: dg.RunFailureSensorContext, settings: PipelineConfig):
-    record_failures(settings.warehouse_path, failure_rows(context))
+def record_run_failures(context: dg.RunFailureSensorContext, config: PipelineConfig):
+    record_failures(config.warehouse_path, failure_rows(context))

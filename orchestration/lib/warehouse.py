@@ -95,17 +95,17 @@ def run_lock(warehouse: str | Path) -> Iterator[None]:
 
 
 @contextmanager
-def open_warehouse(settings, read_only: bool = False) -> Iterator:
-    """The warehouse of `settings.engine`: a DuckDB connection to the file, or the
+def open_warehouse(config, read_only: bool = False) -> Iterator:
+    """The warehouse of `config.engine`: a DuckDB connection to the file, or the
     Spark session's tables (orchestration/lib/spark.py) answering the same calls."""
-    if settings.engine == "spark":
+    if config.engine == "spark":
         from orchestration.lib.spark import SparkWarehouse, session
 
-        yield SparkWarehouse(session(settings.warehouse_path))
+        yield SparkWarehouse(session(config.warehouse_path))
         return
-    if settings.engine != "duckdb":
-        raise ValueError(f"engine must be duckdb or spark, got {settings.engine!r}")
-    with connect(settings.warehouse_path, read_only=read_only) as con:
+    if config.engine != "duckdb":
+        raise ValueError(f"engine must be duckdb or spark, got {config.engine!r}")
+    with connect(config.warehouse_path, read_only=read_only) as con:
         yield con
 
 

@@ -23,6 +23,8 @@ NAMES = [spec.name for spec in SOURCE_FILES]
 # raw table not downstream of the file, the code seeds and the staging views that
 # read only such files are built.
 LINKAGE = {"person_links", "person_keys"}
+# one row per CalSAWS person: a view over the CalWORKs persons and cases
+PEOPLE = {"calworks_people"}
 LISTS = {
     "match_list_homeless",
     "match_list_sanction",
@@ -49,12 +51,13 @@ REPORTING = {
     "rpt_case_review_indicators",
 }
 EVERYTHING = (
-    LINKAGE
+    PEOPLE
+    | LINKAGE
     | LISTS
     | {"mutual_family_history"}
     | OUTCOMES
     | REPORTING
-    | {"office_lists", "evaluation"}
+    | {"office_list_rows", "office_lists", "evaluation"}
 )
 REVIEW_ANSWERS = {
     "fct_case_review_answers",
@@ -70,21 +73,21 @@ STILL_BUILT = {
     "calworks_cases": set(),
     "calworks_persons": REVIEW_ANSWERS,
     # the sanction list reads it, the history reads every list, the exports all four lists
-    "wtw_status": LINKAGE | LISTS - {"match_list_sanction"} | REVIEW_ANSWERS,
+    "wtw_status": PEOPLE | LINKAGE | LISTS - {"match_list_sanction"} | REVIEW_ANSWERS,
     "calworks_participation": EVERYTHING
     - {"fct_family_outcomes", "rpt_family_outcomes", "evaluation"},
     "edd_wages": EVERYTHING
     - {"fct_family_wages", "rpt_wages_by_quarter", "evaluation"},
     # the linkage reads clients, participants and allegations (their ingest checks cases and referrals)
-    "cws_clients": REVIEW_ANSWERS,
-    "cws_referrals": REVIEW_ANSWERS,
-    "cws_allegations": REVIEW_ANSWERS,
-    "cws_cases": REVIEW_ANSWERS,
-    "cws_case_participants": REVIEW_ANSWERS,
+    "cws_clients": PEOPLE | REVIEW_ANSWERS,
+    "cws_referrals": PEOPLE | REVIEW_ANSWERS,
+    "cws_allegations": PEOPLE | REVIEW_ANSWERS,
+    "cws_cases": PEOPLE | REVIEW_ANSWERS,
+    "cws_case_participants": PEOPLE | REVIEW_ANSWERS,
     "cws_placement_episodes": EVERYTHING - PLACEMENT_MEASURES - {"evaluation"},
     "cws_placements": EVERYTHING - PLACEMENT_MEASURES - {"evaluation"},
     # the program's own file: the lists and their exports do not read it
-    "case_reviews": LINKAGE | LISTS | {"office_lists"},
+    "case_reviews": PEOPLE | LINKAGE | LISTS | {"office_list_rows", "office_lists"},
 }
 # one broken run per file (a run is ~30 s): missing, or more than 5% of its rows bad, in
 # turn; both faults fail the same asset, so the lineage and the table above are the same

@@ -132,7 +132,7 @@ def test_the_sensor_keeps_its_cursor_between_ticks(config, tmp_path):
     instance = dg.DagsterInstance.ephemeral()
     tick = dict(
         instance=instance,
-        resources={"settings": config},
+        resources={"config": config},
         repository_def=defs.get_repository_def(),
     )
     first = sensor.evaluate_tick(dg.build_sensor_context(**tick))
@@ -176,7 +176,7 @@ def test_a_failed_run_is_recorded_without_its_error_text(config):
         dagster_event=failure,
         dagster_instance=instance,
         dagster_run=result.dagster_run,
-        resources={"settings": config},
+        resources={"config": config},
     ).for_run_failure()
     sensor = build_definitions(config).get_sensor_def(FAILURE_SENSOR)
     sensor(context)

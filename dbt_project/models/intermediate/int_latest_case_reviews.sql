@@ -8,7 +8,7 @@ ranked as (
         row_number() over (
             partition by cws_case_id order by review_date desc, review_id desc
         ) as review_rank
-    from {{ ref('stg_linkage__case_reviews') }}
+    from {{ ref('stg_linkages__case_reviews') }}
     where report_month = '{{ var("report_month") }}'
 
 )

@@ -34,11 +34,11 @@ def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         "(appended: a rerun adds its own rows, with its run id).",
     )
     def office_lists(
-        context: dg.AssetExecutionContext, settings: PipelineConfig
+        context: dg.AssetExecutionContext, config: PipelineConfig
     ) -> dg.MaterializeResult:
         month = context.partition_key
-        with open_warehouse(settings) as con:
-            files = export_month(con, month, Path(settings.exports_dir))
+        with open_warehouse(config) as con:
+            files = export_month(con, month, Path(config.exports_dir))
             append_audit(con, month, audit_rows(context.run_id, files))
         offices = sorted({f.office_code for f in files})
         return dg.MaterializeResult(
@@ -53,9 +53,7 @@ def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                     )
                     for name in MATCH_LISTS
                 },
-                "folder": dg.MetadataValue.path(
-                    str(Path(settings.exports_dir) / month)
-                ),
+                "folder": dg.MetadataValue.path(str(Path(config.exports_dir) / month)),
             }
         )
 

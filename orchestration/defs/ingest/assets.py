@@ -102,13 +102,13 @@ def ingest_asset(
         ],
     )
     def _ingest(
-        context: dg.AssetExecutionContext, settings: PipelineConfig
+        context: dg.AssetExecutionContext, config: PipelineConfig
     ) -> dg.MaterializeResult:
         month = context.partition_key
         try:
-            path = find_source(settings.month_dir(month), spec)
-            with open_warehouse(settings) as warehouse:
-                if settings.engine == "duckdb":
+            path = find_source(config.month_dir(month), spec)
+            with open_warehouse(config) as warehouse:
+                if config.engine == "duckdb":
                     result = split(warehouse, path, spec, month, as_of(month))
                     replace_month(warehouse, spec, month)
                 else:  # the file is still read and checked in DuckDB, in memory
@@ -122,7 +122,7 @@ def ingest_asset(
                 allow_retries=False,
             ) from None
         return dg.MaterializeResult(
-            metadata=_metadata(result), check_results=_checks(result, settings)
+            metadata=_metadata(result), check_results=_checks(result, config)
         )
 
     return _ingest

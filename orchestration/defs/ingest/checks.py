@@ -71,21 +71,21 @@ def contract_gate(
         f" more than {1 - config.min_rows_vs_previous_month:.0%} against last month.",
     )
     def _gate(
-        context: dg.AssetCheckExecutionContext, settings: PipelineConfig
+        context: dg.AssetCheckExecutionContext, config: PipelineConfig
     ) -> dg.AssetCheckResult:
         month = context.partition_key
-        with open_warehouse(settings, read_only=True) as con:
+        with open_warehouse(config, read_only=True) as con:
             frame, foreign_keys, prev_rows = _gate_inputs(con, spec, month)
         suite = build_suite(
             spec,
             as_of=pd.Timestamp(as_of(month)).date(),
             foreign_keys=foreign_keys,
             previous_rows=prev_rows,
-            max_dangling_fk_rate=settings.max_dangling_fk_rate,
-            min_rows_vs_previous_month=settings.min_rows_vs_previous_month,
-            parser="spark" if settings.engine == "spark" else "pandas",
+            max_dangling_fk_rate=config.max_dangling_fk_rate,
+            min_rows_vs_previous_month=config.min_rows_vs_previous_month,
+            parser="spark" if config.engine == "spark" else "pandas",
         )
-        docs = Path(settings.reports_dir) / month / "data_quality"
+        docs = Path(config.reports_dir) / month / "data_quality"
         result = validate(frame, f"{spec.name}_contract", suite, docs_dir=docs)
         return dg.AssetCheckResult(
             passed=result.success,

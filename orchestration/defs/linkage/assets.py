@@ -19,6 +19,7 @@ from orchestration.lib.warehouse import (
     WAREHOUSE_POOL,
     open_warehouse,
     replace_month_frame,
+    scalar,
     table_exists,
 )
 
@@ -76,31 +77,57 @@ def review_preview(queue: pd.DataFrame, rows: int = 5) -> str:
     return "\n".join(lines)
 
 
+def build_calworks_people(
+    partitions: dg.PartitionsDefinition,
+) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=CALWORKS_PEOPLE_KEY,
+        group_name=LINKAGE_GROUP,
+        owners=OWNERS,
+        partitions_def=partitions,
+        backfill_policy=ONE_MONTH_PER_RUN,
+        deps=[raw_key("calworks_persons"), raw_key("calworks_cases")],
+        kinds={"duckdb"},
+        pool=WAREHOUSE_POOL,
+        description="One row per CalSAWS person and month: the record of their first case, "
+        "with the address of the first of their cases on file (a view over raw, "
+        "matching/people.py). The linkage, the review queue and the office exports read it.",
+    )
+    def calworks_people(
+        context: dg.AssetExecutionContext, config: PipelineConfig
+    ) -> dg.MaterializeResult:
+        with open_warehouse(config) as con:
+            create_calworks_people(con)
+            people = scalar(
+                con,
+                f"select count(*) from {CALWORKS_PEOPLE} where report_month = ?",
+                [context.partition_key],
+            )
+        return dg.MaterializeResult(metadata={"calworks_people": people})
+
+    return calworks_people
+
+
 def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     common = {
         "group_name": LINKAGE_GROUP,
         "owners": OWNERS,
         "kinds": {"splink", "duckdb"},
     }
-    people = dg.AssetSpec(
-        CALWORKS_PEOPLE_KEY,
-        deps=[raw_key("calworks_persons"), raw_key("calworks_cases")],
-        description="One row per CalSAWS person and month: the record of their first case, "
-        "with the address of the first of their cases on file (a view over raw, "
-        "matching/people.py). The linkage, the review queue and the office exports read it.",
-        **common,
-    )
     links = dg.AssetSpec(
         PERSON_LINKS,
         deps=[
-            raw_key(name)
-            for name in (
-                "calworks_persons",
-                "calworks_cases",
-                "cws_clients",
-                "cws_case_participants",
-                "cws_allegations",
-            )
+            CALWORKS_PEOPLE_KEY,
+            *(
+                raw_key(name)
+                for name in (
+                    "calworks_persons",
+                    "calworks_cases",
+                    "cws_clients",
+                    "cws_case_participants",
+                    "cws_allegations",
+                )
+            ),
         ],
         description="CalWORKs persons linked to CWS clients with the saved Splink model "
         "(matching/models/person_link.json), then within families already linked, reviewer "
@@ -116,31 +143,30 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
     )
 
     @dg.multi_asset(
-        specs=[people, links, keys_spec],
+        specs=[links, keys_spec],
         partitions_def=partitions,
         backfill_policy=ONE_MONTH_PER_RUN,
         pool=WAREHOUSE_POOL,
         name="person_linkage",
     )
-    def person_linkage(context: dg.AssetExecutionContext, settings: PipelineConfig):
+    def person_linkage(context: dg.AssetExecutionContext, config: PipelineConfig):
         month = context.partition_key
         try:
-            decisions = load_decisions(settings.decisions_path, as_of=as_of(month))
+            decisions = load_decisions(config.decisions_path, as_of=as_of(month))
         except DecisionFileError as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from None
-        model = load_model(Path(settings.model_path))
-        with open_warehouse(settings) as con:
-            create_calworks_people(con)
+        model = load_model(Path(config.model_path))
+        with open_warehouse(config) as con:
             records = month_records(con, month)
             result = link_month(
                 records,
                 model,
                 decisions,
-                settings.auto_match_threshold,
-                settings.review_floor,
+                config.auto_match_threshold,
+                config.review_floor,
                 month_households(con, month),
-                settings.household_floor,
-                settings.engine,
+                config.household_floor,
+                config.engine,
             )
             everyone = pd.concat(
                 [
@@ -153,9 +179,7 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                 everyone,
                 clusters(
                     everyone,
-                    key_edges(
-                        result.pairs, result.links, settings.auto_match_threshold
-                    ),
+                    key_edges(result.pairs, result.links, config.auto_match_threshold),
                 ),
                 _previous_keys(con, month),
             )
@@ -173,10 +197,6 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
             )
         n_cws = len(records[CWS])
         yield dg.MaterializeResult(
-            asset_key=CALWORKS_PEOPLE_KEY,
-            metadata={"calworks_people": len(records[CALWORKS])},
-        )
-        yield dg.MaterializeResult(
             asset_key=PERSON_LINKS,
             metadata={
                 "calworks_records": len(records[CALWORKS]),
@@ -193,9 +213,9 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                 "cws_clients_linked_rate": round(
                     result.links["cws_client_id"].nunique() / max(n_cws, 1), 4
                 ),
-                **score_bands(result.pairs, settings.score_band_edges),
-                "auto_match_threshold": settings.auto_match_threshold,
-                "review_floor": settings.review_floor,
+                **score_bands(result.pairs, config.score_band_edges),
+                "auto_match_threshold": config.auto_match_threshold,
+                "review_floor": config.review_floor,
                 "review_queue_preview": dg.MetadataValue.md(
                     review_preview(result.review_queue)
                 ),

@@ -46,10 +46,10 @@ def build_linkage_gate(
         f" {config.max_link_rate_change:.0%} of last month's.",
     )
     def linkage_gate(
-        context: dg.AssetCheckExecutionContext, settings: PipelineConfig
+        context: dg.AssetCheckExecutionContext, config: PipelineConfig
     ) -> dg.AssetCheckResult:
         month = context.partition_key
-        with open_warehouse(settings, read_only=True) as con:
+        with open_warehouse(config, read_only=True) as con:
             links, sizes, rates = _inputs(con, month)
         results = [
             validate(
@@ -70,9 +70,9 @@ def build_linkage_gate(
                 [
                     gxe.ExpectColumnValuesToBeBetween(
                         column="records",
-                        max_value=settings.max_cluster_size,
+                        max_value=config.max_cluster_size,
                         meta={
-                            "rule": f"a person key spans more than {settings.max_cluster_size} records"
+                            "rule": f"a person key spans more than {config.max_cluster_size} records"
                         },
                     )
                 ],
@@ -81,7 +81,7 @@ def build_linkage_gate(
         rate = rates.set_index("report_month")["rate"]
         previous = previous_month(month)
         if previous in rate.index and month in rate.index and rate[previous] > 0:
-            band = settings.max_link_rate_change
+            band = config.max_link_rate_change
             lo, hi = rate[previous] * (1 - band), rate[previous] * (1 + band)
             results.append(
                 validate(

@@ -25,12 +25,12 @@ def build_evaluation_report(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
         "(tables and charts), from the suppressed reporting schema only.",
     )
     def evaluation(
-        context: dg.AssetExecutionContext, settings: PipelineConfig
+        context: dg.AssetExecutionContext, config: PipelineConfig
     ) -> dg.MaterializeResult:
         month = context.partition_key
-        with open_warehouse(settings, read_only=True) as con:
+        with open_warehouse(config, read_only=True) as con:
             page, pictures = render(con, month)
-        path = Path(settings.reports_dir) / month / "evaluation.html"
+        path = Path(config.reports_dir) / month / "evaluation.html"
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(page, encoding="utf-8")

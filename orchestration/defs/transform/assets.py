@@ -112,22 +112,22 @@ def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
         backfill_policy=ONE_MONTH_PER_RUN,
     )
     def linkages_dbt(
-        context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineConfig
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, config: PipelineConfig
     ):
         # the profile reads the warehouse path from the environment of dbt's process
         os.environ["LINKAGES_WAREHOUSE_PATH"] = str(
-            Path(settings.warehouse_path).resolve()
+            Path(config.warehouse_path).resolve()
         )
         dbt_vars = json.dumps(
             {
                 "report_month": context.partition_key,
-                "high_confidence_threshold": settings.high_confidence_threshold,
+                "high_confidence_threshold": config.high_confidence_threshold,
             }
         )
         # one artifacts folder per month, replaced by its rerun (dagster-dbt's default,
         # a new folder per invocation, grew by ~5 MB a run without end)
         target = DBT_DIR / "target" / "months" / context.partition_key
-        if settings.engine == "spark":
+        if config.engine == "spark":
             yield from _build_in_process(
                 context, ["build", "--vars", dbt_vars, "--target", "spark"], target
             )
