@@ -215,7 +215,7 @@ def run_month(
 
 def cmd_run(args: argparse.Namespace) -> int:
     from orchestration.lib.config import PipelineConfig
-    from orchestration.lib.warehouse import WarehouseBusy, run_lock
+    from orchestration.lib.warehouse import WarehouseBusy, run_lock, warehouse_type
 
     overrides = {
         "landing_dir": str(Path(args.landing).resolve()),
@@ -239,10 +239,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_BUSY
     finally:
-        if config.engine == "spark":
-            from orchestration.lib.spark import stop_session
-
-            stop_session()
+        warehouse_type(config).end_process()
 
 
 # What a later month reads of an earlier one: its lists (the history of identified
@@ -259,12 +256,12 @@ def read_by_later_months() -> tuple[str, ...]:
 
 def built_months_after(config, month: str) -> list[str]:
     """The months after `month` that have been run (their person keys exist)."""
-    from orchestration.lib.warehouse import open_warehouse, table_exists
+    from orchestration.lib.warehouse import open_warehouse, warehouse_type
 
-    if config.engine == "duckdb" and not Path(config.warehouse_path).exists():
+    if not warehouse_type(config).exists(config):
         return []
     with open_warehouse(config, read_only=True) as con:
-        if not table_exists(con, "linkage", "person_keys"):
+        if not con.table_exists("linkage", "person_keys"):
             return []
         rows = con.execute(
             "select distinct report_month from linkage.person_keys where report_month > ? order by 1",
@@ -279,12 +276,12 @@ def carried_over(config, month: str) -> str:
 
     import numpy as np
 
-    from orchestration.lib.warehouse import open_warehouse, table_exists
+    from orchestration.lib.warehouse import open_warehouse
 
     digest = hashlib.sha256()
     with open_warehouse(config, read_only=True) as con:
         for table in read_by_later_months():
-            if not table_exists(con, *table.split(".")):
+            if not con.table_exists(*table.split(".")):
                 continue
             # doubles rounded: a parallel sum may differ in its last bit from run to run
             rows = (
@@ -579,10 +576,14 @@ def _model_file(path: Path) -> dict:
 
 def cmd_review(args: argparse.Namespace) -> int:
     from matching.review import DecisionFileError, export_queue, import_decisions
-    from orchestration.lib.warehouse import connect
+    from orchestration.lib.config import PipelineConfig
+    from orchestration.lib.warehouse import open_warehouse
 
     if args.action == "export":
-        with connect(args.warehouse) as con:
+        config = PipelineConfig.from_env(
+            warehouse_path=args.warehouse and str(Path(args.warehouse).resolve())
+        )
+        with open_warehouse(config) as con:
             n = export_queue(con, args.month, Path(args.file))
             _audit_review_queue(con, args.month, Path(args.file), n)
         print(f"{n:,} pairs to review -> {args.file}")

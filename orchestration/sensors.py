@@ -10,11 +10,13 @@ import pandas as pd
 
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.landing import landed_months, last_change, month_fingerprint
-from orchestration.lib.warehouse import WarehouseBusy, connect
+from orchestration.lib.warehouse import WarehouseBusy, open_warehouse
 
 LANDING_SENSOR = "landing_sensor"
 FAILURE_SENSOR = "record_run_failures"
 RUN_FAILURES_TABLE = "ops.run_failures"
+# how long a failure waits for a warehouse another run holds (a sensor tick has 60 s)
+WAIT_SECONDS = 40
 
 
 # a month is done when its exports are: the last asset of the run
@@ -128,17 +130,18 @@ def _pending_path(warehouse_path: str) -> Path:
     return Path(warehouse_path + ".pending_failures.csv")
 
 
-def record_failures(warehouse_path: str, rows: pd.DataFrame) -> None:
+def record_failures(config: PipelineConfig, rows: pd.DataFrame) -> None:
     """Insert the rows, with any left pending before. A sensor tick has 60 s and
     Dagster does not offer a failed run twice: when a run holds the warehouse
     longer, the rows wait in a file beside it for the next failure."""
-    pending = _pending_path(warehouse_path)
+    pending = _pending_path(config.warehouse_path)
     if pending.exists():
         rows = pd.concat(
             [pd.read_csv(pending, parse_dates=["failed_at"]), rows], ignore_index=True
         )
     try:
-        _insert_failures(warehouse_path, rows)
+        with open_warehouse(config, wait_seconds=WAIT_SECONDS) as warehouse:
+            warehouse.append_rows(RUN_FAILURES_TABLE, rows)
     except WarehouseBusy:
         fd = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as out:
@@ -147,21 +150,10 @@ def record_failures(warehouse_path: str, rows: pd.DataFrame) -> None:
     pending.unlink(missing_ok=True)
 
 
-def _insert_failures(warehouse_path: str, rows: pd.DataFrame) -> None:
-    with connect(warehouse_path, wait_seconds=40) as con:
-        con.execute("create schema if not exists ops")
-        con.register("_failures", rows)
-        con.execute(
-            f"create table if not exists {RUN_FAILURES_TABLE} as select * from _failures limit 0"
-        )
-        con.execute(f"insert into {RUN_FAILURES_TABLE} by name select * from _failures")
-        con.unregister("_failures")
-
-
 @dg.run_failure_sensor(
     name=FAILURE_SENSOR,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=f"Every failed run's failed steps go to {RUN_FAILURES_TABLE} in the warehouse.",
 )
 def record_run_failures(context: dg.RunFailureSensorContext, config: PipelineConfig):
-    record_failures(config.warehouse_path, failure_rows(context))
+    record_failures(config, failure_rows(context))

@@ -12,13 +12,16 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
+from orchestration.lib.warehouse import Engine
+
 ENV_PREFIX = "LINKAGES_"
 
 
 class PipelineConfig(dg.ConfigurableResource):
     # where tables live and what runs the SQL and Splink: "duckdb" (one file,
-    # warehouse_path) or "spark" (docs/spark.md)
-    engine: str = "duckdb"
+    # warehouse_path) or "spark" (docs/spark.md); the one place it is chosen is
+    # orchestration/lib/warehouse.py (open_warehouse)
+    engine: Engine = "duckdb"
     landing_dir: str = "data/landing"
     warehouse_path: str = "data/warehouse.duckdb"
     exports_dir: str = "data/exports"

@@ -1,10 +1,11 @@
 """The Spark engine (`engine: spark`): one SparkSession per process, and the few
 warehouse calls the pipeline makes, on Spark tables.
 
-`SparkWarehouse` answers the DuckDB connection call the assets read with
-(`execute(sql, params).df()/.fetchall()`), so the assets' portable SQL
-runs unchanged on either engine; the writes (`replace_month_frame`) are Spark's own:
-month-partitioned Parquet tables whose month is overwritten as a whole.
+`SparkWarehouse` is the Warehouse (orchestration/lib/warehouse.py) on Spark: it
+answers the calls the assets make (`execute(sql, params).df()/.fetchall()`), so
+their portable SQL runs unchanged on either engine; the writes are Spark's own:
+month-partitioned Parquet tables whose month is overwritten as a whole
+(`replace_month_frame`) or appended to (`append_rows`).
 
 Locally (no SPARK_CONF_DIR) the session runs on this machine, its tables and
 metastore beside the warehouse path. On a cluster, SPARK_CONF_DIR holds
@@ -16,7 +17,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 import pyarrow as pa
@@ -127,8 +131,83 @@ class SparkResult:
 class SparkWarehouse:
     """The warehouse on Spark, answering the calls the assets make of DuckDB."""
 
+    dbt_target: ClassVar[str] = "spark"
+    # dbt-spark's session method takes this process's session: dbt runs in process
+    dbt_in_process: ClassVar[bool] = True
+    gx_condition_parser: ClassVar[str] = "spark"
+    splink_engine: ClassVar[str] = "spark"
+
     def __init__(self, spark):
         self.spark = spark
+
+    @classmethod
+    @contextmanager
+    def open(
+        cls, config, read_only: bool = False, wait_seconds: float | None = None
+    ) -> Iterator[SparkWarehouse]:
+        """The process's session (read_only and wait_seconds are DuckDB's)."""
+        yield cls(session(config.warehouse_path))
+
+    @staticmethod
+    def exists(config) -> bool:
+        """The metastore answers table by table (table_exists)."""
+        return True
+
+    @staticmethod
+    def end_process() -> None:
+        stop_session()
+
+    def native_frame(self, sql: str, params=None):
+        return self.execute(sql, params).frame
+
+    @contextmanager
+    def scratch(self):
+        """An in-memory DuckDB: a landing file is read and checked there, then its
+        rows go to Spark as Arrow."""
+        import duckdb
+
+        with duckdb.connect() as con:
+            yield con
+
+    def replace_month_from(
+        self, scratch, table: str, month: str, relation: str
+    ) -> None:
+        self.replace_month_frame(
+            table, month, scratch.sql(f"select * from {relation}").to_arrow_table()
+        )
+
+    def append_rows(self, table: str, frame: pd.DataFrame) -> None:
+        """Add rows, never removing any (Spark appends to the month's partition)."""
+        new = self._frame(arrow_table(frame))
+        self.spark.sql(f"create database if not exists {table.split('.')[0]}")
+        if not self.spark.catalog.tableExists(table):
+            new.write.format("parquet").partitionBy("report_month").saveAsTable(table)
+            return
+        self._aligned(table, new).write.insertInto(table)
+
+    def _frame(self, data: pa.Table):
+        return self.spark.createDataFrame(data) if data.num_rows else self._empty(data)
+
+    def _aligned(self, table: str, new):
+        """`new` with the table's columns in its order and types, report_month last
+        (its partition column); a column only `new` has is added to the table first."""
+        from pyspark.sql import functions as F
+
+        have = {f.name: f.dataType for f in self.spark.table(table).schema.fields}
+        added = [f for f in new.schema.fields if f.name not in have]
+        if added:  # a newer version's column: earlier months read NULL
+            cols = ", ".join(f"`{f.name}` {f.dataType.simpleString()}" for f in added)
+            self.spark.sql(f"alter table {table} add columns ({cols})")
+            have = {f.name: f.dataType for f in self.spark.table(table).schema.fields}
+        columns = [n for n in have if n != "report_month"] + ["report_month"]
+        return new.select(
+            [
+                (F.col(f"`{n}`") if n in new.columns else F.lit(None))
+                .cast(have[n])
+                .alias(n)
+                for n in columns
+            ]
+        )
 
     def execute(self, sql: str, params=None) -> SparkResult:
         return SparkResult(
@@ -149,33 +228,19 @@ class SparkWarehouse:
             data = data.append_column(
                 "report_month", pa.array([month] * data.num_rows, pa.string())
             )
-        new = self.spark.createDataFrame(data) if data.num_rows else self._empty(data)
+        new = self._frame(data)
         self.spark.sql(f"create database if not exists {table.split('.')[0]}")
         if not self.spark.catalog.tableExists(table):
             new.write.format("parquet").partitionBy("report_month").saveAsTable(table)
             return
-        have = {f.name: f.dataType for f in self.spark.table(table).schema.fields}
-        added = [f for f in new.schema.fields if f.name not in have]
-        if added:  # a newer version's column: earlier months read NULL
-            cols = ", ".join(f"`{f.name}` {f.dataType.simpleString()}" for f in added)
-            self.spark.sql(f"alter table {table} add columns ({cols})")
-            have = {f.name: f.dataType for f in self.spark.table(table).schema.fields}
-        from pyspark.sql import functions as F
-
-        columns = [n for n in have if n != "report_month"]
-        new.select(
-            [
-                (F.col(f"`{n}`") if n in new.columns else F.lit(None))
-                .cast(have[n])
-                .alias(n)
-                for n in columns
-            ]
-        ).createOrReplaceTempView("_month_rows")
+        rows = self._aligned(table, new).drop("report_month")
+        rows.createOrReplaceTempView("_month_rows")
         # a static partition: exactly this month is replaced (emptied when no rows),
         # whatever spark.sql.sources.partitionOverwriteMode says
-        names = ", ".join(f"`{n}`" for n in columns)
+        names = ", ".join(f"`{n}`" for n in rows.columns)
         self.spark.sql(
-            f"insert overwrite table {table} partition (report_month = '{month}') select {names} from _month_rows"
+            f"insert overwrite table {table} partition (report_month = '{month}')"
+            f" select {names} from _month_rows"
         )
         self.spark.catalog.dropTempView("_month_rows")
 

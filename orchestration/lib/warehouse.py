@@ -1,4 +1,10 @@
-"""Short-lived DuckDB connections to the warehouse file, and the run lock.
+"""The warehouse, one interface on either engine, and the run lock.
+
+`Warehouse` is what the pipeline asks of the place its tables live: run SQL,
+replace a month of a table, add rows to a log, tell whether a table exists. The
+engine is chosen once, by the configuration (`engine`: duckdb or spark), in
+`open_warehouse`; no caller asks which engine it has, only what the warehouse can
+do (`dbt_in_process`, `gx_condition_parser`, ...).
 
 DuckDB allows one writer at a time: every asset that writes opens, writes and
 closes inside one `with` block, and all writers share one concurrency pool.
@@ -13,12 +19,76 @@ import fcntl
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar, Literal, Protocol
 
 import duckdb
 import pandas as pd
+
+from orchestration.lib.spark import SparkWarehouse
+
+Engine = Literal["duckdb", "spark"]
+
+
+class Result(Protocol):
+    """A query's result, as DuckDB's: all rows at once."""
+
+    def df(self) -> pd.DataFrame: ...
+
+    def fetchall(self) -> list[tuple]: ...
+
+
+class Warehouse(Protocol):
+    """What the pipeline asks of the warehouse (DuckDBWarehouse, SparkWarehouse).
+    SQL is DuckDB's dialect with `$name` or `?` parameters; Spark's translates it."""
+
+    # the dbt profile's target for these tables
+    dbt_target: ClassVar[str]
+    # dbt runs inside this process (it must share the process's Spark session)
+    dbt_in_process: ClassVar[bool]
+    # how Great Expectations reads the row conditions of a suite over native_frame's
+    gx_condition_parser: ClassVar[str]
+    # Splink's backend for the linkage (matching.model)
+    splink_engine: ClassVar[str]
+
+    @classmethod
+    def open(
+        cls, config, read_only: bool = False, wait_seconds: float | None = None
+    ) -> AbstractContextManager[Warehouse]: ...
+
+    @staticmethod
+    def exists(config) -> bool:
+        """Whether the configured warehouse has been created at all."""
+
+    @staticmethod
+    def end_process() -> None:
+        """Release what the process holds for the engine, at the end of a run."""
+
+    def execute(self, sql: str, params=None) -> Result: ...
+
+    def native_frame(self, sql: str, params=None):
+        """The rows as the engine's own frame (pandas, or a Spark DataFrame), for
+        Great Expectations to validate where they lie."""
+
+    def table_exists(self, schema: str, table: str) -> bool: ...
+
+    def replace_month_frame(self, table: str, month: str, frame) -> None:
+        """Swap `table`'s rows of `month` for `frame`'s (pandas or Arrow), stamped
+        with the month: a rerun replaces exactly its month."""
+
+    def append_rows(self, table: str, frame: pd.DataFrame) -> None:
+        """Add rows to a log (audit, failures), never removing any."""
+
+    def scratch(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A DuckDB connection to read and check a landing file in (ingest/load.py)."""
+
+    def replace_month_from(
+        self, scratch: duckdb.DuckDBPyConnection, table: str, month: str, relation: str
+    ) -> None:
+        """replace_month_frame from a table or view of the scratch connection."""
+
 
 WAREHOUSE_POOL = "duckdb_warehouse"
 WAIT_ENV = "LINKAGES_WAREHOUSE_WAIT_SECONDS"
@@ -94,92 +164,124 @@ def run_lock(warehouse: str | Path) -> Iterator[None]:
         os.close(fd)
 
 
-@contextmanager
-def open_warehouse(config, read_only: bool = False) -> Iterator:
-    """The warehouse of `config.engine`: a DuckDB connection to the file, or the
-    Spark session's tables (orchestration/lib/spark.py) answering the same calls."""
-    if config.engine == "spark":
-        from orchestration.lib.spark import SparkWarehouse, session
+class DuckDBWarehouse:
+    """The warehouse as one DuckDB file (config.warehouse_path)."""
 
-        yield SparkWarehouse(session(config.warehouse_path))
-        return
-    if config.engine != "duckdb":
-        raise ValueError(f"engine must be duckdb or spark, got {config.engine!r}")
-    with connect(config.warehouse_path, read_only=read_only) as con:
-        yield con
+    dbt_target: ClassVar[str] = "duckdb"
+    dbt_in_process: ClassVar[bool] = False
+    gx_condition_parser: ClassVar[str] = "pandas"
+    splink_engine: ClassVar[str] = "duckdb"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+
+    @classmethod
+    @contextmanager
+    def open(
+        cls, config, read_only: bool = False, wait_seconds: float | None = None
+    ) -> Iterator[DuckDBWarehouse]:
+        with connect(config.warehouse_path, read_only, wait_seconds) as con:
+            yield cls(con)
+
+    @staticmethod
+    def exists(config) -> bool:
+        return Path(config.warehouse_path).exists()
+
+    @staticmethod
+    def end_process() -> None:
+        """Nothing outlives a connection."""
+
+    def execute(self, sql: str, params=None) -> duckdb.DuckDBPyConnection:
+        return self.con.execute(sql, params)
+
+    def native_frame(self, sql: str, params=None) -> pd.DataFrame:
+        return self.con.execute(sql, params).df()
+
+    def table_exists(self, schema: str, table: str) -> bool:
+        return bool(
+            scalar(
+                self,
+                "select count(*) from information_schema.tables"
+                " where table_schema = ? and table_name = ?",
+                [schema, table],
+            )
+        )
+
+    def replace_month_frame(self, table: str, month: str, frame) -> None:
+        """Text columns are typed explicitly: an empty object column becomes
+        DuckDB's NULL type, and the next month's values could not be inserted."""
+        if isinstance(frame, pd.DataFrame):
+            frame = _texts_typed(frame).assign(report_month=month)
+        self.con.register("_month_frame", frame)
+        try:
+            replace_month(self.con, table, month, "_month_frame")
+        finally:
+            self.con.unregister("_month_frame")
+
+    def append_rows(self, table: str, frame: pd.DataFrame) -> None:
+        self.con.register("_new_rows", _texts_typed(frame))
+        try:
+            self.con.execute(f"create schema if not exists {table.split('.')[0]}")
+            self.con.execute(
+                f"create table if not exists {table} as select * from _new_rows limit 0"
+            )
+            _add_new_columns(self.con, table, "_new_rows")
+            self.con.execute(
+                f"insert into {table} by name select * from _new_rows"
+            ).fetchall()
+        finally:
+            self.con.unregister("_new_rows")
+
+    @contextmanager
+    def scratch(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The warehouse's own connection: the checked rows move to the tables in SQL."""
+        yield self.con
+
+    def replace_month_from(
+        self, scratch: duckdb.DuckDBPyConnection, table: str, month: str, relation: str
+    ) -> None:
+        replace_month(scratch, table, month, relation)
 
 
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
+def _texts_typed(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype(
+        {c: "string" for c in frame.columns if frame[c].dtype == object}
+    )
+
+
+# the engines, chosen once by config.engine
+WAREHOUSES: dict[Engine, type[Warehouse]] = {
+    "duckdb": DuckDBWarehouse,
+    "spark": SparkWarehouse,
+}
+
+
+def warehouse_type(config) -> type[Warehouse]:
+    """The warehouse class of `config.engine`: its capabilities without a connection."""
+    return WAREHOUSES[config.engine]
+
+
+def open_warehouse(
+    config, read_only: bool = False, wait_seconds: float | None = None
+) -> AbstractContextManager[Warehouse]:
+    """The configured warehouse, open for one `with` block. wait_seconds: how long a
+    DuckDB file locked by another process is waited for (connect)."""
+    return warehouse_type(config).open(config, read_only, wait_seconds)
+
+
+def scalar(con: Warehouse | duckdb.DuckDBPyConnection, sql: str, params=None):
     """The single value a query returns. fetchall, not fetchone: DuckDB 2 keeps
     a partly fetched result open and refuses the connection's next `register`."""
     return con.execute(sql, params or []).fetchall()[0][0]
 
 
-def native_frame(con, sql: str, params=None):
-    """A query's rows as the engine's own frame, for Great Expectations: pandas
-    from DuckDB; a Spark DataFrame from Spark, validated where it lies."""
-    result = con.execute(sql, params)
-    return result.frame if hasattr(result, "frame") else result.df()
-
-
-def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    if hasattr(con, "table_exists"):  # Spark
-        return con.table_exists(schema, table)
-    return bool(
-        scalar(
-            con,
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, table],
-        )
-    )
-
-
-def replace_month_frame(
-    con: duckdb.DuckDBPyConnection, table: str, month: str, frame
-) -> None:
-    """replace_month from a pandas frame, stamped with the month. Text columns are
-    typed explicitly: an empty object column becomes DuckDB's NULL type, and the
-    next month's values could not be inserted into it."""
-    if hasattr(con, "replace_month_frame"):  # Spark
-        con.replace_month_frame(table, month, frame)
-        return
-    text = {c: "string" for c in frame.columns if frame[c].dtype == object}
-    con.register("_month_frame", frame.astype(text).assign(report_month=month))
-    try:
-        replace_month(con, table, month, "_month_frame")
-    finally:
-        con.unregister("_month_frame")
-
-
 AUDIT_LOG = "audit.export_log"
 
 
-def append_audit(con, month: str, rows) -> None:
+def append_audit(warehouse: Warehouse, month: str, rows: pd.DataFrame) -> None:
     """Add rows to the audit log, never removing any: a rerun adds its own with its
-    run id. On Spark (no row appends to a partition) the month's partition is
-    rewritten with its earlier rows kept."""
-    frame = rows.assign(report_month=month)
-    if hasattr(con, "replace_month_frame"):  # Spark
-        if con.table_exists(*AUDIT_LOG.split(".")):
-            earlier = con.execute(
-                f"select * from {AUDIT_LOG} where report_month = ?", [month]
-            ).df()
-            frame = pd.concat([earlier, frame], ignore_index=True)
-        con.replace_month_frame(AUDIT_LOG, month, frame)
-        return
-    text = {c: "string" for c in frame.columns if frame[c].dtype == object}
-    con.register("_audit_rows", frame.astype(text))
-    try:
-        con.execute("create schema if not exists audit")
-        con.execute(
-            f"create table if not exists {AUDIT_LOG} as select * from _audit_rows limit 0"
-        )
-        _add_new_columns(con, AUDIT_LOG, "_audit_rows")
-        con.execute(
-            f"insert into {AUDIT_LOG} by name select * from _audit_rows"
-        ).fetchall()
-    finally:
-        con.unregister("_audit_rows")
+    run id."""
+    warehouse.append_rows(AUDIT_LOG, rows.assign(report_month=month))
 
 
 def replace_month(

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from orchestration.lib.config import PipelineConfig
 from orchestration.lib.warehouse import WarehouseBusy, connect, run_lock
 from orchestration.sensors import RUN_FAILURES_TABLE, record_failures
 
@@ -99,17 +100,15 @@ def test_a_failure_the_sensor_cannot_record_yet_is_kept_for_the_next(
         )
 
     holder = hold(HOLD_FILE, path, 60)
-    monkeypatch.setattr(
-        "orchestration.sensors.connect",
-        lambda p, wait_seconds: connect(p, wait_seconds=0.5),
-    )
+    monkeypatch.setattr("orchestration.sensors.WAIT_SECONDS", 0.5)
+    config = PipelineConfig(warehouse_path=path)
     try:
         with pytest.raises(WarehouseBusy):
-            record_failures(path, row("run-1"))
+            record_failures(config, row("run-1"))
     finally:
         holder.kill()
         holder.wait()
-    record_failures(path, row("run-2"))
+    record_failures(config, row("run-2"))
     with duckdb.connect(path, read_only=True) as con:
         runs = con.execute(
             f"select run_id from {RUN_FAILURES_TABLE} order by 1"

@@ -1,7 +1,6 @@
 """One month-partitioned asset per landing file: raw.<file> + quarantine.<file>."""
 
 import dagster as dg
-import duckdb
 
 from contract import SOURCE_FILES, SourceFile
 from orchestration.defs.ingest.load import (
@@ -107,14 +106,11 @@ def ingest_asset(
         month = context.partition_key
         try:
             path = find_source(config.month_dir(month), spec)
-            with open_warehouse(config) as warehouse:
-                if config.engine == "duckdb":
-                    result = split(warehouse, path, spec, month, as_of(month))
-                    replace_month(warehouse, spec, month)
-                else:  # the file is still read and checked in DuckDB, in memory
-                    with duckdb.connect() as con:
-                        result = split(con, path, spec, month, as_of(month))
-                        replace_month(con, spec, month, warehouse)
+            # the file is read and checked in DuckDB (the warehouse's own, or in
+            # memory beside Spark), then its rows replace the month's
+            with open_warehouse(config) as warehouse, warehouse.scratch() as con:
+                result = split(con, path, spec, month, as_of(month))
+                replace_month(con, spec, month, warehouse)
         except ContractError as exc:
             raise dg.Failure(
                 description=str(exc),

@@ -11,12 +11,7 @@ from expectations.suites import build_suite, found_column
 from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.partitions import as_of, previous_month
-from orchestration.lib.warehouse import (
-    native_frame,
-    open_warehouse,
-    scalar,
-    table_exists,
-)
+from orchestration.lib.warehouse import open_warehouse, scalar
 
 CONTRACT_GATE = "contract_gate"
 
@@ -28,7 +23,7 @@ def _gate_inputs(con, spec: SourceFile, month: str) -> tuple:
     cols = [f'c."{c}"' for c in spec.column_names]
     joins, checkable = [], []
     for i, fk in enumerate(spec.foreign_keys):
-        if not table_exists(con, "raw", fk.ref_file):
+        if not con.table_exists("raw", fk.ref_file):
             continue
         checkable.append(fk)
         cols.append(
@@ -43,7 +38,7 @@ def _gate_inputs(con, spec: SourceFile, month: str) -> tuple:
         f"select {', '.join(cols)} from raw.{spec.name} c {' '.join(joins)}"
         " where c.report_month = $month"
     )
-    frame = native_frame(con, sql, {"month": month})
+    frame = con.native_frame(sql, {"month": month})
     prev_rows = scalar(
         con,
         f"select count(*) from raw.{spec.name} where report_month = ?",
@@ -83,7 +78,7 @@ def contract_gate(
             previous_rows=prev_rows,
             max_dangling_fk_rate=config.max_dangling_fk_rate,
             min_rows_vs_previous_month=config.min_rows_vs_previous_month,
-            parser="spark" if config.engine == "spark" else "pandas",
+            parser=con.gx_condition_parser,
         )
         docs = Path(config.reports_dir) / month / "data_quality"
         result = validate(frame, f"{spec.name}_contract", suite, docs_dir=docs)

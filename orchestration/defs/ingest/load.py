@@ -31,8 +31,7 @@ from contract import (
     ssn_valid_sql,
 )
 from orchestration.lib.landing import source_path
-from orchestration.lib.warehouse import replace_month as replace_table_month
-from orchestration.lib.warehouse import scalar
+from orchestration.lib.warehouse import DuckDBWarehouse, Warehouse, scalar
 
 MIN_DATE = "1900-01-01"
 
@@ -387,16 +386,13 @@ def _typed_columns(spec: SourceFile) -> tuple[str, dict[str, str]]:
 
 
 def replace_month(
-    con: duckdb.DuckDBPyConnection, spec: SourceFile, month: str, warehouse=None
+    con: duckdb.DuckDBPyConnection,
+    spec: SourceFile,
+    month: str,
+    warehouse: Warehouse | None = None,
 ) -> None:
-    """Swap this month's rows of raw.<file> and quarantine.<file> for the new ones:
-    in the same DuckDB, or in `warehouse` (Spark) when tables live there."""
+    """Swap this month's rows of raw.<file> and quarantine.<file> for the new ones
+    split wrote to `con`: in `warehouse` (default: the DuckDB `con` itself)."""
+    warehouse = warehouse or DuckDBWarehouse(con)
     for schema, temp in (("raw", "staged"), ("quarantine", "rejected")):
-        if warehouse is None:
-            replace_table_month(con, f"{schema}.{spec.name}", month, temp)
-        else:
-            warehouse.replace_month_frame(
-                f"{schema}.{spec.name}",
-                month,
-                con.sql(f"select * from {temp}").to_arrow_table(),
-            )
+        warehouse.replace_month_from(con, f"{schema}.{spec.name}", month, temp)

@@ -15,13 +15,7 @@ from orchestration.lib.catalog import LINKAGE_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.partitions import ONE_MONTH_PER_RUN, as_of
 from orchestration.lib.privacy import keyed_hashes, pseudonym
-from orchestration.lib.warehouse import (
-    WAREHOUSE_POOL,
-    open_warehouse,
-    replace_month_frame,
-    scalar,
-    table_exists,
-)
+from orchestration.lib.warehouse import WAREHOUSE_POOL, open_warehouse, scalar
 
 PERSON_LINKS = dg.AssetKey(["linkage", "person_links"])
 PERSON_KEYS = dg.AssetKey(["linkage", "person_keys"])
@@ -29,7 +23,7 @@ CALWORKS_PEOPLE_KEY = dg.AssetKey(CALWORKS_PEOPLE.split("."))
 
 
 def _previous_keys(con, month: str) -> pd.DataFrame:
-    if not table_exists(con, "linkage", "person_keys"):
+    if not con.table_exists("linkage", "person_keys"):
         return pd.DataFrame(columns=["system", "record_id", "person_key"])
     # the latest key each record held in any month before this one
     return con.execute(
@@ -44,7 +38,7 @@ def _previous_keys(con, month: str) -> pd.DataFrame:
 
 def _write(con, month: str, tables: dict[str, pd.DataFrame]) -> None:
     for name, frame in tables.items():
-        replace_month_frame(con, f"linkage.{name}", month, frame)
+        con.replace_month_frame(f"linkage.{name}", month, frame)
 
 
 def score_bands(pairs: pd.DataFrame, edges: list[float]) -> dict[str, int]:
@@ -166,7 +160,7 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                 config.review_floor,
                 month_households(con, month),
                 config.household_floor,
-                config.engine,
+                con.splink_engine,
             )
             everyone = pd.concat(
                 [

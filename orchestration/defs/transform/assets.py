@@ -24,7 +24,7 @@ from orchestration.lib.catalog import (
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.dbt_project import DBT_DIR
 from orchestration.lib.partitions import ONE_MONTH_PER_RUN
-from orchestration.lib.warehouse import WAREHOUSE_POOL
+from orchestration.lib.warehouse import WAREHOUSE_POOL, warehouse_type
 
 DBT_PROJECT = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 # dbt installed beside this Python, found even when the venv is not on PATH
@@ -127,10 +127,10 @@ def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
         # one artifacts folder per month, replaced by its rerun (dagster-dbt's default,
         # a new folder per invocation, grew by ~5 MB a run without end)
         target = DBT_DIR / "target" / "months" / context.partition_key
-        if config.engine == "spark":
-            yield from _build_in_process(
-                context, ["build", "--vars", dbt_vars, "--target", "spark"], target
-            )
+        warehouse = warehouse_type(config)
+        if warehouse.dbt_in_process:
+            args = ["build", "--vars", dbt_vars, "--target", warehouse.dbt_target]
+            yield from _build_in_process(context, args, target)
             return
         yield from dbt.cli(
             ["build", "--vars", dbt_vars], context=context, target_path=target
