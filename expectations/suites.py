@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import great_expectations.expectations as gxe
 
-from contract import COLLAB_ACTIVITY, DATE, ForeignKey, SourceFile
+from contract import COLLAB_ACTIVITY, DATE, Column, ForeignKey, SourceFile
 
 
 def build_suite(
@@ -30,92 +30,110 @@ def build_suite(
     parser: str = "pandas",
 ) -> list[gxe.Expectation]:
     """parser: how GX reads row conditions, "pandas" or "spark" (the frame it validates)."""
-    suite: list[gxe.Expectation] = []
-    add = suite.append
-    for col in spec.columns:
-        add(
-            gxe.ExpectColumnToExist(
-                column=col.name, meta=_says(f"{col.name}: column missing")
+    suite = [e for col in spec.columns for e in _column_expectations(col, as_of)]
+    suite += _key_expectations(spec)
+    suite += [_foreign_key_found(fk, max_dangling_fk_rate) for fk in foreign_keys]
+    if previous_rows:
+        suite.append(_no_shrink(previous_rows, min_rows_vs_previous_month))
+    if "case_review_consistency" in spec.row_rules:
+        suite += _case_review_expectations(parser)
+    return suite
+
+
+def _column_expectations(col: Column, as_of: dt.date) -> list[gxe.Expectation]:
+    """The column is there; required, coded and dated as the contract says."""
+    out: list[gxe.Expectation] = [
+        gxe.ExpectColumnToExist(
+            column=col.name, meta=_says(f"{col.name}: column missing")
+        )
+    ]
+    if col.required:
+        out.append(
+            gxe.ExpectColumnValuesToNotBeNull(
+                column=col.name, meta=_says(f"{col.name}: required value missing")
             )
         )
-        if col.required:
-            add(
-                gxe.ExpectColumnValuesToNotBeNull(
-                    column=col.name, meta=_says(f"{col.name}: required value missing")
-                )
+    if col.codes:
+        out.append(
+            gxe.ExpectColumnValuesToBeInSet(
+                column=col.name,
+                value_set=list(col.codes),
+                meta=_says(f"{col.name}: code outside its set"),
             )
-        if col.codes:
-            add(
-                gxe.ExpectColumnValuesToBeInSet(
-                    column=col.name,
-                    value_set=list(col.codes),
-                    meta=_says(f"{col.name}: code outside its set"),
-                )
+        )
+    if col.kind == DATE:
+        latest = dt.datetime.combine(as_of, dt.time()) if col.not_after_as_of else None
+        out.append(
+            gxe.ExpectColumnValuesToBeBetween(
+                column=col.name,
+                min_value=dt.datetime(1900, 1, 1),
+                max_value=latest,
+                meta=_says(f"{col.name}: date before 1900 or after the as-of date"),
             )
-        if col.kind == DATE:
-            latest = (
-                dt.datetime.combine(as_of, dt.time()) if col.not_after_as_of else None
-            )
-            add(
-                gxe.ExpectColumnValuesToBeBetween(
-                    column=col.name,
-                    min_value=dt.datetime(1900, 1, 1),
-                    max_value=latest,
-                    meta=_says(f"{col.name}: date before 1900 or after the as-of date"),
-                )
-            )
+        )
+    return out
+
+
+def _key_expectations(spec: SourceFile) -> list[gxe.Expectation]:
     if len(spec.key) == 1:
-        add(
+        return [
             gxe.ExpectColumnValuesToBeUnique(
                 column=spec.key[0], meta=_says(f"duplicate primary key ({spec.key[0]})")
             )
-        )
-    elif spec.key:
-        add(
+        ]
+    if spec.key:
+        return [
             gxe.ExpectCompoundColumnsToBeUnique(
                 column_list=list(spec.key),
                 meta=_says(f"duplicate primary key ({', '.join(spec.key)})"),
             )
-        )
-    for fk in foreign_keys:
-        add(
+        ]
+    return []
+
+
+def _foreign_key_found(fk: ForeignKey, max_dangling: float) -> gxe.Expectation:
+    return gxe.ExpectColumnValuesToBeInSet(
+        column=found_column(fk),
+        value_set=[True],
+        mostly=1 - max_dangling,
+        meta=_says(
+            f"{fk.column}: dangling foreign key to {fk.ref_file}.{fk.ref_column}"
+            f" (at most {max_dangling:.0%} allowed)"
+        ),
+    )
+
+
+def _no_shrink(
+    previous_rows: int, min_rows_vs_previous_month: float
+) -> gxe.Expectation:
+    floor = math.ceil(previous_rows * min_rows_vs_previous_month)
+    return gxe.ExpectTableRowCountToBeBetween(
+        min_value=floor,
+        meta=_says(
+            f"extract shrank by more than {1 - min_rows_vs_previous_month:.0%}:"
+            f" fewer than {floor:,} rows (last month {previous_rows:,})"
+        ),
+    )
+
+
+def _case_review_expectations(parser: str) -> list[gxe.Expectation]:
+    """A collaboration level of SOME or FULL only where its activity was not N."""
+    out = []
+    for level, activities in COLLAB_ACTIVITY.items():
+        if parser == "spark":
+            condition = " and ".join(f"{a} = 'N'" for a in activities)
+        else:
+            condition = " & ".join(f'{a}=="N"' for a in activities)
+        out.append(
             gxe.ExpectColumnValuesToBeInSet(
-                column=found_column(fk),
-                value_set=[True],
-                mostly=1 - max_dangling_fk_rate,
-                meta=_says(
-                    f"{fk.column}: dangling foreign key to {fk.ref_file}.{fk.ref_column}"
-                    f" (at most {max_dangling_fk_rate:.0%} allowed)"
-                ),
+                column=level,
+                value_set=["NONE", "U"],
+                row_condition=condition,
+                condition_parser=parser,
+                meta=_says(f"{level}: SOME or FULL where its activity was N"),
             )
         )
-    if previous_rows:
-        floor = math.ceil(previous_rows * min_rows_vs_previous_month)
-        add(
-            gxe.ExpectTableRowCountToBeBetween(
-                min_value=floor,
-                meta=_says(
-                    f"extract shrank by more than {1 - min_rows_vs_previous_month:.0%}:"
-                    f" fewer than {floor:,} rows (last month {previous_rows:,})"
-                ),
-            )
-        )
-    if "case_review_consistency" in spec.row_rules:
-        for level, activities in COLLAB_ACTIVITY.items():
-            if parser == "spark":
-                condition = " and ".join(f"{a} = 'N'" for a in activities)
-            else:
-                condition = " & ".join(f'{a}=="N"' for a in activities)
-            add(
-                gxe.ExpectColumnValuesToBeInSet(
-                    column=level,
-                    value_set=["NONE", "U"],
-                    row_condition=condition,
-                    condition_parser=parser,
-                    meta=_says(f"{level}: SOME or FULL where its activity was N"),
-                )
-            )
-    return suite
+    return out
 
 
 def found_column(fk: ForeignKey) -> str:
