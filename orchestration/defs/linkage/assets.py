@@ -6,7 +6,14 @@ import dagster as dg
 import pandas as pd
 
 from matching.keys import assign_keys, clusters, key_edges
-from matching.links import CALWORKS, CWS, link_month, month_households, month_records
+from matching.links import (
+    CALWORKS,
+    CWS,
+    MonthLinkage,
+    link_month,
+    month_households,
+    month_records,
+)
 from matching.model import load_model
 from matching.people import CALWORKS_PEOPLE, create_calworks_people
 from matching.review import DecisionFileError, load_decisions
@@ -102,6 +109,22 @@ def build_calworks_people(
     return calworks_people
 
 
+# what the linkage reads: the people, and the families they belong to
+LINKAGE_READS = [
+    CALWORKS_PEOPLE_KEY,
+    *(
+        raw_key(name)
+        for name in (
+            "calworks_persons",
+            "calworks_cases",
+            "cws_clients",
+            "cws_case_participants",
+            "cws_allegations",
+        )
+    ),
+]
+
+
 def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     common = {
         "group_name": LINKAGE_GROUP,
@@ -110,19 +133,7 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
     }
     links = dg.AssetSpec(
         PERSON_LINKS,
-        deps=[
-            CALWORKS_PEOPLE_KEY,
-            *(
-                raw_key(name)
-                for name in (
-                    "calworks_persons",
-                    "calworks_cases",
-                    "cws_clients",
-                    "cws_case_participants",
-                    "cws_allegations",
-                )
-            ),
-        ],
+        deps=LINKAGE_READS,
         description="CalWORKs persons linked to CWS clients with the saved Splink model "
         "(matching/models/person_link.json), then within families already linked, reviewer "
         "decisions applied. Also writes linkage.person_pairs and linkage.review_queue.",
@@ -162,22 +173,7 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                 config.household_floor,
                 con.splink_engine,
             )
-            everyone = pd.concat(
-                [
-                    pd.DataFrame({"system": name, "record_id": df["record_id"]})
-                    for name, df in records.items()
-                ],
-                ignore_index=True,
-            )
-            keys, events = assign_keys(
-                everyone,
-                clusters(
-                    everyone,
-                    key_edges(result.pairs, result.links, config.auto_match_threshold),
-                ),
-                _previous_keys(con, month),
-            )
-            keys["person_hash"] = keyed_hashes(keys["person_key"])
+            keys, events = _person_keys(con, month, records, result, config)
             _write(
                 con,
                 month,
@@ -189,31 +185,8 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                     "person_key_events": events,
                 },
             )
-        n_cws = len(records[CWS])
         yield dg.MaterializeResult(
-            asset_key=PERSON_LINKS,
-            metadata={
-                "calworks_records": len(records[CALWORKS]),
-                "cws_records": n_cws,
-                "pairs_scored": len(result.pairs),
-                "links": len(result.links),
-                "links_by_reviewer": int(
-                    (result.links["link_basis"] == "REVIEWER").sum()
-                ),
-                "links_by_household": int(
-                    (result.links["link_basis"] == "HOUSEHOLD").sum()
-                ),
-                "review_queue": len(result.review_queue),
-                "cws_clients_linked_rate": round(
-                    result.links["cws_client_id"].nunique() / max(n_cws, 1), 4
-                ),
-                **score_bands(result.pairs, config.score_band_edges),
-                "auto_match_threshold": config.auto_match_threshold,
-                "review_floor": config.review_floor,
-                "review_queue_preview": dg.MetadataValue.md(
-                    review_preview(result.review_queue)
-                ),
-            },
+            asset_key=PERSON_LINKS, metadata=_links_metadata(records, result, config)
         )
         yield dg.MaterializeResult(
             asset_key=PERSON_KEYS,
@@ -225,3 +198,53 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         )
 
     return person_linkage
+
+
+def _person_keys(
+    con, month: str, records: dict[str, pd.DataFrame], result: MonthLinkage, config
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every record's stable key (carried on from earlier months) and its keyed hash,
+    and the month's merges and splits."""
+    everyone = pd.concat(
+        [
+            pd.DataFrame({"system": name, "record_id": df["record_id"]})
+            for name, df in records.items()
+        ],
+        ignore_index=True,
+    )
+    keys, events = assign_keys(
+        everyone,
+        clusters(
+            everyone,
+            key_edges(result.pairs, result.links, config.auto_match_threshold),
+        ),
+        _previous_keys(con, month),
+    )
+    keys["person_hash"] = keyed_hashes(keys["person_key"])
+    return keys, events
+
+
+def _links_metadata(
+    records: dict[str, pd.DataFrame], result: MonthLinkage, config
+) -> dict:
+    """Counts and rates only: the UI plots each number over the months."""
+    n_cws = len(records[CWS])
+    basis = result.links["link_basis"]
+    return {
+        "calworks_records": len(records[CALWORKS]),
+        "cws_records": n_cws,
+        "pairs_scored": len(result.pairs),
+        "links": len(result.links),
+        "links_by_reviewer": int((basis == "REVIEWER").sum()),
+        "links_by_household": int((basis == "HOUSEHOLD").sum()),
+        "review_queue": len(result.review_queue),
+        "cws_clients_linked_rate": round(
+            result.links["cws_client_id"].nunique() / max(n_cws, 1), 4
+        ),
+        **score_bands(result.pairs, config.score_band_edges),
+        "auto_match_threshold": config.auto_match_threshold,
+        "review_floor": config.review_floor,
+        "review_queue_preview": dg.MetadataValue.md(
+            review_preview(result.review_queue)
+        ),
+    }
