@@ -100,7 +100,7 @@ def test_the_lineage_gives_the_table_of_what_is_still_built():
     """The table above is what the asset graph says is not downstream of each file."""
     import dagster as dg
 
-    from orchestration.cli import monthly_job
+    from orchestration.runner import monthly_job
     from orchestration.lib.config import PipelineConfig
 
     monthly = monthly_job(PipelineConfig.from_env(first_month=MONTH))
