@@ -100,8 +100,8 @@ def test_the_lineage_gives_the_table_of_what_is_still_built():
     """The table above is what the asset graph says is not downstream of each file."""
     import dagster as dg
 
-    from orchestration.runner import monthly_job
     from orchestration.lib.config import PipelineConfig
+    from orchestration.runner import monthly_job
 
     monthly = monthly_job(PipelineConfig.from_env(first_month=MONTH))
     for name in NAMES:
