@@ -221,7 +221,7 @@ def test_a_broken_file_stops_only_what_depends_on_it(name, fault, clean, tmp_pat
     built = {
         t.split(".")[1]
         for t in got
-        if t.split(".")[0] in ("linkage", "marts", "reporting")
+        if t.split(".")[0] in ("linkage", "marts", "reporting", "exports")
     } & EVERYTHING
     exports, report = (
         tmp_path / "exports" / MONTH,
