@@ -74,6 +74,19 @@ PLACEHOLDER_NAMES = {
     "JANE DOE",
 }
 
+# a relationship or a title where the first name should be: what a respondent or a
+# clerk writes for someone whose name they do not give (surveys and case notes:
+# "MOM", "SON OF", "HIJA"). First names only: Son, Minor, Child are surnames too.
+# Initials stay -- they have a level of their own.
+NOT_FIRST_NAMES = {
+    *("MOM", "MOTHER", "DAD", "FATHER", "SON", "SON OF", "DAUGHTER", "DAUGHTER OF"),
+    *("DAU", "CHILD", "MALE CHILD", "FEMALE CHILD", "KID", "MINOR", "HIJO", "HIJA"),
+    *("WIFE", "HUSBAND", "BROTHER", "SISTER", "GRANDSON"),
+    *("GRANDDAUGHTER", "GRANDCHILD", "NEPHEW", "NIECE", "MR", "MRS", "MS", "MISS"),
+    *("SENOR", "SENORA", "ADULT", "PERSON", "RESIDENT", "RESPONDENT", "MALE"),
+    *("FEMALE", "INFANT BOY", "INFANT GIRL"),
+}
+
 
 def text_or_none(value) -> str | None:
     """A cell as text, or None when it is missing: None, NaN, pandas' NA, blank.
@@ -89,6 +102,11 @@ def clean_name(value) -> str | None:
     placeholder names are missing."""
     text = text_or_none(value)
     return None if text is None else _clean_text(text)
+
+
+def _first_name(value) -> str | None:
+    name = clean_name(value)
+    return None if name in NOT_FIRST_NAMES else name
 
 
 @lru_cache(maxsize=1 << 20)
@@ -219,7 +237,7 @@ def standardize(df: pd.DataFrame, source: str) -> pd.DataFrame:
         "unique_id": [text_or_none(v) or "" for v in col["record_id"]]
     }
     out["source_dataset"] = [source] * len(df)
-    first_suffix = [_split_suffix(clean_name(v)) for v in col["first_name"]]
+    first_suffix = [_split_suffix(_first_name(v)) for v in col["first_name"]]
     last_suffix = [_split_suffix(clean_name(v)) for v in col["last_name"]]
     first = [f for f, _ in first_suffix]
     last = [name for name, _ in last_suffix]

@@ -477,3 +477,16 @@ def test_small_files_train_on_passes_of_a_few_hundred_pairs():
     left, right = _population(250, seed=24)
     plan = training_plan(_frames(left, right))
     assert ("dob",) in plan["passes"] and plan["not_estimated"] == []
+
+
+def test_a_relationship_for_a_first_name_is_missing_but_kept_as_a_surname():
+    df = pd.DataFrame(
+        {
+            "record_id": ["1", "2", "3", "4"],
+            "first_name": ["Dad", "Son of", "hija", "Maria"],
+            "last_name": ["Son", "Minor", "Child", "Dad"],
+        }
+    )
+    out = standardize(df, "x")
+    assert out["first_name"].tolist() == [None, None, None, "MARIA"]
+    assert out["last_name"].tolist() == ["SON", "MINOR", "CHILD", "DAD"]
