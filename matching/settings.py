@@ -16,6 +16,7 @@ from __future__ import annotations
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 DATASETS = ("calworks", "cws")
 
@@ -46,6 +47,32 @@ def _within_edits(column: str, n: int) -> cll.ComparisonLevelCreator:
     ).configure(label_for_charts=f"Damerau-Levenshtein distance of {column} <= {n}")
 
 
+class _SharesOne(ComparisonLevelCreator):
+    """The two lists share at least one element: Splink's ArrayIntersectLevel(col, 1)
+    without building the intersection (DuckDB's list_has_any is three times
+    faster than the length of list_intersect)."""
+
+    def __init__(self, column: str, label: str):
+        self.column, self.label = column, label
+
+    def create_sql(self, sql_dialect) -> str:
+        test = {"duckdb": "list_has_any", "spark": "arrays_overlap"}
+        name = sql_dialect.sql_dialect_str
+        return f"{test[name]}({self.column}_l, {self.column}_r)"
+
+    def create_label_for_charts(self) -> str:
+        return self.label
+
+
+# Standardized birth dates are always YYYY-MM-DD: one slip (a digit wrong, two
+# swapped) leaves either the year or the month and day as they were -- a test
+# that spares nearly every pair the slow Damerau-Levenshtein
+DATE_SLIP = (
+    "(substr(dob_l, 1, 4) = substr(dob_r, 1, 4) or substr(dob_l, 6) = substr(dob_r, 6))"
+    " and damerau_levenshtein(dob_l, dob_r) <= 1"
+)
+
+
 def _first_name() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="first_name",
@@ -54,9 +81,7 @@ def _first_name() -> cl.CustomComparison:
             cll.ExactMatchLevel("first_name", term_frequency_adjustments=True),
             _swapped(),
             cll.JaroWinklerLevel("first_name", 0.92),
-            cll.ArrayIntersectLevel("first_name_forms", 1).configure(
-                label_for_charts="nickname of the same name"
-            ),
+            _SharesOne("first_name_forms", "nickname of the same name"),
             cll.CustomLevel(
                 "(length(first_name_l) = 1 or length(first_name_r) = 1) "
                 "and substr(first_name_l, 1, 1) = substr(first_name_r, 1, 1)",
@@ -78,8 +103,8 @@ def _last_name() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("last_name"),
             cll.ExactMatchLevel("last_name", term_frequency_adjustments=True),
-            cll.ArrayIntersectLevel("surname_parts", 1).configure(
-                label_for_charts="share one surname of a double or hyphenated name"
+            _SharesOne(
+                "surname_parts", "share one surname of a double or hyphenated name"
             ),
             cll.JaroWinklerLevel("last_name", 0.92),
             cll.ExactMatchLevel("last_name_phonetic").configure(
@@ -104,7 +129,9 @@ def _dob() -> cl.CustomComparison:
                 "dob", input_is_string=True, threshold=1, metric="day"
             ),
             # one digit keyed wrong, the year's included (1987 -> 1981, 1997)
-            _within_edits("dob", 1),
+            cll.CustomLevel(
+                DATE_SLIP, label_for_charts="one digit wrong or two swapped"
+            ),
             cll.ExactMatchLevel("birth_year"),
             cll.ElseLevel(),
         ],
