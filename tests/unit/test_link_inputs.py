@@ -490,3 +490,23 @@ def test_a_relationship_for_a_first_name_is_missing_but_kept_as_a_surname():
     out = standardize(df, "x")
     assert out["first_name"].tolist() == [None, None, None, "MARIA"]
     assert out["last_name"].tolist() == ["SON", "MINOR", "CHILD", "DAD"]
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        ("PACO", "FRANCISCO", True),  # a Spanish diminutive
+        ("CHUY", "JESUS", True),
+        ("PACO", "FRANK", True),  # FRANCISCO is FRANCIS, and FRANK is FRANCIS's
+        ("JUAN", "JOHN", True),  # one name in two languages
+        ("BETO", "ROBERTO", True),
+        ("BETO", "ALBERTO", True),  # a diminutive of two names ...
+        ("ROBERTO", "ALBERTO", False),  # ... does not make them one name
+        ("MARIA", "MARTHA", False),
+    ],
+)
+def test_spanish_diminutives_and_english_forms_share_a_name(a, b, same):
+    from matching.standardize import nickname_forms
+
+    forms = nickname_forms()
+    assert bool(forms.get(a, {a}) & forms.get(b, {b})) == same
