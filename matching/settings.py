@@ -26,6 +26,22 @@ DATASETS = ("calworks", "cws")
 NAMES_SWAPPED = "first_name_l = last_name_r and last_name_l = first_name_r"
 
 
+class _SwappedOneAltered(ComparisonLevelCreator):
+    """Names swapped, and one of the two also misspelled or changed (a typo, a
+    second surname added): one name is where the other system has the other
+    field, exactly; the other is alike (Jaro-Winkler >= 0.88) to its counterpart."""
+
+    def create_sql(self, sql_dialect) -> str:
+        jw = sql_dialect.jaro_winkler_function_name
+        return (
+            f"(first_name_l = last_name_r and {jw}(last_name_l, first_name_r) >= 0.88)"
+            f" or (last_name_l = first_name_r and {jw}(first_name_l, last_name_r) >= 0.88)"
+        )
+
+    def create_label_for_charts(self) -> str:
+        return "names swapped, one of them altered"
+
+
 def _swapped() -> cll.CustomLevel:
     # Random sampling never meets two strangers whose names are each other's
     # swapped, so u is declared (about one pair in 10^8); m is learned where the
@@ -80,6 +96,10 @@ def _first_name() -> cl.CustomComparison:
             cll.NullLevel("first_name"),
             cll.ExactMatchLevel("first_name", term_frequency_adjustments=True),
             _swapped(),
+            # rarer by chance than random sampling can see: u declared, ten times a clean swap's
+            _SwappedOneAltered().configure(
+                m_probability=0.001, u_probability=1e-7, fix_u_probability=True
+            ),
             cll.JaroWinklerLevel("first_name", 0.92),
             _SharesOne("first_name_forms", "nickname of the same name"),
             cll.CustomLevel(
