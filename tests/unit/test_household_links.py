@@ -250,20 +250,9 @@ def test_a_family_member_blocking_never_paired_is_scored_and_linked_by_household
     pass scores her against his CWS case's unlinked members and links her."""
     from matching.links import households, link_month
     from matching.model import MODEL_PATH, load_model, predict
-    from matching.standardize import standardize
+    from matching.standardize import PERSON_COLUMNS, standardize
 
-    cols = [
-        "record_id",
-        "first_name",
-        "middle_name",
-        "last_name",
-        "date_of_birth",
-        "sex",
-        "ssn",
-        "address_line1",
-        "city",
-        "zip",
-    ]
+    cols = PERSON_COLUMNS
     calworks = pd.DataFrame(
         [
             ("P-MOM", "MARIA", "", "GONZALEZ", "1990-03-14", "F", "", "", "", "90011"),

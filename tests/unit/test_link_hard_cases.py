@@ -5,20 +5,10 @@ import pandas as pd
 import pytest
 
 from matching.model import MODEL_PATH
+from matching.standardize import PERSON_COLUMNS
 from orchestration.cli import main
 
-COLUMNS = [
-    "record_id",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "ssn",
-    "address_line1",
-    "city",
-    "zip",
-]
+COLUMNS = PERSON_COLUMNS  # the columns `linkages link` reads
 # (case, CalWORKs-side record, CWS-side record, same person?)
 CASES = [
     (

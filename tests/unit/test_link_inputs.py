@@ -7,21 +7,10 @@ import pandas as pd
 import pytest
 
 from matching.model import MIN_RECORDS_TO_TRAIN, train, training_plan
-from matching.standardize import standardize
+from matching.standardize import PERSON_COLUMNS, standardize
 from orchestration.cli import main
 
-COLUMNS = [
-    "record_id",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "ssn",
-    "address_line1",
-    "city",
-    "zip",
-]
+COLUMNS = PERSON_COLUMNS  # the columns `linkages link` reads
 
 
 def _link(
