@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import re
 import subprocess
 import sys
 import tempfile
@@ -88,6 +89,7 @@ class Scores:
     f1: float = float("nan")
     seconds: float = float("nan")
     error: str | None = None
+    guard: str = ""  # `linkages link` printed: relatives' guard on / off
 
     def cell(self) -> str:
         if self.error:
@@ -106,9 +108,9 @@ class Result:
     ceiling_note: str = ""
     ceiling_error: str | None = None
     project: Scores = field(default_factory=Scores)
-    unguarded: Scores = field(
-        default_factory=Scores
-    )  # `linkages link --no-relatives-guard`
+    # `linkages link --relatives-guard on`: the guard whatever the files hold
+    guard_on: Scores = field(default_factory=Scores)
+    guard: str = ""  # what `--relatives-guard auto` chose: on / off
     plain: Scores = field(default_factory=Scores)
     household: tuple[int, float] | None = None  # (links, precision)
     seconds: float = 0.0
@@ -260,10 +262,12 @@ def _linkages_link(paths: dict, out: Path, truth: pd.DataFrame, *extra: str) -> 
 
     t0 = time.perf_counter()
     try:
-        with contextlib.redirect_stdout(io.StringIO()):
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
             code = cli.main(
                 ["link", str(paths[LEFT]), str(paths[RIGHT]), "--out", str(out), *extra]
             )
+        guard = re.search(r"relatives' guard: (on|off)", printed.getvalue())
         seconds = time.perf_counter() - t0
         if code != 0:
             raise RuntimeError(f"linkages link exited {code}")
@@ -271,7 +275,9 @@ def _linkages_link(paths: dict, out: Path, truth: pd.DataFrame, *extra: str) -> 
         decided = pairs.loc[pairs["is_match"].eq("true")].rename(
             columns={"left_record_id": "l", "right_record_id": "r"}
         )
-        return scores(decided, truth, seconds)
+        result = scores(decided, truth, seconds)
+        result.guard = guard.group(1) if guard else "?"
+        return result
     except BaseException as exc:  # noqa: BLE001 - SystemExit from argparse too
         if isinstance(exc, KeyboardInterrupt):
             raise
@@ -293,11 +299,12 @@ def run_public(name: str, work: Path, threshold: float) -> Result:
     left.to_csv(paths[LEFT], index=False)
     right.to_csv(paths[RIGHT], index=False)
 
-    # the project, exactly as a user runs it; and without the relatives' guard (these
-    # sets hold no families)
+    # the project, exactly as a user runs it (the guard as the files call for it);
+    # and with the relatives' guard forced on
     res.project = _linkages_link(paths, folder / "pairs.csv", truth)
-    res.unguarded = _linkages_link(
-        paths, folder / "pairs.csv", truth, "--no-relatives-guard"
+    res.guard = res.project.guard
+    res.guard_on = _linkages_link(
+        paths, folder / "pairs.csv", truth, "--relatives-guard", "on"
     )
 
     # records as the CLI standardizes them: the ceiling and plain Splink start here
@@ -446,7 +453,7 @@ def _num(x: float, digits: int = 4) -> str:
 
 def row(r: Result) -> str:
     if r.skipped:
-        return f"| {r.name} | {r.skipped} | | | | | | | | | | |"
+        return f"| {r.name} | {r.skipped} | | | | | | | | | | | |"
     ceiling = (
         r.ceiling_error
         if r.ceiling != r.ceiling and r.ceiling_error
@@ -457,7 +464,8 @@ def row(r: Result) -> str:
         ratio = f"{r.project.seconds / r.plain.seconds:.2f}"
     return (
         f"| {r.name} | {r.n_left:,} / {r.n_right:,} | {r.true_pairs:,} | {ceiling} | {r.comparisons:,} "
-        f"| {r.project.cell()} | {_num(r.project.seconds, 1)} s | {r.unguarded.cell() if r.unguarded.seconds == r.unguarded.seconds else '—'} "
+        f"| {r.guard or 'on'} | {r.project.cell()} | {_num(r.project.seconds, 1)} s "
+        f"| {r.guard_on.cell() if r.guard_on.seconds == r.guard_on.seconds else '—'} "
         f"| {r.plain.cell()} "
         f"| {_num(r.plain.seconds, 1)} s | {ratio} | {r.seconds:.0f} s |"
     )
@@ -465,9 +473,10 @@ def row(r: Result) -> str:
 
 HEADER = (
     "| data set | records left / right | true pairs | blocking recall ceiling | comparisons "
-    "| project P / R / F1 | project time | project without the relatives' guard P / R / F1 "
+    "| relatives' guard | project P / R / F1 | project time "
+    "| project, guard on P / R / F1 "
     "| plain Splink P / R / F1 | plain time | time ratio project/plain | task run time |\n"
-    "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -511,7 +520,11 @@ and at `--noise-level 3`. Decisions at the auto-match threshold {threshold}. Sui
 {table(results)}
 
 - *project*, public sets: `linkages link LEFT.csv RIGHT.csv --out PAIRS.csv` in process (it
-  trains on the two files), `is_match` as its decision; time = the whole command. County:
+  trains on the two files), `is_match` as its decision; time = the whole command.
+  *relatives' guard*: what its default `--relatives-guard auto` chose (on when either file
+  holds families: 2% or more of its records share surname and address with a record of
+  another first name and birth date); *guard on*: the same with `--relatives-guard on`. The
+  county linkage always has it on. County:
   the monthly linkage (`link_month`, saved model, household links included); time = that call.
 - *blocking recall ceiling*: the share of true pairs that the project's blocking generates at
   all (`matching.model.train` on the two files, then `predict(..., floor=0.0)`; county: the

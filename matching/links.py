@@ -61,6 +61,51 @@ def two_people(pairs: pd.DataFrame) -> pd.Series:
     return _outright(pairs, "gamma_first_name") & _outright(pairs, "gamma_dob")
 
 
+# The guard exists for relatives; a file in which (almost) no one has one -- a
+# register, a deduplication's originals -- gains nothing from it and loses every
+# true pair whose first name was replaced. One record in fifty with a relative
+# beside it in its own file counts as holding families: a county case file has
+# far more (every case is a family), a register of unrelated people none.
+FAMILY_SHARE = 0.02
+# below this many records on a side, a file too small to show its families keeps
+# the guard on
+MIN_RECORDS_TO_JUDGE = 200
+
+
+def family_share(records: pd.DataFrame) -> float:
+    """The share of a file's standardized records that have a relative-like
+    record in the same file: same surname and address, another first name, and
+    not the same birth date (a parent, child, sibling or spouse; a missing birth
+    date cannot tell). A duplicate of the same person differs in one of them at
+    most, twins in the first name only."""
+    cols = ["unique_id", "first_name", "last_name", "dob", "address"]
+    if len(records) == 0 or not set(cols) <= set(records):
+        return 0.0
+    con = duckdb.connect()
+    con.register("records", records[cols].astype(object))
+    (n,) = con.execute(
+        """
+        select count(distinct a.unique_id)
+        from records as a
+        inner join records as b
+            on a.last_name = b.last_name and a.address = b.address
+        where a.unique_id <> b.unique_id
+            and a.first_name <> b.first_name
+            and not coalesce(a.dob = b.dob, false)
+        """
+    ).fetchone()
+    return n / len(records)
+
+
+def holds_families(frames: dict[str, pd.DataFrame]) -> bool:
+    """Whether the relatives' guard is needed for these inputs: yes when any of
+    them holds families (FAMILY_SHARE), or is too small to tell."""
+    return any(
+        len(df) < MIN_RECORDS_TO_JUDGE or family_share(df) >= FAMILY_SHARE
+        for df in frames.values()
+    )
+
+
 def auto_match(pairs: pd.DataFrame, threshold: float) -> pd.Series:
     """At or above the threshold and not relative-like; relative-like pairs go to
     clerical review."""

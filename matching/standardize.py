@@ -12,6 +12,7 @@ import re
 import unicodedata
 from datetime import date
 from functools import cache, lru_cache
+from pathlib import Path
 
 import jellyfish
 import pandas as pd
@@ -74,6 +75,19 @@ PLACEHOLDER_NAMES = {
     "JANE DOE",
 }
 
+# a relationship or a title where the first name should be: what a respondent or a
+# clerk writes for someone whose name they do not give (surveys and case notes:
+# "MOM", "SON OF", "HIJA"). First names only: Son, Minor, Child are surnames too.
+# Initials stay -- they have a level of their own.
+NOT_FIRST_NAMES = {
+    *("MOM", "MOTHER", "DAD", "FATHER", "SON", "SON OF", "DAUGHTER", "DAUGHTER OF"),
+    *("DAU", "CHILD", "MALE CHILD", "FEMALE CHILD", "KID", "MINOR", "HIJO", "HIJA"),
+    *("WIFE", "HUSBAND", "BROTHER", "SISTER", "GRANDSON"),
+    *("GRANDDAUGHTER", "GRANDCHILD", "NEPHEW", "NIECE", "MR", "MRS", "MS", "MISS"),
+    *("SENOR", "SENORA", "ADULT", "PERSON", "RESIDENT", "RESPONDENT", "MALE"),
+    *("FEMALE", "INFANT BOY", "INFANT GIRL"),
+}
+
 
 def text_or_none(value) -> str | None:
     """A cell as text, or None when it is missing: None, NaN, pandas' NA, blank.
@@ -89,6 +103,11 @@ def clean_name(value) -> str | None:
     placeholder names are missing."""
     text = text_or_none(value)
     return None if text is None else _clean_text(text)
+
+
+def _first_name(value) -> str | None:
+    name = clean_name(value)
+    return None if name in NOT_FIRST_NAMES else name
 
 
 @lru_cache(maxsize=1 << 20)
@@ -125,19 +144,42 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
+# Spanish diminutives (PACO, CHUY, LUPE ...) and Spanish names' English forms
+# (FRANCISCO = FRANCIS): the `nicknames` data set is English only, and a county's
+# clients are often known by either. Hand-compiled, in that data set's format.
+SPANISH_NAMES = Path(__file__).parent / "data" / "spanish_names.csv"
+
+
+def _name_rows():
+    path = importlib.resources.files("nicknames") / "names.csv"
+    for source in (path, SPANISH_NAMES):
+        with source.open(encoding="utf-8") as fh:
+            yield from csv.DictReader(fh)
+
+
 @cache
 def nickname_forms() -> dict[str, frozenset[str]]:
     """Name -> the formal names it can stand for (itself included), from the
-    maintained `nicknames` data set (github.com/carltonnorthern/nicknames)."""
+    maintained `nicknames` data set (github.com/carltonnorthern/nicknames) and
+    SPANISH_NAMES; a formal name's other-language form counts as the same name,
+    so PACO (FRANCISCO) and FRANK (FRANCIS) share one."""
     formal_of: dict[str, set[str]] = {}
-    path = importlib.resources.files("nicknames") / "names.csv"
-    with path.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            if row["relationship"] == "has_nickname":
-                formal, nick = row["name1"].upper(), row["name2"].upper()
-                formal_of.setdefault(nick, set()).add(formal)
-                formal_of.setdefault(formal, set()).add(formal)
-    return {name: frozenset(forms | {name}) for name, forms in formal_of.items()}
+    same: dict[str, set[str]] = {}
+    for row in _name_rows():
+        a, b = row["name1"].upper(), row["name2"].upper()
+        if row["relationship"] == "has_nickname":
+            formal_of.setdefault(b, set()).add(a)
+            formal_of.setdefault(a, set()).add(a)
+        elif row["relationship"] == "same_name":
+            same.setdefault(a, set()).add(b)
+            same.setdefault(b, set()).add(a)
+    for name in same:
+        formal_of.setdefault(name, set()).add(name)
+    out = {}
+    for name, forms in formal_of.items():
+        forms = forms | {name}
+        out[name] = frozenset(forms.union(*(same.get(f, set()) for f in forms)))
+    return out
 
 
 @lru_cache(maxsize=1 << 20)
@@ -219,7 +261,7 @@ def standardize(df: pd.DataFrame, source: str) -> pd.DataFrame:
         "unique_id": [text_or_none(v) or "" for v in col["record_id"]]
     }
     out["source_dataset"] = [source] * len(df)
-    first_suffix = [_split_suffix(clean_name(v)) for v in col["first_name"]]
+    first_suffix = [_split_suffix(_first_name(v)) for v in col["first_name"]]
     last_suffix = [_split_suffix(clean_name(v)) for v in col["last_name"]]
     first = [f for f, _ in first_suffix]
     last = [name for name, _ in last_suffix]

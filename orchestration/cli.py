@@ -266,12 +266,13 @@ def cmd_link(args: argparse.Namespace) -> int:
     floor = args.floor if args.floor is not None else _config().review_floor
     pairs = predict(frames, model, floor)
     pairs = pairs.loc[pairs["source_dataset_l"] != pairs["source_dataset_r"]]
+    guard = _relatives_guard(args.relatives_guard, frames)
     out = pd.DataFrame(
         {
             "left_record_id": pairs["unique_id_l"],
             "right_record_id": pairs["unique_id_r"],
             "match_probability": pairs["match_probability"].round(6),
-            "is_match": _decide(pairs, threshold, args.relatives_guard).map(
+            "is_match": _decide(pairs, threshold, guard).map(
                 {True: "true", False: "false"}
             ),
         }
@@ -279,6 +280,25 @@ def cmd_link(args: argparse.Namespace) -> int:
     out.to_csv(args.out, index=False)
     print(f"{len(out):,} candidate pairs at or above {floor} -> {args.out}")
     return EXIT_OK
+
+
+def _relatives_guard(choice: str, frames: dict[str, pd.DataFrame]) -> bool:
+    """on / off as asked; auto: on when either file holds families."""
+    from matching.links import FAMILY_SHARE, MIN_RECORDS_TO_JUDGE, holds_families
+
+    if choice != "auto":
+        print(f"relatives' guard: {choice} (as asked)", flush=True)
+        return choice == "on"
+    guard = holds_families(frames)
+    why = (
+        f"a file has {FAMILY_SHARE:.0%} or more records with a relative-like record "
+        f"beside them, or fewer than {MIN_RECORDS_TO_JUDGE} records"
+        if guard
+        else "neither file holds families (records sharing surname and address "
+        "with another first name and birth date)"
+    )
+    print(f"relatives' guard: {'on' if guard else 'off'} ({why})", flush=True)
+    return guard
 
 
 def _decide(pairs: pd.DataFrame, threshold: float, relatives_guard: bool) -> pd.Series:
@@ -427,12 +447,21 @@ def parser() -> argparse.ArgumentParser:
     )
     ln.add_argument("--floor", type=float, help="review floor (default: configuration)")
     ln.add_argument(
+        "--relatives-guard",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="on: a pair whose first names or birth dates disagree outright is never a "
+        "match, however high it scores (twins, a junior and a senior) -- it goes to "
+        "review; off: the threshold alone decides; auto (default): on when either file "
+        "holds families, off for files of unrelated people (a register against its "
+        "own copy)",
+    )
+    ln.add_argument(
         "--no-relatives-guard",
         dest="relatives_guard",
-        action="store_false",
-        help="decide by the threshold alone, for files that hold no relatives (one register "
-        "against its own copy); by default a pair whose first names or birth dates disagree "
-        "outright is never a match, however high it scores (twins, a junior and a senior)",
+        action="store_const",
+        const="off",
+        help="the same as --relatives-guard off",
     )
     ln.set_defaults(func=cmd_link)
 

@@ -245,24 +245,14 @@ def test_a_child_known_only_from_a_referral_links_through_the_parent_on_it():
 
 
 def test_a_family_member_blocking_never_paired_is_scored_and_linked_by_household():
-    """Mother: married surname, no SSN, birth date keyed a day off, 'Mary' for
-    'Maria' -- no blocking rule pairs her. Her son links on his own; the family
+    """Mother: married surname, no SSN, no address on the CWS side, birth date
+    keyed a day off, 'Mary' for 'Maria' -- no blocking rule pairs her. Her son links on his own; the family
     pass scores her against his CWS case's unlinked members and links her."""
     from matching.links import households, link_month
-    from matching.model import MODEL_PATH, load_model
+    from matching.model import MODEL_PATH, load_model, predict
+    from matching.standardize import PERSON_COLUMNS, standardize
 
-    cols = [
-        "record_id",
-        "first_name",
-        "middle_name",
-        "last_name",
-        "date_of_birth",
-        "sex",
-        "ssn",
-        "address_line1",
-        "city",
-        "zip",
-    ]
+    cols = PERSON_COLUMNS
     calworks = pd.DataFrame(
         [
             ("P-MOM", "MARIA", "", "GONZALEZ", "1990-03-14", "F", "", "", "", "90011"),
@@ -273,7 +263,7 @@ def test_a_family_member_blocking_never_paired_is_scored_and_linked_by_household
     )
     cws = pd.DataFrame(
         [
-            ("C-MOM", "MARY", "", "RAMIREZ", "1990-03-15", "F", "", "", "", "90011"),
+            ("C-MOM", "MARY", "", "RAMIREZ", "1990-03-15", "F", "", "", "", ""),
             ("C-SON", "DANIEL", "J", "RAMIREZ", "2016-07-02", "M", "", "", "", "90011"),
             ("C-STRANGER", "ROSA", "", "DIAZ", "1962-11-30", "F", "", "", "", "90003"),
         ],
@@ -303,9 +293,11 @@ def test_a_family_member_blocking_never_paired_is_scored_and_linked_by_household
     records = {"calworks": calworks, "cws": cws}
 
     without = link_month(records, model, no_decisions, 0.95, 0.5)
-    assert without.links["calworks_person_id"].tolist() == [
-        "P-SON"
-    ]  # blocking never paired the mother
+    assert without.links["calworks_person_id"].tolist() == ["P-SON"]
+    scored = predict(
+        {n: standardize(df, n) for n, df in records.items()}, model, floor=0.0
+    )
+    assert "C-MOM" not in scored["unique_id_r"].tolist()  # blocking never paired her
     result = link_month(records, model, no_decisions, 0.95, 0.5, family, 0.0001)
     assert result.links[
         ["calworks_person_id", "cws_client_id", "link_basis"]

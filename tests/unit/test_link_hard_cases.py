@@ -5,20 +5,10 @@ import pandas as pd
 import pytest
 
 from matching.model import MODEL_PATH
+from matching.standardize import PERSON_COLUMNS
 from orchestration.cli import main
 
-COLUMNS = [
-    "record_id",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "ssn",
-    "address_line1",
-    "city",
-    "zip",
-]
+COLUMNS = PERSON_COLUMNS  # the columns `linkages link` reads
 # (case, CalWORKs-side record, CWS-side record, same person?)
 CASES = [
     (
@@ -49,6 +39,12 @@ CASES = [
         "married_name_same_ssn",
         ("ANA", "", "TORRES", "1991-02-14", "F", "521441234", "90802"),
         ("Ana", "", "Ramirez", "1991-02-14", "F", "521441234", "90805"),
+        True,
+    ),
+    (
+        "spanish_diminutive",
+        ("FRANCISCO", "", "RAMIREZ", "1980-04-12", "M", "", "90022"),
+        ("Paco", "", "Ramirez", "1980-04-12", "M", "", "90022"),
         True,
     ),
     (
@@ -154,3 +150,30 @@ def test_no_cross_case_links(scored):
         scored["left_record_id"].str[1:] != scored["right_record_id"].str[1:]
     ]
     assert not crossed["is_match"].astype(bool).any()
+
+
+def test_names_swapped_with_one_altered_reach_review(tmp_path):
+    """First and last name swapped, and a second surname added on one side: no
+    name agrees in its own field, yet a clerk would look at it."""
+    left = [("L1", "SHANNON", "", "WASHINGTON", "1983-11-16", "F", "", "", "", "90011")]
+    right = [
+        (
+            "R1",
+            "Washington-Scott",
+            "",
+            "Shannon",
+            "1983-11-16",
+            "F",
+            "",
+            "",
+            "",
+            "90011",
+        )
+    ]
+    pd.DataFrame(left, columns=COLUMNS).to_csv(tmp_path / "l.csv", index=False)
+    pd.DataFrame(right, columns=COLUMNS).to_csv(tmp_path / "r.csv", index=False)
+    out = tmp_path / "pairs.csv"
+    args = ["link", str(tmp_path / "l.csv"), str(tmp_path / "r.csv"), "--out", str(out)]
+    assert main([*args, "--model", str(MODEL_PATH), "--floor", "0.0"]) == 0
+    pairs = pd.read_csv(out)
+    assert len(pairs) == 1 and pairs["match_probability"].iloc[0] >= 0.5

@@ -7,21 +7,10 @@ import pandas as pd
 import pytest
 
 from matching.model import MIN_RECORDS_TO_TRAIN, train, training_plan
-from matching.standardize import standardize
+from matching.standardize import PERSON_COLUMNS, standardize
 from orchestration.cli import main
 
-COLUMNS = [
-    "record_id",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "ssn",
-    "address_line1",
-    "city",
-    "zip",
-]
+COLUMNS = PERSON_COLUMNS  # the columns `linkages link` reads
 
 
 def _link(
@@ -416,3 +405,97 @@ def test_without_the_relatives_guard_the_threshold_alone_decides(tmp_path):
     assert code == 0
     above = unguarded.loc[unguarded["match_probability"].astype(float) >= 0.5]
     assert len(above) == 1 and _matches(unguarded) == {("L1", "R1")}
+
+
+def _family_file(n_people: int, relatives: int) -> pd.DataFrame:
+    """n_people unrelated records, then `relatives` of them given a relative-like
+    record: same surname and address, another first name and birth date."""
+    left, _ = _population(n_people, seed=21)
+    kin = left.iloc[:relatives].copy()
+    kin["record_id"] = [f"K{i}" for i in range(relatives)]
+    kin["first_name"] = "ZEBEDEE"
+    kin["date_of_birth"] = "2019-01-01"
+    return pd.concat([left, kin], ignore_index=True)
+
+
+def test_family_share_counts_records_with_a_relative_in_their_own_file():
+    from matching.links import family_share
+
+    # 300 strangers + 10 relatives: 10 pairs, 20 records of 310 have a relative
+    assert family_share(standardize(_family_file(300, 10), "x")) == pytest.approx(
+        20 / 310
+    )
+    # a duplicate (same first name, or same birth date) is not a relative
+    dup = _family_file(300, 0)
+    twin_like = dup.iloc[:10].copy()
+    twin_like["record_id"] = [f"D{i}" for i in range(10)]
+    twin_like["first_name"] = "ZEBEDEE"  # same birth date: a duplicate or a twin
+    same = pd.concat([dup, twin_like], ignore_index=True)
+    assert family_share(standardize(same, "x")) == 0.0
+
+
+def test_the_guard_is_on_when_a_file_holds_families_and_off_for_registers():
+    from matching.links import holds_families
+
+    strangers, _ = _population(300, seed=22)
+    register = {"a": standardize(strangers, "a"), "b": standardize(strangers, "b")}
+    assert not holds_families(register)
+    # 10 relatives of 310 records: 6% with a relative beside them, above 2%
+    families = dict(register, b=standardize(_family_file(300, 10), "b"))
+    assert holds_families(families)
+    # one relative pair in 301 records (0.7%) is not a file of families
+    assert not holds_families(dict(register, b=standardize(_family_file(300, 1), "b")))
+    # too small to tell: the guard stays on
+    assert holds_families({"a": register["a"].head(50), "b": register["b"].head(50)})
+
+
+def test_auto_guard_links_a_replaced_first_name_between_registers(tmp_path, capsys):
+    # two registers of unrelated people; one right record's first name replaced
+    left, right = _population(MIN_RECORDS_TO_TRAIN + 100, seed=23)
+    right.loc[5, "first_name"] = "ZEBEDEE"
+    code, auto = _link(tmp_path, left, right)
+    assert code == 0 and "relatives' guard: off" in capsys.readouterr().out
+    code, on = _link(tmp_path, left, right, "--relatives-guard", "on")
+    assert code == 0 and "relatives' guard: on" in capsys.readouterr().out
+    assert ("L5", "R5") in _matches(auto) and ("L5", "R5") not in _matches(on)
+
+
+def test_small_files_train_on_passes_of_a_few_hundred_pairs():
+    # 250 a side: a birth-date pass has about 250 pairs, fewer than the 500 once
+    # asked for, and still estimates every comparison
+    left, right = _population(250, seed=24)
+    plan = training_plan(_frames(left, right))
+    assert ("dob",) in plan["passes"] and plan["not_estimated"] == []
+
+
+def test_a_relationship_for_a_first_name_is_missing_but_kept_as_a_surname():
+    df = pd.DataFrame(
+        {
+            "record_id": ["1", "2", "3", "4"],
+            "first_name": ["Dad", "Son of", "hija", "Maria"],
+            "last_name": ["Son", "Minor", "Child", "Dad"],
+        }
+    )
+    out = standardize(df, "x")
+    assert out["first_name"].tolist() == [None, None, None, "MARIA"]
+    assert out["last_name"].tolist() == ["SON", "MINOR", "CHILD", "DAD"]
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        ("PACO", "FRANCISCO", True),  # a Spanish diminutive
+        ("CHUY", "JESUS", True),
+        ("PACO", "FRANK", True),  # FRANCISCO is FRANCIS, and FRANK is FRANCIS's
+        ("JUAN", "JOHN", True),  # one name in two languages
+        ("BETO", "ROBERTO", True),
+        ("BETO", "ALBERTO", True),  # a diminutive of two names ...
+        ("ROBERTO", "ALBERTO", False),  # ... does not make them one name
+        ("MARIA", "MARTHA", False),
+    ],
+)
+def test_spanish_diminutives_and_english_forms_share_a_name(a, b, same):
+    from matching.standardize import nickname_forms
+
+    forms = nickname_forms()
+    assert bool(forms.get(a, {a}) & forms.get(b, {b})) == same

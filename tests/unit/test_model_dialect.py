@@ -45,3 +45,16 @@ def test_a_model_edited_by_hand_is_refused_not_guessed():
     comparison["comparison_levels"][1]["sql_condition"] += " and 1 = 1"
     with pytest.raises(ValueError, match=comparison["output_column_name"]):
         in_dialect(edited, "spark")
+
+
+def test_the_saved_model_blocks_with_the_rules_in_settings():
+    # blocking changes no trained parameter: the saved model carries settings.py's
+    # rules, written there when they change
+    from matching.model import MODEL_PATH, load_model
+    from matching.settings import settings
+
+    expected = settings().get_settings("duckdb").as_dict()
+    assert (
+        load_model(MODEL_PATH)["blocking_rules_to_generate_predictions"]
+        == expected["blocking_rules_to_generate_predictions"]
+    )
