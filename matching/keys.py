@@ -58,6 +58,11 @@ def assign_keys(
     """previous: system, record_id, person_key (last month's). Returns
     (records with person_key, events: event, person_key, other_key, records)."""
     df = records[["system", "record_id"]].assign(cluster=cluster.to_numpy())
+    # clusters numbered by their first record, not by the order rows arrived in:
+    # the same records get the same new keys however the query that read them sorted
+    first = df.sort_values(["system", "record_id"]).drop_duplicates("cluster")
+    rank = dict(zip(first["cluster"], range(len(first)), strict=True))
+    df["cluster"] = df["cluster"].map(rank)
     df = df.merge(
         previous[["system", "record_id", "person_key"]],
         on=["system", "record_id"],

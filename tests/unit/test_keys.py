@@ -143,3 +143,17 @@ def test_split_keeps_the_key_with_the_larger_group():
     assert k["1"] == k["a"] == "PK0000000004"
     assert k["b"] == "PK0000000005"
     assert events.values.tolist() == [["SPLIT", "PK0000000004", None, 1]]
+
+
+def test_new_keys_do_not_depend_on_the_order_rows_arrive_in():
+    ids = ("cws:b", "calworks:2", "cws:a", "calworks:1")
+    edges = (("calworks:1", "cws:a"),)
+    r = recs(*ids)
+    forward = keyed(assign_keys(r, clusters(r, pairs(*edges)), NO_KEYS))
+    r = recs(*reversed(ids))
+    backward = keyed(assign_keys(r, clusters(r, pairs(*edges)), NO_KEYS))
+    assert forward == backward
+    # numbered by each person's first record: calworks:1 < calworks:2 < cws:b
+    assert forward["calworks:1"] == forward["cws:a"] == "PK0000000001"
+    assert forward["calworks:2"] == "PK0000000002"
+    assert forward["cws:b"] == "PK0000000003"
