@@ -3,7 +3,7 @@
     linked  = (auto_match: probability >= auto-match threshold, not relative-like;
                or a household link: the same, with the family as prior (below);
                or a reviewer said MATCH) and no reviewer said NON_MATCH
-    review  = probability >= floor, not linked, not yet decided
+    review  = probability >= floor, not linked, not yet decided (or UNSURE)
 
 A household link: a CalWORKs person and a CWS client who are both still
 unlinked, whose CalWORKs case and CWS case (or referral) are already joined by
@@ -256,7 +256,9 @@ class MonthLinkage:
     )  # calworks_person_id, cws_client_id, match_probability, link_basis
     review_queue: (
         pd.DataFrame
-    )  # undecided cross-system pairs between floor and threshold
+    )  # undecided (or UNSURE) cross-system pairs between floor and threshold
+    # the linked pairs with their comparison levels, for the QA sample (quality.py)
+    linked_pairs: pd.DataFrame | None = None
 
 
 def month_records(
@@ -487,9 +489,10 @@ def link_month(
         ["REVIEWER", "HOUSEHOLD"],
         "MODEL",
     )
-    queue = cross.loc[
-        (prob >= floor) & ~linked & cross["decision"].isna() & ~two_people(cross)
-    ]
+    # an UNSURE decision leaves its pair in the queue (CONTRACT.md §5, v2)
+    undecided = cross["decision"].isna() | cross["decision"].eq("UNSURE")
+    queue = cross.loc[(prob >= floor) & ~linked & undecided & ~two_people(cross)]
+    linked_pairs = cross.loc[linked].assign(link_basis=links["link_basis"])
     return MonthLinkage(
         pairs=pairs.loc[pairs["match_probability"] >= floor].reset_index(drop=True),
         links=links.sort_values(
@@ -498,4 +501,7 @@ def link_month(
         review_queue=queue.drop(
             columns=["decision", "source_dataset_l", "source_dataset_r"]
         ),
+        linked_pairs=linked_pairs.drop(
+            columns=["decision", "source_dataset_l", "source_dataset_r"]
+        ).reset_index(drop=True),
     )

@@ -1,11 +1,14 @@
 """Clerical review decisions (CONTRACT.md §5): reviewers override the model.
 
 `reviews/decisions.csv`: calworks_person_id, cws_client_id, decision (MATCH,
-NON_MATCH), reviewer_id, decided_at. Later decisions on the same pair win.
+NON_MATCH, UNSURE), reviewer_id, decided_at, and the optional note (free text,
+never exported) and sample (REVIEW_BAND or QA). Later decisions on the same pair
+win; UNSURE leaves the pair in the queue. The file is only ever appended to.
 """
 
 from __future__ import annotations
 
+import fcntl
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +22,10 @@ DECISION_COLUMNS = [
     "reviewer_id",
     "decided_at",
 ]
-DECISIONS = ("MATCH", "NON_MATCH")
+# v2's optional columns: a file written before them keeps its five columns
+OPTIONAL_COLUMNS = ["note", "sample"]
+DECISIONS = ("MATCH", "NON_MATCH", "UNSURE")
+SAMPLES = ("REVIEW_BAND", "QA")
 
 
 class DecisionFileError(ValueError):
@@ -50,7 +56,8 @@ def load_decisions(path: Path, as_of: str | None = None) -> pd.DataFrame:
     if bad.any():
         rows = ", ".join(str(i + 2) for i in df.index[bad][:10])
         raise DecisionFileError(
-            f"{path.name}: decision not MATCH/NON_MATCH or ids missing (count: {int(bad.sum())}) on lines {rows}"
+            f"{path.name}: decision not MATCH/NON_MATCH/UNSURE or ids missing "
+            f"(count: {int(bad.sum())}) on lines {rows}"
         )
     df["decided_at"] = pd.to_datetime(
         df["decided_at"], errors="coerce", utc=True, format="mixed"
@@ -59,9 +66,29 @@ def load_decisions(path: Path, as_of: str | None = None) -> pd.DataFrame:
         later = df["decided_at"] >= pd.Timestamp(as_of, tz="UTC") + pd.Timedelta(days=1)
         df = df.loc[~later]
     df = df.reset_index().sort_values(["decided_at", "index"], na_position="first")
+    df = df.reindex(columns=[*DECISION_COLUMNS, *OPTIONAL_COLUMNS, "index"])
     return df.drop_duplicates(["calworks_person_id", "cws_client_id"], keep="last")[
-        DECISION_COLUMNS
+        [*DECISION_COLUMNS, *OPTIONAL_COLUMNS]
     ]
+
+
+def append_decisions(rows: pd.DataFrame, path: Path) -> int:
+    """Add decisions at the end of decisions.csv, never rewriting it. Rows take the
+    file's own header (a five-column file written before v2 keeps five columns);
+    an exclusive lock keeps two reviewers' rows from interleaving."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+", newline="", encoding="utf-8") as out:
+        fcntl.flock(out, fcntl.LOCK_EX)
+        out.seek(0)
+        header = out.readline().strip()
+        columns = (
+            [c.strip().lower() for c in header.split(",")]
+            if header
+            else [*DECISION_COLUMNS, *OPTIONAL_COLUMNS]
+        )
+        out.seek(0, 2)
+        rows.reindex(columns=columns).to_csv(out, header=not header, index=False)
+    return len(rows)
 
 
 QUEUE_SQL = """
@@ -69,7 +96,10 @@ select
     q.report_month,
     q.calworks_person_id,
     q.cws_client_id,
-    round(q.match_probability, 4) as match_probability,
+    q.sample,
+    -- QA pairs are blind: their score is not shown to the reviewer
+    case when q.sample = 'QA' then null else round(q.match_probability, 4) end
+        as match_probability,
     p.first_name as calworks_first_name, c.first_name as cws_first_name,
     p.middle_name as calworks_middle_name, c.middle_name as cws_middle_name,
     p.last_name as calworks_last_name, c.last_name as cws_last_name,
@@ -83,7 +113,7 @@ from linkage.review_queue q
 join {people} p on p.person_id = q.calworks_person_id and p.report_month = $m
 join raw.cws_clients c on c.client_id = q.cws_client_id and c.report_month = $m
 where q.report_month = $m
-order by q.match_probability desc, q.calworks_person_id, q.cws_client_id
+order by q.sample desc, q.match_probability desc, q.calworks_person_id, q.cws_client_id
 """
 
 
@@ -113,7 +143,8 @@ def import_decisions(
     bad = ~done["decision"].isin(DECISIONS)
     if bad.any():
         raise DecisionFileError(
-            f"{queue_file.name}: decision not MATCH/NON_MATCH (count: {int(bad.sum())})"
+            f"{queue_file.name}: decision not MATCH/NON_MATCH/UNSURE "
+            f"(count: {int(bad.sum())})"
         )
     reviewer = done["reviewer_id"].where(done["reviewer_id"] != "", reviewer_id)
     if reviewer.isna().any():
@@ -128,10 +159,7 @@ def import_decisions(
             "decision": done["decision"],
             "reviewer_id": reviewer,
             "decided_at": stamp,
+            "sample": done.get("sample"),
         }
     )
-    decisions_file.parent.mkdir(parents=True, exist_ok=True)
-    rows.to_csv(
-        decisions_file, mode="a", header=not decisions_file.exists(), index=False
-    )
-    return len(rows)
+    return append_decisions(rows, decisions_file)

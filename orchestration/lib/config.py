@@ -45,6 +45,12 @@ class PipelineConfig(dg.ConfigurableResource):
     # the exports' confidence band: a model link at or above this is HIGH, else
     # STANDARD (dbt's default of the same var, dbt_project.yml, is tested equal)
     high_confidence_threshold: float = 0.99
+    # link quality (matching/quality.py): how many links of each stratum (link
+    # basis x score band) join the review queue each month as a blind QA sample
+    qa_sample_per_band: int = 20
+    # the review page (orchestration/review/): a session ends after this many
+    # minutes without a request
+    review_session_minutes: int = 30
     # household links (matching/links.py): the lowest probability a pair may have
     # when another linked member already joins its two families
     household_floor: float = 0.0001

@@ -69,7 +69,7 @@ def test_bad_decision_names_the_rule_and_lines(tmp_path):
     write(tmp_path / "d.csv", [("p1", "c1", "MAYBE", "r1", "2026-10-01")])
     with pytest.raises(
         DecisionFileError,
-        match=r"d.csv: decision not MATCH/NON_MATCH or ids missing \(count: 1\) on lines 2",
+        match=r"d.csv: decision not MATCH/NON_MATCH/UNSURE or ids missing \(count: 1\) on lines 2",
     ):
         load_decisions(tmp_path / "d.csv")
 

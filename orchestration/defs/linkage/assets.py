@@ -16,6 +16,14 @@ from matching.links import (
 )
 from matching.model import load_model
 from matching.people import CALWORKS_PEOPLE, create_calworks_people
+from matching.quality import (
+    QA,
+    REVIEW_BAND,
+    estimated_false_links,
+    link_quality,
+    month_verdicts,
+    qa_sample,
+)
 from matching.review import DecisionFileError, load_decisions
 from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.catalog import LINKAGE_GROUP, OWNERS
@@ -26,6 +34,8 @@ from orchestration.lib.warehouse import WAREHOUSE_POOL, open_warehouse, scalar
 
 PERSON_LINKS = dg.AssetKey(["linkage", "person_links"])
 PERSON_KEYS = dg.AssetKey(["linkage", "person_keys"])
+REVIEW_QUEUE = dg.AssetKey(["linkage", "review_queue"])
+LINK_QUALITY = dg.AssetKey(["linkage", "link_quality"])
 CALWORKS_PEOPLE_KEY = dg.AssetKey(CALWORKS_PEOPLE.split("."))
 
 
@@ -64,7 +74,10 @@ def score_bands(pairs: pd.DataFrame, edges: list[float]) -> dict[str, int]:
 
 
 def review_preview(queue: pd.DataFrame, rows: int = 5) -> str:
-    """The first pairs awaiting review, ids as keyed pseudonyms: no personal data."""
+    """The first pairs awaiting review, ids as keyed pseudonyms: no personal data.
+    QA pairs are left out: they are blind, and their scores are the links'."""
+    if "sample" in queue:
+        queue = queue.loc[queue["sample"] != QA]
     top = queue.sort_values("match_probability", ascending=False).head(rows)
     lines = [
         "| CalWORKs person (hashed) | CWS client (hashed) | probability |",
@@ -136,7 +149,8 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         deps=LINKAGE_READS,
         description="CalWORKs persons linked to CWS clients with the saved Splink model "
         "(matching/models/person_link.json), then within families already linked, reviewer "
-        "decisions applied. Also writes linkage.person_pairs and linkage.review_queue.",
+        "decisions applied. Also writes linkage.person_pairs. Its metadata: counts, "
+        "rates and the precision measured by the month's QA verdicts.",
         **common,
     )
     keys_spec = dg.AssetSpec(
@@ -147,8 +161,25 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         **common,
     )
 
+    queue_spec = dg.AssetSpec(
+        REVIEW_QUEUE,
+        deps=[PERSON_LINKS],
+        description="Pairs for clerical review: the review band (between the review floor "
+        "and the auto-match threshold, undecided or UNSURE) and the month's blind QA sample "
+        "of links (sample = QA, with its stratum). The review page reads it.",
+        **common,
+    )
+    quality_spec = dg.AssetSpec(
+        LINK_QUALITY,
+        deps=[REVIEW_QUEUE],
+        description="Precision of each stratum of links (auto or household link x score "
+        "band) from the QA verdicts made in the month, with its 95% Wilson interval "
+        "(matching/quality.py).",
+        **common,
+    )
+
     @dg.multi_asset(
-        specs=[links, keys_spec],
+        specs=[links, keys_spec, queue_spec, quality_spec],
         partitions_def=partitions,
         backfill_policy=ONE_MONTH_PER_RUN,
         pool=WAREHOUSE_POOL,
@@ -174,19 +205,35 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
                 con.splink_engine,
             )
             keys, events = _person_keys(con, month, records, result, config)
+            queue = _queue_with_qa(result, decisions, config, month)
+            quality = link_quality(
+                month_verdicts(_earlier_qa(con, month), decisions, month)
+            )
             _write(
                 con,
                 month,
                 {
                     "person_pairs": result.pairs,
                     "person_links": result.links,
-                    "review_queue": result.review_queue,
+                    "review_queue": queue,
                     "person_keys": keys,
                     "person_key_events": events,
+                    "link_quality": quality,
                 },
             )
+        metadata = _links_metadata(records, result, config)
+        metadata.update(_quality_metadata(queue, quality, result.links, config))
+        yield dg.MaterializeResult(asset_key=PERSON_LINKS, metadata=metadata)
         yield dg.MaterializeResult(
-            asset_key=PERSON_LINKS, metadata=_links_metadata(records, result, config)
+            asset_key=REVIEW_QUEUE,
+            metadata={
+                "review_band": int((queue["sample"] == REVIEW_BAND).sum()),
+                "qa_sample": int((queue["sample"] == QA).sum()),
+            },
+        )
+        yield dg.MaterializeResult(
+            asset_key=LINK_QUALITY,
+            metadata={"strata_measured": len(quality)},
         )
         yield dg.MaterializeResult(
             asset_key=PERSON_KEYS,
@@ -198,6 +245,59 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         )
 
     return person_linkage
+
+
+def _queue_with_qa(
+    result: MonthLinkage, decisions: pd.DataFrame, config, month: str
+) -> pd.DataFrame:
+    """The review band, then the month's QA sample of links (quality.py), marked
+    by `sample`; QA pairs carry their stratum, and the review page hides their
+    scores."""
+    sample = qa_sample(
+        result.linked_pairs,
+        decisions,
+        config.score_band_edges,
+        config.qa_sample_per_band,
+        month,
+    )
+    band = result.review_queue.assign(sample=REVIEW_BAND)
+    return pd.concat([band, sample], ignore_index=True).reindex(
+        columns=[*band.columns, "link_basis", "score_band", "band_low", "band_high"]
+    )
+
+
+def _earlier_qa(con, month: str) -> pd.DataFrame:
+    """The QA pairs of earlier months' queues, with the stratum each was drawn from."""
+    columns = ["report_month", "calworks_person_id", "cws_client_id"]
+    columns += ["score_band", "link_basis", "band_low", "band_high"]
+    if not con.table_exists("linkage", "review_queue") or "sample" not in {
+        row[0] for row in con.execute("describe linkage.review_queue").fetchall()
+    }:
+        return pd.DataFrame(columns=columns)
+    return con.execute(
+        f"select {', '.join(columns)} from linkage.review_queue "
+        "where sample = $qa and report_month < $m",
+        {"qa": QA, "m": month},
+    ).df()
+
+
+def _quality_metadata(
+    queue: pd.DataFrame, quality: pd.DataFrame, links: pd.DataFrame, config
+) -> dict:
+    """Precision per stratum from this month's QA verdicts, with its 95% Wilson
+    interval, and the links expected to be false: numbers the UI plots by month."""
+    out: dict = {
+        "qa_sample": int((queue["sample"] == QA).sum()),
+        "qa_pairs_decided": int(quality["qa_pairs_decided"].sum()),
+        "estimated_false_links": round(
+            estimated_false_links(links, quality, config.score_band_edges), 2
+        ),
+    }
+    for row in quality.itertuples():
+        out[f"precision {row.score_band}"] = round(row.precision, 4)
+        out[f"precision {row.score_band} (95% low)"] = round(row.precision_low, 4)
+        out[f"precision {row.score_band} (95% high)"] = round(row.precision_high, 4)
+    return out
 
 
 def _person_keys(
@@ -237,7 +337,7 @@ def _links_metadata(
         "links": len(result.links),
         "links_by_reviewer": int((basis == "REVIEWER").sum()),
         "links_by_household": int((basis == "HOUSEHOLD").sum()),
-        "review_queue": len(result.review_queue),
+        "review_queue": len(result.review_queue),  # the review band; QA pairs apart
         "cws_clients_linked_rate": round(
             result.links["cws_client_id"].nunique() / max(n_cws, 1), 4
         ),
