@@ -34,6 +34,7 @@ from orchestration.lib.warehouse import WAREHOUSE_POOL, open_warehouse, scalar
 
 PERSON_LINKS = dg.AssetKey(["linkage", "person_links"])
 PERSON_KEYS = dg.AssetKey(["linkage", "person_keys"])
+PERSON_LINK_MODEL = dg.AssetKey(["linkage", "person_link_model"])
 REVIEW_QUEUE = dg.AssetKey(["linkage", "review_queue"])
 LINK_QUALITY = dg.AssetKey(["linkage", "link_quality"])
 CALWORKS_PEOPLE_KEY = dg.AssetKey(CALWORKS_PEOPLE.split("."))
@@ -122,8 +123,42 @@ def build_calworks_people(
     return calworks_people
 
 
-# what the linkage reads: the people, and the families they belong to
+def person_link_model_spec() -> dg.AssetSpec:
+    """The saved model is trained offline (`linkages train`), not each month: an
+    asset the monthly job reads and never builds. Each training is recorded on it
+    (record_training), with Splink's charts of the model."""
+    return dg.AssetSpec(
+        PERSON_LINK_MODEL,
+        group_name=LINKAGE_GROUP,
+        owners=OWNERS,
+        kinds={"splink"},
+        description="The linkage model (matching/models/person_link.json), estimated by "
+        "`linkages train` on a landed month. Each training is recorded here with Splink's "
+        "match-weights and m/u parameter charts.",
+    )
+
+
+def record_training(instance, model_path: Path, charts: dict, plan: dict) -> None:
+    """A materialization of the model asset in Dagster's instance, as the UI shows
+    it: what was compared, the passes, and the charts (no data: charts.py)."""
+    from matching.charts import charts_metadata
+
+    instance.report_runless_asset_event(
+        dg.AssetMaterialization(
+            asset_key=PERSON_LINK_MODEL,
+            metadata={
+                "model_file": dg.MetadataValue.path(str(model_path)),
+                "comparisons": ", ".join(plan["comparisons"]),
+                "em_passes": len(plan["passes"]),
+                **charts_metadata(charts),
+            },
+        )
+    )
+
+
+# what the linkage reads: the model, the people, and the families they belong to
 LINKAGE_READS = [
+    PERSON_LINK_MODEL,
     CALWORKS_PEOPLE_KEY,
     *(
         raw_key(name)
