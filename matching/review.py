@@ -39,7 +39,7 @@ def load_decisions(path: Path, as_of: str | None = None) -> pd.DataFrame:
     gives its first result even after later reviews (a decision without a
     readable decided_at counts from the start)."""
     if not path.is_file():
-        return pd.DataFrame(columns=DECISION_COLUMNS)
+        return pd.DataFrame(columns=[*DECISION_COLUMNS, *OPTIONAL_COLUMNS])
     df = pd.read_csv(path, dtype=str, keep_default_na=False).replace("", None)
     df.columns = [c.strip().lower() for c in df.columns]
     missing = [c for c in DECISION_COLUMNS if c not in df.columns]

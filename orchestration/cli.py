@@ -6,6 +6,9 @@
     linkages link LEFT.csv RIGHT.csv --out PAIRS.csv [--model MODEL.json]
     linkages review export QUEUE.csv --warehouse FILE --month YYYY-MM
     linkages review import QUEUE.csv --landing DIR [--reviewer ID]
+    linkages review serve --warehouse FILE --landing DIR [--port N] [--host H]
+    linkages review add-reviewer ID --landing DIR [--password-stdin]
+    linkages review disable-reviewer ID --landing DIR
 
 `run` executes the Dagster asset graph in process, one report month at a time,
 and exits 0 only if every step and every blocking check passed (runner.py).
@@ -191,7 +194,34 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise InputError(f"{Path(args.landing) / args.month}: {exc}") from None
     path = save_model(model, Path(args.out or MODEL_PATH))
     print(f"model saved: {path}")
+    _model_charts(model, path, plan, args.charts)
     return EXIT_OK
+
+
+# the shipped model's charts, shown in docs/linkage.md
+DOCS_MODEL_CHARTS = Path(__file__).resolve().parents[1] / "docs" / "model"
+
+
+def _model_charts(model: dict, path: Path, plan: dict, folder: str | None) -> None:
+    """Splink's charts of the new model beside it (the shipped model's in
+    docs/model/), and, when runs are recorded (DAGSTER_HOME), the training as a
+    materialization of the model asset carrying them."""
+    from matching.charts import save_model_charts
+    from matching.model import MODEL_PATH
+
+    if folder is None:
+        shipped = path.resolve() == MODEL_PATH.resolve()
+        folder = DOCS_MODEL_CHARTS if shipped else path.with_name(f"{path.stem}_charts")
+    charts = save_model_charts(model, Path(folder))
+    print(f"charts: {', '.join(str(p['png']) for p in charts.values())}")
+    if os.environ.get("DAGSTER_HOME"):
+        import dagster as dg
+
+        from orchestration.defs.linkage.assets import record_training
+
+        Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+        record_training(dg.DagsterInstance.get(), path, charts, plan)
+        print("training recorded on asset linkage/person_link_model (Dagster UI)")
 
 
 def _describe_plan(plan: dict) -> str:
@@ -352,6 +382,58 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_review_serve(args: argparse.Namespace) -> int:
+    from orchestration.lib.config import PipelineConfig
+    from orchestration.review.accounts import reviewers_path
+    from orchestration.review.app import serve
+
+    warehouse = Path(args.warehouse).resolve()
+    if not warehouse.is_file():
+        raise InputError(
+            f"{warehouse}: no such warehouse file (run the pipeline first)"
+        )
+    landing = Path(args.landing).resolve()
+    if not reviewers_path(landing).is_file():
+        raise InputError(
+            f"{reviewers_path(landing)}: no reviewer accounts yet "
+            "(add one with `linkages review add-reviewer ID --landing DIR`)"
+        )
+    config = PipelineConfig.from_env(
+        warehouse_path=str(warehouse), landing_dir=str(landing)
+    )
+    serve(config, args.host, args.port)
+    return EXIT_OK
+
+
+def cmd_review_account(args: argparse.Namespace) -> int:
+    import getpass
+
+    from orchestration.review.accounts import (
+        AccountError,
+        add_reviewer,
+        disable_reviewer,
+        reviewers_path,
+    )
+
+    path = reviewers_path(Path(args.landing))
+    try:
+        if args.action == "disable-reviewer":
+            disable_reviewer(path, args.reviewer_id)
+            print(f"reviewer {args.reviewer_id} disabled (signed out at the next page)")
+            return EXIT_OK
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass(f"password for {args.reviewer_id}: ")
+            if getpass.getpass("again: ") != password:
+                raise AccountError("the two passwords differ")
+        add_reviewer(path, args.reviewer_id, password)
+    except AccountError as exc:
+        raise InputError(str(exc)) from None
+    print(f"reviewer {args.reviewer_id} can sign in (accounts: {path})")
+    return EXIT_OK
+
+
 def _audit_review_queue(con, month: str, path: Path, rows: int) -> None:
     """The review queue holds names and birth dates: it is logged like an office export."""
     import hashlib
@@ -431,6 +513,11 @@ def parser() -> argparse.ArgumentParser:
     tr.add_argument(
         "--out", help="model file (default matching/models/person_link.json)"
     )
+    tr.add_argument(
+        "--charts",
+        help="folder for the model's charts (default docs/model/ for the shipped "
+        "model, else <out>_charts/ beside it)",
+    )
     tr.add_argument("--seed", type=int, default=1)
     tr.add_argument("--max-pairs", type=float, default=5e6)
     tr.set_defaults(func=cmd_train)
@@ -466,21 +553,48 @@ def parser() -> argparse.ArgumentParser:
     ln.set_defaults(func=cmd_link)
 
     rv = sub.add_parser(
-        "review", help="export the review queue / import reviewers' decisions"
+        "review",
+        help="clerical review: the review page, reviewer accounts, queue files",
     )
-    rv.add_argument("action", choices=["export", "import"])
-    rv.add_argument(
-        "file", help="the queue CSV to write (export) or read back (import)"
+    rv_sub = rv.add_subparsers(dest="action", required=True)
+    export = rv_sub.add_parser("export", help="write the month's queue to a CSV")
+    export.add_argument("file", help="the queue CSV to write")
+    export.add_argument("--warehouse", help="the warehouse file")
+    export.add_argument("--month", required=True, help="the report month")
+    export.set_defaults(func=cmd_review)
+    imp = rv_sub.add_parser("import", help="append a filled-in queue's decisions")
+    imp.add_argument("file", help="the filled-in queue CSV")
+    imp.add_argument(
+        "--landing", required=True, help="the landing folder (decisions go to reviews/)"
     )
-    rv.add_argument("--warehouse", help="export: the warehouse file")
-    rv.add_argument("--month", help="export: the report month")
-    rv.add_argument(
-        "--landing", help="import: the landing folder (decisions go to reviews/)"
+    imp.add_argument("--reviewer", help="reviewer id for rows that leave it empty")
+    imp.set_defaults(func=cmd_review)
+    srv = rv_sub.add_parser("serve", help="start the review page")
+    srv.add_argument("--warehouse", required=True, help="the warehouse file")
+    srv.add_argument(
+        "--landing", required=True, help="the landing folder (reviews/ is written)"
     )
-    rv.add_argument(
-        "--reviewer", help="import: reviewer id for rows that leave it empty"
+    srv.add_argument("--port", type=int, default=8050)
+    srv.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
     )
-    rv.set_defaults(func=cmd_review)
+    srv.set_defaults(func=cmd_review_serve)
+    for action, text in (
+        ("add-reviewer", "add a reviewer account, or set a new password"),
+        ("disable-reviewer", "disable a reviewer account"),
+    ):
+        acc = rv_sub.add_parser(action, help=text)
+        acc.add_argument("reviewer_id")
+        acc.add_argument("--landing", required=True, help="the landing folder")
+        if action == "add-reviewer":
+            acc.add_argument(
+                "--password-stdin",
+                action="store_true",
+                help="read the password from standard input instead of prompting",
+            )
+        acc.set_defaults(func=cmd_review_account)
     return p
 
 
