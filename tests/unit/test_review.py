@@ -164,3 +164,81 @@ def test_relative_like_pairs_are_reviewed_not_auto_matched():
         }
     )
     assert auto_match(pairs, 0.95).tolist() == [False, False, False, False, True, False]
+
+
+def test_an_unsure_decision_leaves_its_pair_in_the_queue_and_decides_nothing(
+    monkeypatch,
+):
+    """p1 (0.99, a model link) and p2 (0.7, review band) both marked UNSURE: p1
+    stays linked by the model, p2 stays in the queue; a later MATCH on p3 wins over
+    its earlier UNSURE."""
+    pairs = pd.DataFrame(
+        {
+            "source_dataset_l": ["calworks"] * 3,
+            "unique_id_l": ["p1", "p2", "p3"],
+            "source_dataset_r": ["cws"] * 3,
+            "unique_id_r": ["c1", "c2", "c3"],
+            "match_probability": [0.99, 0.7, 0.6],
+            "match_weight": [10.0, 2.0, 1.0],
+            "gamma_first_name": [4, 4, 4],
+            "gamma_dob": [5, 5, 5],
+        }
+    )
+    monkeypatch.setattr(
+        "matching.links.predict", lambda frames, model, floor, engine="duckdb": pairs
+    )
+    records = {
+        "calworks": pd.DataFrame({"record_id": ["p1", "p2", "p3"]}),
+        "cws": pd.DataFrame({"record_id": ["c1", "c2", "c3"]}),
+    }
+    records = {k: v.assign(first_name="A", last_name="B") for k, v in records.items()}
+    rows = [
+        ("p1", "c1", "UNSURE", "r1", "2026-10-01T10:00:00"),
+        ("p2", "c2", "UNSURE", "r1", "2026-10-01T10:00:00"),
+        ("p3", "c3", "UNSURE", "r1", "2026-10-01T10:00:00"),
+        ("p3", "c3", "MATCH", "r2", "2026-10-02T10:00:00"),
+    ]
+    decisions = pd.DataFrame(
+        rows,
+        columns=[
+            "calworks_person_id",
+            "cws_client_id",
+            "decision",
+            "reviewer_id",
+            "decided_at",
+        ],
+    )
+    decisions["decided_at"] = pd.to_datetime(decisions["decided_at"], utc=True)
+    latest = decisions.sort_values("decided_at").drop_duplicates(
+        ["calworks_person_id", "cws_client_id"], keep="last"
+    )
+    result = link_month(records, _Model(), latest, threshold=0.95, floor=0.5)
+    links = result.links.set_index("calworks_person_id")["link_basis"].to_dict()
+    assert links == {"p1": "MODEL", "p3": "REVIEWER"}
+    assert result.review_queue["calworks_person_id"].tolist() == ["p2"]
+
+
+def test_appending_keeps_a_five_column_file_as_it_was(tmp_path):
+    from matching.review import append_decisions
+
+    path = tmp_path / "decisions.csv"
+    earlier = (
+        "calworks_person_id,cws_client_id,decision,reviewer_id,decided_at\n"
+        "p1,c1,MATCH,r1,2026-10-01\n"
+    )
+    path.write_text(earlier)
+    row = pd.DataFrame(
+        [["p2", "c2", "UNSURE", "r2", "2026-10-02", "a note", "QA"]],
+        columns=[
+            "calworks_person_id",
+            "cws_client_id",
+            "decision",
+            "reviewer_id",
+            "decided_at",
+            "note",
+            "sample",
+        ],
+    )
+    assert append_decisions(row, path) == 1
+    assert path.read_text() == earlier + "p2,c2,UNSURE,r2,2026-10-02\n"
+    assert load_decisions(path)["decision"].tolist() == ["MATCH", "UNSURE"]
