@@ -42,6 +42,18 @@ def load_links(con, month: str, links: pd.DataFrame) -> None:
     con.register("_l", links.assign(report_month=month))
     con.execute("insert into linkage.person_links by name select * from _l")
     con.unregister("_l")
+    # the linkage step's queue and quality tables, empty: no pair to review, no QA verdict
+    con.execute(
+        "create table if not exists linkage.review_queue (report_month varchar,"
+        " calworks_person_id varchar, cws_client_id varchar, match_probability double,"
+        " sample varchar)"
+    )
+    con.execute(
+        "create table if not exists linkage.link_quality (report_month varchar,"
+        " score_band varchar, link_basis varchar, band_low double, band_high double,"
+        " qa_pairs_decided bigint, qa_matches bigint, precision double,"
+        " precision_low double, precision_high double)"
+    )
     create_calworks_people(con)  # as the linkage step does
     load_keys(
         con,
