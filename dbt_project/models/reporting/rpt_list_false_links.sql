@@ -43,14 +43,12 @@ rows_with_precision as (
 
     from list_rows
     left join links
-        on
-            list_rows.calworks_person_id = links.calworks_person_id
-            and list_rows.cws_client_id = links.cws_client_id
+        on list_rows.calworks_person_id = links.calworks_person_id
+        and list_rows.cws_client_id = links.cws_client_id
     left join quality
-        on
-            links.link_basis = quality.link_basis
-            and links.match_probability >= quality.band_low
-            and (links.match_probability < quality.band_high or quality.band_high >= 1)
+        on links.link_basis = quality.link_basis
+        and links.match_probability >= quality.band_low
+        and (links.match_probability < quality.band_high or quality.band_high >= 1)
 
 ),
 

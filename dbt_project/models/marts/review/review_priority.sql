@@ -91,13 +91,11 @@ final as (
 
     from queue
     left join would_list
-        on
-            queue.calworks_person_id = would_list.calworks_person_id
-            and queue.cws_client_id = would_list.cws_client_id
+        on queue.calworks_person_id = would_list.calworks_person_id
+        and queue.cws_client_id = would_list.cws_client_id
     left join listed_pairs
-        on
-            queue.calworks_person_id = listed_pairs.calworks_person_id
-            and queue.cws_client_id = listed_pairs.cws_client_id
+        on queue.calworks_person_id = listed_pairs.calworks_person_id
+        and queue.cws_client_id = listed_pairs.cws_client_id
 
 )
 
