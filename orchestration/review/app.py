@@ -313,6 +313,9 @@ def create_app(config, clock: Callable[[], float] = time.time) -> Starlette:
                 "pair": pair,
                 "blind": blind,
                 "score": None if blind else f"{pair['match_probability']:.3f}",
+                # at or above the threshold yet in review: the relatives' guard held it
+                "held": not blind
+                and pair["match_probability"] >= config.auto_match_threshold,
                 "position": position,
                 "left": len(left),
                 "waterfall": None if blind else waterfall(pair, config.model_path),

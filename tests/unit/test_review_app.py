@@ -345,3 +345,31 @@ def test_accounts_need_a_proper_id_and_a_long_password(tmp_path):
     add_reviewer(path, "RV001", PASSWORD)
     assert PASSWORD not in path.read_text() and "$argon2id$" in path.read_text()
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_command_line_says_in_one_line_what_is_missing(
+    tmp_path, capsys, monkeypatch
+):
+    import io
+
+    from orchestration.cli import main
+
+    landing = tmp_path / "landing"
+    args = ["review", "serve", "--warehouse", str(tmp_path / "none.duckdb")]
+    assert main([*args, "--landing", str(landing)]) == 2
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .endswith("none.duckdb: no such warehouse file (run the pipeline first)")
+    )
+    _warehouse(tmp_path / "w.duckdb")
+    args = ["review", "serve", "--warehouse", str(tmp_path / "w.duckdb")]
+    assert main([*args, "--landing", str(landing)]) == 2
+    assert "no reviewer accounts yet" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    add = ["review", "add-reviewer", "RV001", "--landing", str(landing)]
+    assert main([*add, "--password-stdin"]) == 2
+    assert capsys.readouterr().err == "password: at least 12 characters\n"
+    disable = ["review", "disable-reviewer", "RV404", "--landing", str(landing)]
+    assert main(disable) == 2
+    assert capsys.readouterr().err.strip().endswith("no reviewer 'RV404'")
