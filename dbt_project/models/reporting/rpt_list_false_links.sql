@@ -52,17 +52,26 @@ rows_with_precision as (
 
 ),
 
+measured as (
+
+    select count(*) as strata from quality
+
+),
+
 final as (
 
     select
         {{ month_start() }} as report_month,
-        cast(list_name as {{ dbt.type_string() }}) as list_name,
+        cast(rows_with_precision.list_name as {{ dbt.type_string() }}) as list_name,
         cast(count(*) as {{ dbt.type_int() }}) as listed_rows,
-        cast(coalesce(sum(1 - precision), 0) as double) as estimated_false_links
+        cast(coalesce(sum(1 - rows_with_precision.precision), 0) as double)
+            as estimated_false_links
 
     from rows_with_precision
-    where exists (select 1 from quality)
-    group by list_name
+    -- no verdicts this month, no rows (an uncorrelated exists is not on every engine)
+    cross join measured
+    where measured.strata > 0
+    group by rows_with_precision.list_name
 
 )
 
