@@ -38,3 +38,25 @@ def test_a_training_is_recorded_on_the_model_asset_with_its_charts(tmp_path):
     assert metadata["m_u_parameters chart (interactive)"].value == str(
         tmp_path / "m_u_parameters.html"
     )
+
+
+def test_linkages_train_writes_the_charts_and_records_them_in_dagster_home(
+    tmp_path, monkeypatch
+):
+    from orchestration.cli import _model_charts
+
+    home = tmp_path / "dagster_home"
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    out = tmp_path / "model.json"
+    plan = {"comparisons": ["first_name"], "passes": [["dob"]]}
+    _model_charts(load_model(), out, plan, None)
+    folder = tmp_path / "model_charts"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "m_u_parameters.html",
+        "m_u_parameters.png",
+        "match_weights.html",
+        "match_weights.png",
+    ]
+    with dg.DagsterInstance.get() as instance:
+        event = instance.get_latest_materialization_event(PERSON_LINK_MODEL)
+    assert event.asset_materialization.metadata["model_file"].value == str(out)

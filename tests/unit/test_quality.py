@@ -180,3 +180,24 @@ def test_the_qa_sample_is_stratified_blind_to_decided_pairs_and_repeatable():
     assert (sample["sample"] == "QA").all()
     again = qa_sample(links, decided, EDGES, 2, "2026-10")
     assert again["calworks_person_id"].tolist() == sample["calworks_person_id"].tolist()
+
+
+def test_the_linkage_metadata_carries_each_strata_precision_and_interval(tmp_path):
+    from orchestration.defs.linkage.assets import _quality_metadata
+    from orchestration.lib.config import PipelineConfig
+
+    quality = link_quality(
+        month_verdicts(_september_sample(), _decisions(tmp_path), "2026-10")
+    )
+    queue = pd.DataFrame({"sample": ["REVIEW_BAND"] * 5 + ["QA"] * 3})
+    links = pd.DataFrame(
+        {"link_basis": ["MODEL"] * 30, "match_probability": [0.995] * 30}
+    )
+    meta = _quality_metadata(queue, quality, links, PipelineConfig())
+    assert meta["qa_sample"] == 3 and meta["qa_pairs_decided"] == 12
+    # 30 auto links at 0.99+, precision 2/3: 10 expected false
+    assert meta["estimated_false_links"] == 10.0
+    assert meta["precision auto 0.99-1.00"] == 0.6667
+    assert meta["precision auto 0.99-1.00 (95% low)"] == 0.2077
+    assert meta["precision auto 0.99-1.00 (95% high)"] == 0.9385
+    assert meta["precision household 0.99-1.00"] == 0.0
