@@ -55,6 +55,10 @@ ACCESS_LOG_COLUMNS = [
     "cws_client_id",
 ]
 MAX_NOTE = 1000
+# wrong passwords for one reviewer id within the window lock it for the window:
+# guessing a password becomes a matter of years, a typo costs nothing
+MAX_FAILED_SIGN_INS = 5
+FAILED_SIGN_IN_WINDOW = 15 * 60.0
 # sessions kept in memory at most (sign-in pages opened and left count too)
 MAX_SESSIONS = 10_000
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -131,6 +135,19 @@ def create_app(config, clock: Callable[[], float] = time.time) -> Starlette:
     access_log = reviews / "access_log.csv"
     decisions = reviews / "decisions.csv"
     sessions = Sessions(config.review_session_minutes * 60.0, clock)
+    failures: dict[str, list[float]] = {}
+
+    def locked(reviewer_id: str) -> bool:
+        recent = [
+            t
+            for t in failures.get(reviewer_id, [])
+            if clock() - t < FAILED_SIGN_IN_WINDOW
+        ]
+        if recent:
+            failures[reviewer_id] = recent
+        else:  # nothing recent: forget the id, so typed ids do not pile up
+            failures.pop(reviewer_id, None)
+        return len(recent) >= MAX_FAILED_SIGN_INS
 
     def stamp() -> str:
         return datetime.fromtimestamp(clock(), UTC).isoformat(timespec="seconds")
@@ -212,8 +229,13 @@ def create_app(config, clock: Callable[[], float] = time.time) -> Starlette:
         ok, form = await csrf_ok(request, session)
         if not ok:
             return sign_in_page(request, "The sign-in form had expired: try again.")
-        reviewer_id = str(form.get("reviewer_id", "")).strip()
+        reviewer_id = str(form.get("reviewer_id", "")).strip()[:40]
+        if locked(reviewer_id):
+            return sign_in_page(
+                request, "Too many wrong passwords: try again in 15 minutes."
+            )
         if not accounts.verify(reviewers, reviewer_id, str(form.get("password", ""))):
+            failures.setdefault(reviewer_id, []).append(clock())
             known = accounts.is_active(reviewers, reviewer_id)
             append_access(
                 access_log,

@@ -373,3 +373,14 @@ def test_the_command_line_says_in_one_line_what_is_missing(
     disable = ["review", "disable-reviewer", "RV404", "--landing", str(landing)]
     assert main(disable) == 2
     assert capsys.readouterr().err.strip().endswith("no reviewer 'RV404'")
+
+
+def test_five_wrong_passwords_lock_the_id_for_fifteen_minutes(site):
+    app, clock, _ = site
+    client = TestClient(app)
+    for _ in range(5):
+        assert _sign_in(client, password="guess").status_code == 401
+    response = _sign_in(client)  # the right password, but locked
+    assert response.status_code == 401 and "Too many wrong passwords" in response.text
+    clock.now += 15 * 60  # the first failure is 15 minutes old: out of the window
+    assert _sign_in(client).status_code == 303
