@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import fcntl
 import logging
+import os
 import secrets
 import time
 from collections.abc import Callable
@@ -112,7 +113,9 @@ class Sessions:
 def append_access(path: Path, rows: list[dict]) -> None:
     """Add rows to the access log, never rewriting it (locked like decisions.csv)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+", newline="", encoding="utf-8") as out:
+    # owner-only from the start: it says who looked at whose records
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", newline="", encoding="utf-8") as out:
         fcntl.flock(out, fcntl.LOCK_EX)
         out.seek(0, 2)
         writer = csv.DictWriter(out, ACCESS_LOG_COLUMNS)

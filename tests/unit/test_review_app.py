@@ -300,6 +300,7 @@ def test_the_access_log_holds_one_row_per_pair_viewed(site):
         ["RV001", MONTH, "P003", "C003"],
     ]
     assert _access(reviews)["event"].tolist() == ["SIGN_IN", "VIEW", "VIEW", "VIEW"]
+    assert oct((reviews / "access_log.csv").stat().st_mode & 0o777) == "0o600"
 
 
 def test_a_qa_pair_is_blind_and_a_review_pair_shows_its_waterfall(site):
