@@ -37,11 +37,12 @@ class MonthlyJob:
         return set(self.graph.materializable_asset_keys)
 
     def assets_of_step(self, step_key: str) -> set:
-        """The assets a step builds: one step per asset definition, named for its op."""
+        """The assets a step builds: one step per asset definition, named for its op
+        (an asset no step builds, like the trained model, has none)."""
         return {
             key
             for d in self.graph.assets_defs
-            if d.node_def.name == step_key
+            if d.is_executable and d.node_def.name == step_key
             for key in d.keys
         }
 
