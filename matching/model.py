@@ -271,6 +271,20 @@ def load_model(path: Path = MODEL_PATH) -> dict:
     return json.loads(Path(path).read_text())
 
 
+def write_current_blocking(path: Path = MODEL_PATH) -> Path:
+    """Give a saved model settings.py's blocking rules. Blocking decides which
+    pairs are scored, never how: no trained parameter changes, so a model need not
+    be trained again when the rules do (`python -c "import matching.model as m;
+    m.write_current_blocking()"`; a test holds the shipped model to it)."""
+    from matching.settings import settings
+
+    model = load_model(path)
+    rules = settings().get_settings("duckdb").as_dict()
+    key = "blocking_rules_to_generate_predictions"
+    model[key] = rules[key]
+    return save_model(model, path)
+
+
 # term-frequency adjustments weigh a name by how common it is in the input;
 # below this many records the input's own frequencies are noise, not evidence
 MIN_RECORDS_FOR_TERM_FREQUENCIES = 10_000
