@@ -88,7 +88,8 @@ NOT_FIRST_NAMES = {
     *("WIFE", "HUSBAND", "BROTHER", "SISTER", "GRANDSON"),
     *("GRANDDAUGHTER", "GRANDCHILD", "NEPHEW", "NIECE", "MR", "MRS", "MS", "MISS"),
     *("SENOR", "SENORA", "ADULT", "PERSON", "RESIDENT", "RESPONDENT", "MALE"),
-    *("FEMALE", "INFANT BOY", "INFANT GIRL", "MAN", "WOMAN", "LADY"),
+    *("FEMALE", "INFANT BOY", "INFANT GIRL", "WOMAN"),
+    # not MAN or LADY: both are given names (Man is common in Vietnamese and Chinese)
 }
 
 
