@@ -80,8 +80,15 @@ def _linker_and_tables(frames: dict[str, pd.DataFrame], model, engine: str = "du
     if engine == "duckdb":
         inputs = {name: arrow_table(df, LIST_COLUMNS) for name, df in inputs.items()}
     tables = [db.register(df, dataset_display_name=name) for name, df in inputs.items()]
+    # Splink's settings validation parses every level's SQL with sqlglot to log
+    # columns it cannot find (a second or more per linker, three linkers a run);
+    # ours come from settings.py over standardize's columns, and a model that
+    # names another column fails in its SQL anyway
     linker = Linker(
-        tables if len(tables) > 1 else tables[0], model, log_level=logging.WARNING
+        tables if len(tables) > 1 else tables[0],
+        model,
+        log_level=logging.WARNING,
+        validate_settings=False,
     )
     return linker, tables
 
@@ -269,6 +276,20 @@ def save_model(model: dict, path: Path = MODEL_PATH) -> Path:
 
 def load_model(path: Path = MODEL_PATH) -> dict:
     return json.loads(Path(path).read_text())
+
+
+def write_current_blocking(path: Path = MODEL_PATH) -> Path:
+    """Give a saved model settings.py's blocking rules. Blocking decides which
+    pairs are scored, never how: no trained parameter changes, so a model need not
+    be trained again when the rules do (`python -c "import matching.model as m;
+    m.write_current_blocking()"`; a test holds the shipped model to it)."""
+    from matching.settings import settings
+
+    model = load_model(path)
+    rules = settings().get_settings("duckdb").as_dict()
+    key = "blocking_rules_to_generate_predictions"
+    model[key] = rules[key]
+    return save_model(model, path)
 
 
 # term-frequency adjustments weigh a name by how common it is in the input;

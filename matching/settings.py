@@ -255,6 +255,13 @@ BLOCKING_RULES = [
     # names and birth date wrong, or missing: the same home (household-sized blocks)
     block_on("address"),
     'l."first_name" = r."last_name" and l."last_name" = r."first_name"',
+    # names in each other's fields, one of them also misspelled or replaced: the
+    # crossed name with the ZIP or the birth date (four equi-joins: an `or` inside
+    # one rule would compare every pair)
+    'l."first_name" = r."last_name" and l."zip" = r."zip"',
+    'l."last_name" = r."first_name" and l."zip" = r."zip"',
+    'l."first_name" = r."last_name" and l."dob" = r."dob"',
+    'l."last_name" = r."first_name" and l."dob" = r."dob"',
     # a first name and a birth date slip at once (nickname, day keyed a day off)
     block_on("last_name_phonetic", "birth_month"),
 ]

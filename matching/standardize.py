@@ -43,6 +43,9 @@ NOT_ADDRESS = re.compile(r"[^A-Za-z0-9 ]")
 SPACES = re.compile(r"\s+")
 # a 5-digit ZIP (ZIP+4 cut to 5); other countries' 4-digit postcodes kept as they are
 POSTCODE = re.compile(r"^(\d{5}|\d{4}(?!\d))")
+# a birth year outside these is a keying error (6001 for 2001), not a date to compare:
+# it is missing, so one wrong digit does not count as two different people
+FIRST_BIRTH_YEAR = 1880
 # what a clerk keys when a person has no name yet (a newborn, an unborn child) or it
 # is unknown: not a name, so missing -- two "BABY GIRL"s are not evidence of anything
 PLACEHOLDER_NAMES = {
@@ -85,7 +88,8 @@ NOT_FIRST_NAMES = {
     *("WIFE", "HUSBAND", "BROTHER", "SISTER", "GRANDSON"),
     *("GRANDDAUGHTER", "GRANDCHILD", "NEPHEW", "NIECE", "MR", "MRS", "MS", "MISS"),
     *("SENOR", "SENORA", "ADULT", "PERSON", "RESIDENT", "RESPONDENT", "MALE"),
-    *("FEMALE", "INFANT BOY", "INFANT GIRL"),
+    *("FEMALE", "INFANT BOY", "INFANT GIRL", "WOMAN"),
+    # not MAN or LADY: both are given names (Man is common in Vietnamese and Chinese)
 }
 
 
@@ -220,9 +224,10 @@ def _parse_date(text: str | None) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text[:10])
+        d = date.fromisoformat(text[:10])
     except ValueError:
         return None
+    return d if FIRST_BIRTH_YEAR <= d.year <= date.today().year else None
 
 
 def _swap(d: date | None) -> str | None:

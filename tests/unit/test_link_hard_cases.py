@@ -177,3 +177,23 @@ def test_names_swapped_with_one_altered_reach_review(tmp_path):
     assert main([*args, "--model", str(MODEL_PATH), "--floor", "0.0"]) == 0
     pairs = pd.read_csv(out)
     assert len(pairs) == 1 and pairs["match_probability"].iloc[0] >= 0.5
+
+
+def test_names_crossed_with_one_replaced_and_the_birth_date_wrong_are_compared(
+    tmp_path,
+):
+    """The surname keyed as the first name, the first name misspelled into the
+    surname field, and the birth date keyed differently: no name, birth date or
+    sound agrees in its own field, so only the crossed name with the ZIP brings the
+    two records together to be scored at all."""
+    left = [("L1", "ROBIN", "", "MORRISON", "1925-01-24", "", "", "", "", "90011")]
+    right = [("R1", "Morrison", "", "Robyne", "1931-07-02", "", "", "", "", "90011")]
+    pd.DataFrame(left, columns=COLUMNS).to_csv(tmp_path / "l.csv", index=False)
+    pd.DataFrame(right, columns=COLUMNS).to_csv(tmp_path / "r.csv", index=False)
+    out = tmp_path / "pairs.csv"
+    args = ["link", str(tmp_path / "l.csv"), str(tmp_path / "r.csv"), "--out", str(out)]
+    assert main([*args, "--model", str(MODEL_PATH), "--floor", "0.0"]) == 0
+    pairs = pd.read_csv(out, dtype=str)
+    assert pairs[["left_record_id", "right_record_id"]].values.tolist() == [
+        ["L1", "R1"]
+    ]

@@ -481,6 +481,33 @@ def test_a_relationship_for_a_first_name_is_missing_but_kept_as_a_surname():
     assert out["last_name"].tolist() == ["SON", "MINOR", "CHILD", "DAD"]
 
 
+def test_a_generic_word_for_a_person_is_no_first_name():
+    # a form filled with "WOMAN" names nobody, as "MALE" does; Man and Lady are
+    # given names (Man Nguyen), and any of them may be a surname
+    df = pd.DataFrame(
+        {
+            "record_id": ["1", "2", "3", "4"],
+            "first_name": ["Woman", "male", "Man", "Lady"],
+            "last_name": ["Man", "Lady", "Woman", "Nguyen"],
+        }
+    )
+    out = standardize(df, "x")
+    assert out["first_name"].tolist() == [None, None, "MAN", "LADY"]
+    assert out["last_name"].tolist() == ["MAN", "LADY", "WOMAN", "NGUYEN"]
+
+
+def test_an_impossible_birth_year_is_missing():
+    df = pd.DataFrame(
+        {
+            "record_id": ["1", "2", "3", "4"],
+            "date_of_birth": ["6001-12-02", "1066-10-14", "2001-12-02", "1880-01-01"],
+        }
+    )
+    out = standardize(df, "x")
+    assert out["dob"].tolist() == [None, None, "2001-12-02", "1880-01-01"]
+    assert out["birth_year"].tolist() == [None, None, "2001", "1880"]
+
+
 @pytest.mark.parametrize(
     "a, b, same",
     [
