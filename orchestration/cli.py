@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from orchestration.runner import EXIT_OK
+from orchestration.runner import EXIT_BUSY, EXIT_OK
 
-EXIT_USAGE, EXIT_BUSY = 2, 3
+EXIT_USAGE = 2
 
 
 def month_range(text: str) -> list[str]:

@@ -24,6 +24,10 @@ class PipelineConfig(dg.ConfigurableResource):
     engine: Engine = "duckdb"
     landing_dir: str = "data/landing"
     warehouse_path: str = "data/warehouse.duckdb"
+    # the analysts' read-only copy of the outcome and reporting tables (no
+    # personal columns), replaced after each month; empty: analytics.duckdb
+    # beside the warehouse (orchestration/defs/analytics)
+    analytics_path: str = ""
     exports_dir: str = "data/exports"
     reports_dir: str = "data/reports"
     # first report month that can be run (Dagster's partitions start here);
@@ -72,6 +76,12 @@ class PipelineConfig(dg.ConfigurableResource):
 
     def month_dir(self, month: str) -> Path:
         return Path(self.landing_dir) / month
+
+    @property
+    def analyst_copy_path(self) -> Path:
+        if self.analytics_path:
+            return Path(self.analytics_path)
+        return Path(self.warehouse_path).resolve().with_name("analytics.duckdb")
 
     @property
     def decisions_path(self) -> Path:

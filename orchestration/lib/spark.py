@@ -160,6 +160,9 @@ class SparkWarehouse:
     def native_frame(self, sql: str, params=None):
         return self.execute(sql, params).frame
 
+    def arrow(self, sql: str, params=None) -> pa.Table:
+        return self.execute(sql, params).frame.toArrow()
+
     @contextmanager
     def scratch(self):
         """An in-memory DuckDB: a landing file is read and checked there, then its
