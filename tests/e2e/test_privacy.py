@@ -200,7 +200,7 @@ def test_analyst_marts_and_reporting_hold_no_names_ssns_dates_of_birth_or_record
             "select table_schema || '.' || table_name from information_schema.tables "
             "where (table_schema = 'marts' and table_name like 'fct_%') or table_schema = 'reporting' order by 1"
         ).fetchall()
-        assert len(analyst) == 14
+        assert len(analyst) == 15  # rpt_list_counts included
         for (table,) in analyst:
             df = con.execute(f"select * from {table}").df()
             found += [
