@@ -157,6 +157,11 @@ class SparkWarehouse:
     def end_process() -> None:
         stop_session()
 
+    @staticmethod
+    def dbt_env(config) -> dict[str, str]:
+        """dbt runs on this process's session; its profile needs nothing."""
+        return {}
+
     def native_frame(self, sql: str, params=None):
         return self.execute(sql, params).frame
 

@@ -2,7 +2,8 @@
 
 `Warehouse` is what the pipeline asks of the place its tables live: run SQL,
 replace a month of a table, add rows to a log, tell whether a table exists. The
-engine is chosen once, by the configuration (`engine`: duckdb or spark), in
+engine is chosen once, by the configuration (`engine`: duckdb, spark or
+postgres), in
 `open_warehouse`; no caller asks which engine it has, only what the warehouse can
 do (`dbt_in_process`, `gx_condition_parser`, ...).
 
@@ -28,9 +29,10 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from orchestration.lib.postgres import PostgresWarehouse
 from orchestration.lib.spark import SparkWarehouse
 
-Engine = Literal["duckdb", "spark"]
+Engine = Literal["duckdb", "spark", "postgres"]
 
 
 class Result(Protocol):
@@ -66,6 +68,10 @@ class Warehouse(Protocol):
     @staticmethod
     def end_process() -> None:
         """Release what the process holds for the engine, at the end of a run."""
+
+    @staticmethod
+    def dbt_env(config) -> dict[str, str]:
+        """The environment dbt's profile reads for this warehouse (profiles.yml)."""
 
     def execute(self, sql: str, params=None) -> Result: ...
 
@@ -225,6 +231,10 @@ class DuckDBWarehouse:
     def end_process() -> None:
         """Nothing outlives a connection."""
 
+    @staticmethod
+    def dbt_env(config) -> dict[str, str]:
+        return {"LINKAGES_WAREHOUSE_PATH": str(Path(config.warehouse_path).resolve())}
+
     def execute(self, sql: str, params=None) -> duckdb.DuckDBPyConnection:
         return self.con.execute(sql, params)
 
@@ -290,6 +300,7 @@ def _texts_typed(frame: pd.DataFrame) -> pd.DataFrame:
 WAREHOUSES: dict[Engine, type[Warehouse]] = {
     "duckdb": DuckDBWarehouse,
     "spark": SparkWarehouse,
+    "postgres": PostgresWarehouse,
 }
 
 
