@@ -48,7 +48,8 @@ _BOOLEANS = {16}
 def postgres_sql(sql: str) -> str:
     """DuckDB's dialect as PostgreSQL's: `$name` and `?` become psycopg's
     `%(name)s` and `%s` (a literal % doubled); any_value (PostgreSQL 16+) becomes
-    max, which picks the same value where the callers use it (one per group)."""
+    max, which picks the same value where the callers use it (one per group);
+    round(x, digits) rounds x as a numeric."""
     import sqlglot
     from sqlglot import exp
 
@@ -59,6 +60,11 @@ def postgres_sql(sql: str) -> str:
             node = node.this
         if isinstance(node, exp.AnyValue):
             return exp.Max(this=node.this)
+        if isinstance(node, exp.Round) and node.args.get("decimals") is not None:
+            # PostgreSQL rounds to digits only numerics: round x as one, give a double
+            number = exp.cast(node.this, "numeric")
+            rounded = exp.Round(this=number, decimals=node.args["decimals"])
+            return exp.cast(rounded, "double precision")
         if isinstance(node, exp.Placeholder):  # a marker no SQL text contains
             return exp.var(f"__linkages_param_{node.this or ''}__")
         return node
