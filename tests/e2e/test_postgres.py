@@ -11,6 +11,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,7 +68,6 @@ def pg_port():
     )
     try:
         with admin(port, "postgres", "postgres") as con:
-            con.autocommit = True
             con.cursor().execute(f"create database {DATABASE}")
         yield port
     finally:
@@ -75,8 +75,15 @@ def pg_port():
         shutil.rmtree(home, ignore_errors=True)
 
 
+@contextmanager
 def admin(port: int, user: str = "postgres", database: str = DATABASE):
-    return psycopg2.connect(host="127.0.0.1", port=port, user=user, dbname=database)
+    """A connection as `user`, each statement its own transaction; closed after."""
+    con = psycopg2.connect(host="127.0.0.1", port=port, user=user, dbname=database)
+    con.autocommit = True
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def linkages(args: list[str], env: dict, **kw) -> subprocess.Popen:
@@ -95,7 +102,6 @@ class AnalystSession:
 
     def run(self):
         with admin(self.port, ANALYST_LOGIN) as con:
-            con.autocommit = True
             while not self.stop.is_set():
                 try:
                     with con.cursor() as cur:

@@ -159,9 +159,13 @@ def test_a_failed_and_a_good_run_leave_no_personal_data_outside_their_place(
         p.suffix == ".html" for p in scanned
     )
     for path in scanned:
+        # the analysts' copy holds event dates, some on a day someone was born
+        # (as the analyst tables, below): names and SSNs only
+        kinds = {**values, "birth date": set()} if path.suffix == ".duckdb" else values
         found += leaks(
-            path.read_bytes().decode("utf-8", errors="replace"), values, path.name
+            path.read_bytes().decode("utf-8", errors="replace"), kinds, path.name
         )
+    assert (root / "good" / "analytics.duckdb") in scanned
 
     instance = dg.DagsterInstance.from_ref(
         InstanceRef.from_dir(str(root / "dagster_home"))

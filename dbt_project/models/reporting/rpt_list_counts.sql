@@ -1,24 +1,25 @@
 {#- How many families and persons each match list holds this month, county-wide: the list counts the analysts' copy carries (no one's identity) -#}
 with
 
-{% for list_table in match_lists() %}
-{{ list_table }} as (
-
-    select
-        '{{ list_table }}' as match_list,
-        calworks_case_number,
-        calworks_person_id
-    from {{ ref(list_table) }}
-    where report_month = '{{ var("report_month") }}'
-
-),
-
-{% endfor %}
 listed as (
 
     {% for list_table in match_lists() %}
-    select * from {{ list_table }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ list_table }}' as match_list,
+            calworks_case_number,
+            calworks_person_id
+        from {{ ref(list_table) }}
+        where report_month = '{{ var("report_month") }}'
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+every_list as (
+
+    {% for list_table in match_lists() %}
+        select '{{ list_table }}' as match_list
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -31,15 +32,6 @@ cells as (
         count(distinct calworks_person_id) as persons
     from listed
     group by match_list
-
-),
-
-every_list as (
-
-    {% for list_table in match_lists() %}
-    select '{{ list_table }}' as match_list
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
 
 ),
 
