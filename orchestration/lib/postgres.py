@@ -37,11 +37,20 @@ from matching.arrow import arrow_table
 PASSWORD_ENV = "LINKAGES_PG_PASSWORD"
 
 # PostgreSQL type oids (pg_type) the result frames type as DuckDB's .df() would
+# (date, timestamp without time zone; a timestamptz stays as psycopg gives it)
 _DATES = {1082}
-_TIMESTAMPS = {1114, 1184}
+_TIMESTAMPS = {1114}
 _INTEGERS = {20, 21, 23}
 _FLOATS = {700, 701, 1700}
 _BOOLEANS = {16}
+_ARROW_TYPES = {
+    **dict.fromkeys(_DATES, pa.date32()),
+    **dict.fromkeys(_TIMESTAMPS, pa.timestamp("us")),
+    1184: pa.timestamp("us", tz="UTC"),
+    **dict.fromkeys(_INTEGERS, pa.int64()),
+    **dict.fromkeys(_FLOATS, pa.float64()),
+    **dict.fromkeys(_BOOLEANS, pa.bool_()),
+}
 
 
 @lru_cache(maxsize=512)
@@ -120,7 +129,14 @@ class PostgresResult:
         return frame
 
     def arrow(self) -> pa.Table:
-        return pa.Table.from_pandas(self.df(), preserve_index=False)
+        """As df(), each column typed by its PostgreSQL type: dates stay dates
+        and a column of nulls only keeps its type, for the copy they go to."""
+        table = pa.Table.from_pandas(self.df(), preserve_index=False)
+        for i, (name, oid) in enumerate(self.columns):
+            kind = _ARROW_TYPES.get(oid, pa.string())
+            if oid in _DATES or pa.types.is_null(table.schema.field(i).type):
+                table = table.set_column(i, name, table.column(i).cast(kind))
+        return table
 
 
 class PostgresWarehouse:

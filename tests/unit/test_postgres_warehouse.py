@@ -2,7 +2,10 @@
 DuckDB's dialect as PostgreSQL's, the Arrow types as column types, and the roles
 that `linkages db grant` makes being those dbt grants."""
 
+import datetime as dt
 import re
+from decimal import Decimal
+from types import SimpleNamespace
 
 import pyarrow as pa
 import pytest
@@ -10,7 +13,7 @@ import yaml
 
 from orchestration.lib.dbt_project import DBT_DIR
 from orchestration.lib.grants import ANALYST, LISTS, READS, grant_statements
-from orchestration.lib.postgres import _pg_type, postgres_sql
+from orchestration.lib.postgres import PostgresResult, _pg_type, postgres_sql
 
 
 def test_parameters_become_psycopgs_and_a_literal_percent_is_doubled():
@@ -81,3 +84,39 @@ def test_round_to_digits_rounds_a_numeric_and_gives_a_double():
         "SELECT CAST(ROUND(CAST(p AS DECIMAL), 4) AS DOUBLE PRECISION) AS p, ROUND(q)"
         " FROM t"
     )
+
+
+class FakeCursor:
+    """psycopg's cursor after a query: rows, and each column's name and type oid."""
+
+    def __init__(self, columns, rows):
+        self.description = [SimpleNamespace(name=n, type_code=t) for n, t in columns]
+        self.rows = rows
+
+    def fetchall(self):
+        return self.rows
+
+
+def test_results_are_typed_as_duckdbs_and_keep_their_types_as_arrow():
+    # date 1082, numeric 1700, integer 23, text 25
+    cursor = FakeCursor(
+        [("day", 1082), ("rate", 1700), ("n", 23), ("note", 25)],
+        [(dt.date(2026, 10, 31), Decimal("0.125"), 3, None), (None, None, None, None)],
+    )
+    result = PostgresResult(cursor)
+    frame = result.df()
+    assert [str(t) for t in frame.dtypes] == [
+        "datetime64[us]",
+        "float64",
+        "Int64",
+        "object",
+    ]
+    assert frame["rate"].iloc[0] == 0.125
+    table = result.arrow()
+    assert [str(f.type) for f in table.schema] == [
+        "date32[day]",
+        "double",
+        "int64",
+        "string",
+    ]
+    assert table.column("day").to_pylist() == [dt.date(2026, 10, 31), None]
