@@ -40,6 +40,7 @@ demo: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/linkages run --landing $(DEMO)/landing --month $(DEMO_START)..$(DEMO_LAST) --warehouse $(DEMO)/warehouse.duckdb
 	@echo ""
 	@echo "warehouse : $(DEMO)/warehouse.duckdb   (lists in schema marts)"
+	@echo "analysts  : $(DEMO)/analytics.duckdb   (fct_* and rpt_* only: duckdb -readonly $(DEMO)/analytics.duckdb)"
 	@echo "lists     : $(DEMO)/exports/<YYYY-MM>/<office>/   (CSV + XLSX, manifest.json)"
 	@echo "report    : $(DEMO)/reports/$(DEMO_LAST)/evaluation.html   (evaluation measures, small cells suppressed)"
 	@echo "data docs : $(DEMO)/reports/<YYYY-MM>/data_quality/gx/uncommitted/data_docs/local_site/index.html"
