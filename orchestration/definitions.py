@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.defs.analytics.definitions import analytics_definitions
 from orchestration.defs.delivery.definitions import delivery_definitions
 from orchestration.defs.ingest.definitions import ingest_definitions
 from orchestration.defs.linkage.definitions import linkage_definitions
@@ -27,7 +28,7 @@ def build_definitions(config: PipelineConfig | None = None) -> dg.Definitions:
         # one process, steps in order: DuckDB has one writer at a time
         executor_def=dg.in_process_executor,
         description="Everything for one report month: ingest and gates, person linkage, dbt lists "
-        "and outcome measures, exports, the evaluation report.",
+        "and outcome measures, exports, the evaluation report, the analysts' copy.",
     )
     return dg.Definitions.merge(
         ingest_definitions(partitions, config),
@@ -35,6 +36,7 @@ def build_definitions(config: PipelineConfig | None = None) -> dg.Definitions:
         transform_definitions(partitions),
         delivery_definitions(partitions),
         report_definitions(partitions),
+        analytics_definitions(partitions),
         dg.Definitions(
             jobs=[monthly],
             schedules=[monthly_schedule(monthly)],

@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 EXIT_OK, EXIT_GATE_FAILED = 0, 1
+# the warehouse is in use by another run or program: nothing (more) was run
+EXIT_BUSY = 3
 
 
 @dataclass
@@ -22,6 +24,8 @@ class MonthOutcome:
     skipped: set = field(
         default_factory=set
     )  # asset keys downstream of a failure, not built
+    # a step found the warehouse held by another program (its message, one line)
+    held: str | None = None
 
 
 @dataclass
@@ -106,6 +110,16 @@ class _Pass:
     failed: set  # assets whose step failed before building them, or whose blocking check failed
     failures: list[str]
     checks_passed: int
+    held: str | None = None  # a step's WarehouseBusy message
+
+
+def _held(error) -> str | None:
+    """The WarehouseBusy message of a step's error, which Dagster wraps in its own."""
+    while error is not None:
+        if error.cls_name == "WarehouseBusy":
+            return error.message.strip().removeprefix("WarehouseBusy: ")
+        error = error.cause
+    return None
 
 
 def _execute(monthly: MonthlyJob, month: str, instance, selection: set | None) -> _Pass:
@@ -122,7 +136,7 @@ def _execute(monthly: MonthlyJob, month: str, instance, selection: set | None) -
         else None,
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
     )
-    built, failed_steps, failures = set(), set(), []
+    built, failed_steps, failures, held = set(), set(), [], None
     for event in result.all_events:
         if event.event_type_value == "ASSET_MATERIALIZATION":
             built.add(event.asset_key)
@@ -130,7 +144,8 @@ def _execute(monthly: MonthlyJob, month: str, instance, selection: set | None) -
             failed_steps.add(event.step_key)
             error = event.step_failure_data.user_failure_data
             text = error.description if error and error.description else event.message
-            failures.append(f"step {event.step_key} failed: {text}")
+            held = held or _held(event.step_failure_data.error)
+            failures.append(f"step {event.step_key} failed: {held or text}")
     failed = {
         key for step in failed_steps for key in monthly.assets_of_step(step)
     } - built
@@ -146,7 +161,7 @@ def _execute(monthly: MonthlyJob, month: str, instance, selection: set | None) -
         failures.append(
             f"check {ev.asset_key.to_user_string()} {ev.check_name} failed{detail}"
         )
-    return _Pass(built, failed, failures, passed)
+    return _Pass(built, failed, failures, passed, held)
 
 
 def run_month(
@@ -167,7 +182,7 @@ def run_month(
     instance = instance or dg.DagsterInstance.ephemeral()
     if log_file is not None and log_file.exists():
         log_file.unlink()  # one month's log per run
-    built, failed, failures, passed = set(), set(), [], 0
+    built, failed, failures, passed, held = set(), set(), [], 0, None
     selection = None  # the whole job first
     # dbt echoes every node to stdout, Dagster logs step errors: the terminal gets the summary
     with _logged_to(log_file):
@@ -177,13 +192,16 @@ def run_month(
             failed |= done.failed
             failures += done.failures
             passed += done.checks_passed
+            held = held or done.held
             left = monthly.assets - built - monthly.downstream(failed)
-            if not done.built or left == selection:
-                break  # nothing new was built: what is left cannot be
+            # nothing new was built: what is left cannot be; a held warehouse
+            # would fail every step that opens it: no second pass
+            if held or not done.built or left == selection:
+                break
             selection = left
     skipped = monthly.assets - built
     return MonthOutcome(
-        month, not failures and not skipped, failures, passed, built, skipped
+        month, not failures and not skipped, failures, passed, built, skipped, held
     )
 
 
@@ -241,12 +259,20 @@ def carried_over(config, month: str) -> str:
 
 def run_months(config, months: list[str]) -> int:
     from expectations.runner import build_data_docs
+    from orchestration.lib.warehouse import WarehouseBusy, wait_until_free
 
     ok = True
     job = monthly_job(config)
     queue = list(months)
     while queue:
         month = queue.pop(0)
+        try:
+            wait_until_free(
+                config
+            )  # waits as a step would, then one line, not N failures
+        except WarehouseBusy as exc:
+            print(f"{month}: not run: {exc}", flush=True)
+            return EXIT_BUSY
         later = built_months_after(config, month)
         before = carried_over(config, month) if later else None
         print(f"{month}: running ...", flush=True)
@@ -280,4 +306,7 @@ def run_months(config, months: list[str]) -> int:
             )
         if docs:
             print(f"  data quality report: {docs}", flush=True)
+        if outcome.held:
+            print(f"{month}: stopped: {outcome.held}", flush=True)
+            return EXIT_BUSY
     return EXIT_OK if ok else EXIT_GATE_FAILED

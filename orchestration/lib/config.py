@@ -19,11 +19,21 @@ ENV_PREFIX = "LINKAGES_"
 
 class PipelineConfig(dg.ConfigurableResource):
     # where tables live and what runs the SQL and Splink: "duckdb" (one file,
-    # warehouse_path) or "spark" (docs/spark.md); the one place it is chosen is
+    # warehouse_path), "spark" (docs/spark.md) or "postgres"; the one place it is chosen is
     # orchestration/lib/warehouse.py (open_warehouse)
     engine: Engine = "duckdb"
+    # engine postgres (docs/postgres.md): the database and the pipeline's role; the
+    # password only from LINKAGES_PG_PASSWORD or ~/.pgpass, never from a file here
+    pg_host: str = "localhost"
+    pg_port: int = 5432
+    pg_database: str = "linkages"
+    pg_user: str = "linkages_pipeline"
     landing_dir: str = "data/landing"
     warehouse_path: str = "data/warehouse.duckdb"
+    # the analysts' read-only copy of the outcome and reporting tables (no
+    # personal columns), replaced after each month; empty: analytics.duckdb
+    # beside the warehouse (orchestration/defs/analytics)
+    analytics_path: str = ""
     exports_dir: str = "data/exports"
     reports_dir: str = "data/reports"
     # first report month that can be run (Dagster's partitions start here);
@@ -78,6 +88,12 @@ class PipelineConfig(dg.ConfigurableResource):
 
     def month_dir(self, month: str) -> Path:
         return Path(self.landing_dir) / month
+
+    @property
+    def analyst_copy_path(self) -> Path:
+        if self.analytics_path:
+            return Path(self.analytics_path)
+        return Path(self.warehouse_path).resolve().with_name("analytics.duckdb")
 
     @property
     def decisions_path(self) -> Path:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -45,3 +46,35 @@ def keyed_hashes(values) -> list[str]:
     """pseudonym() of each value, computed once per distinct value."""
     memo: dict = {}
     return [memo[v] if v in memo else memo.setdefault(v, pseudonym(v)) for v in values]
+
+
+# The contract's columns that name or identify a person (CONTRACT.md §2-3):
+# names, birth dates, SSNs and the Medi-Cal number, record ids, address, phone
+PERSONAL_FIELDS = (
+    "first_name",
+    "middle_name",
+    "last_name",
+    "date_of_birth",
+    "birth_date",
+    "ssn",
+    "cin",
+    "person_id",
+    "client_id",
+    "victim_client_id",
+    "perpetrator_client_id",
+    "focus_child_client_id",
+    "address_line1",
+    "phone",
+)
+# The same fields as sources and models spell them (calworks_person_id,
+# cws_client_id, first_name_std, ...). A column matching it never reaches an
+# analyst's table; person_hash and the case numbers (how families are known
+# there, docs/security.md) do not match.
+PERSONAL_COLUMN = re.compile(
+    r"name|ssn|birth|dob|person_id|client_id|record_id|person_key|address|phone|(^|_)cin$"
+)
+
+
+def personal_columns(columns) -> list[str]:
+    """The columns among `columns` that hold personal data, by name."""
+    return [c for c in columns if PERSONAL_COLUMN.search(c.lower())]

@@ -157,8 +157,16 @@ class SparkWarehouse:
     def end_process() -> None:
         stop_session()
 
+    @staticmethod
+    def dbt_env(config) -> dict[str, str]:
+        """dbt runs on this process's session; its profile needs nothing."""
+        return {}
+
     def native_frame(self, sql: str, params=None):
         return self.execute(sql, params).frame
+
+    def arrow(self, sql: str, params=None) -> pa.Table:
+        return self.execute(sql, params).frame.toArrow()
 
     @contextmanager
     def scratch(self):

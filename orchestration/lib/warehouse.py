@@ -2,7 +2,8 @@
 
 `Warehouse` is what the pipeline asks of the place its tables live: run SQL,
 replace a month of a table, add rows to a log, tell whether a table exists. The
-engine is chosen once, by the configuration (`engine`: duckdb or spark), in
+engine is chosen once, by the configuration (`engine`: duckdb, spark or
+postgres), in
 `open_warehouse`; no caller asks which engine it has, only what the warehouse can
 do (`dbt_in_process`, `gx_condition_parser`, ...).
 
@@ -26,10 +27,12 @@ from typing import ClassVar, Literal, Protocol
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
+from orchestration.lib.postgres import PostgresWarehouse
 from orchestration.lib.spark import SparkWarehouse
 
-Engine = Literal["duckdb", "spark"]
+Engine = Literal["duckdb", "spark", "postgres"]
 
 
 class Result(Protocol):
@@ -66,11 +69,19 @@ class Warehouse(Protocol):
     def end_process() -> None:
         """Release what the process holds for the engine, at the end of a run."""
 
+    @staticmethod
+    def dbt_env(config) -> dict[str, str]:
+        """The environment dbt's profile reads for this warehouse (profiles.yml)."""
+
     def execute(self, sql: str, params=None) -> Result: ...
 
     def native_frame(self, sql: str, params=None):
         """The rows as the engine's own frame (pandas, or a Spark DataFrame), for
         Great Expectations to validate where they lie."""
+
+    def arrow(self, sql: str, params=None) -> pa.Table:
+        """The rows as Arrow, every column with its type: for copies out of the
+        warehouse (the analysts' file)."""
 
     def table_exists(self, schema: str, table: str) -> bool: ...
 
@@ -101,43 +112,70 @@ class WarehouseBusy(RuntimeError):
 
 @contextmanager
 def connect(
-    path: str | Path, read_only: bool = False, wait_seconds: float | None = None
+    path: str | Path,
+    read_only: bool = False,
+    wait_seconds: float | None = None,
+    analyst_copy: str | Path | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """wait_seconds: how long to wait for another process's lock (default
-    LINKAGES_WAREHOUSE_WAIT_SECONDS, else 30 minutes); then WarehouseBusy."""
+    LINKAGES_WAREHOUSE_WAIT_SECONDS, else 30 minutes); then WarehouseBusy, whose
+    message points the holder at `analyst_copy` when there is one."""
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     if wait_seconds is None:
         wait_seconds = float(os.environ.get(WAIT_ENV, DEFAULT_WAIT_SECONDS))
-    con = _open_when_free(path, read_only, wait_seconds)
+    con = _open_when_free(path, read_only, wait_seconds, analyst_copy)
     try:
         yield con
     finally:
         con.close()
 
 
+# files this process waited for in full and did not get: the next step gives
+# up at once instead of waiting as long again (one held file, one wait per run)
+_GAVE_UP: set[Path] = set()
+
+
 def _open_when_free(
-    path: Path, read_only: bool, wait_seconds: float
+    path: Path, read_only: bool, wait_seconds: float, analyst_copy
 ) -> duckdb.DuckDBPyConnection:
+    waited = wait_seconds
+    if path in _GAVE_UP:
+        wait_seconds = 0
     deadline = time.monotonic() + wait_seconds
     while True:
         old = os.umask(
             0o077
         )  # personal data inside: the file and its WAL are owner-only
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only)
+            _GAVE_UP.discard(path)
+            return con
         except duckdb.IOException as exc:
             if "Could not set lock" not in str(exc):
                 raise
             if time.monotonic() >= deadline:
-                raise WarehouseBusy(
-                    f"warehouse {path} is still in use by another process after {wait_seconds:.0f} s "
-                    f"(set {WAIT_ENV} to wait longer)"
-                ) from None
+                _GAVE_UP.add(path)
+                raise WarehouseBusy(_held_message(path, waited, analyst_copy)) from None
+
         finally:
             os.umask(old)
         time.sleep(0.5)
+
+
+def _held_message(path: Path, waited: float, analyst_copy) -> str:
+    """One line: which file, how long it was waited for, what to do. A program
+    that holds the file even read-only (the DuckDB CLI, DBeaver, a notebook)
+    keeps every writer out."""
+    elsewhere = (
+        f" or point it at the analyst copy {analyst_copy}" if analyst_copy else ""
+    )
+    return (
+        f"warehouse {path} is still in use by another process after {waited:.0f} s: "
+        f"close the program that has it open (a DuckDB CLI, DBeaver, a notebook){elsewhere}, "
+        f"then run again (set {WAIT_ENV} to wait longer)"
+    )
 
 
 @contextmanager
@@ -180,7 +218,9 @@ class DuckDBWarehouse:
     def open(
         cls, config, read_only: bool = False, wait_seconds: float | None = None
     ) -> Iterator[DuckDBWarehouse]:
-        with connect(config.warehouse_path, read_only, wait_seconds) as con:
+        with connect(
+            config.warehouse_path, read_only, wait_seconds, config.analyst_copy_path
+        ) as con:
             yield cls(con)
 
     @staticmethod
@@ -191,11 +231,18 @@ class DuckDBWarehouse:
     def end_process() -> None:
         """Nothing outlives a connection."""
 
+    @staticmethod
+    def dbt_env(config) -> dict[str, str]:
+        return {"LINKAGES_WAREHOUSE_PATH": str(Path(config.warehouse_path).resolve())}
+
     def execute(self, sql: str, params=None) -> duckdb.DuckDBPyConnection:
         return self.con.execute(sql, params)
 
     def native_frame(self, sql: str, params=None) -> pd.DataFrame:
         return self.con.execute(sql, params).df()
+
+    def arrow(self, sql: str, params=None) -> pa.Table:
+        return self.con.execute(sql, params).to_arrow_table()
 
     def table_exists(self, schema: str, table: str) -> bool:
         return bool(
@@ -253,6 +300,7 @@ def _texts_typed(frame: pd.DataFrame) -> pd.DataFrame:
 WAREHOUSES: dict[Engine, type[Warehouse]] = {
     "duckdb": DuckDBWarehouse,
     "spark": SparkWarehouse,
+    "postgres": PostgresWarehouse,
 }
 
 
@@ -267,6 +315,14 @@ def open_warehouse(
     """The configured warehouse, open for one `with` block. wait_seconds: how long a
     DuckDB file locked by another process is waited for (connect)."""
     return warehouse_type(config).open(config, read_only, wait_seconds)
+
+
+def wait_until_free(config) -> None:
+    """Open the warehouse for writing once, as every step will, and let it go:
+    a warehouse another program holds stops the run here, in one line
+    (WarehouseBusy), before any step fails for it."""
+    with open_warehouse(config):
+        pass
 
 
 def scalar(con: Warehouse | duckdb.DuckDBPyConnection, sql: str, params=None):

@@ -115,3 +115,25 @@ def test_a_failure_the_sensor_cannot_record_yet_is_kept_for_the_next(
         ).fetchall()
     assert runs == [("run-1",), ("run-2",)]
     assert not (tmp_path / "wh.duckdb.pending_failures.csv").exists()
+
+
+def test_after_one_full_wait_the_next_step_gives_up_at_once_until_the_file_is_free(
+    tmp_path,
+):
+    path = tmp_path / "wh.duckdb"
+    holder = hold(HOLD_FILE, path, 60)
+    try:
+        with pytest.raises(WarehouseBusy, match="after 1 s"):
+            with connect(path, wait_seconds=1):
+                pass
+        started = time.monotonic()
+        # the run's next step: the same message at once, not a second wait
+        with pytest.raises(WarehouseBusy, match="after 30 s: close the program"):
+            with connect(path, wait_seconds=30):
+                pass
+        assert time.monotonic() - started < 5
+    finally:
+        holder.kill()
+        holder.wait()
+    with connect(path, wait_seconds=30) as con:  # free again: opens as before
+        assert con.execute("select 1").fetchall() == [(1,)]

@@ -50,6 +50,6 @@ select
     variant,
     time_window,
     {{ unless_small('n_families', 'n_families') }} as n_families,
-    {{ unless_small('n_families', 'round(mean_monthly_rate, 4)') }} as mean_monthly_rate,
+    {{ unless_small('n_families', round_double('mean_monthly_rate', 4)) }} as mean_monthly_rate,
     {{ is_small('n_families') }} as is_suppressed
 from rates

@@ -114,10 +114,9 @@ def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
     def linkages_dbt(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, config: PipelineConfig
     ):
-        # the profile reads the warehouse path from the environment of dbt's process
-        os.environ["LINKAGES_WAREHOUSE_PATH"] = str(
-            Path(config.warehouse_path).resolve()
-        )
+        warehouse = warehouse_type(config)
+        # the profile reads where the warehouse is from the environment of dbt's process
+        os.environ.update(warehouse.dbt_env(config))
         dbt_vars = json.dumps(
             {
                 "report_month": context.partition_key,
@@ -127,14 +126,11 @@ def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
         # one artifacts folder per month, replaced by its rerun (dagster-dbt's default,
         # a new folder per invocation, grew by ~5 MB a run without end)
         target = DBT_DIR / "target" / "months" / context.partition_key
-        warehouse = warehouse_type(config)
+        args = ["build", "--vars", dbt_vars, "--target", warehouse.dbt_target]
         if warehouse.dbt_in_process:
-            args = ["build", "--vars", dbt_vars, "--target", warehouse.dbt_target]
             yield from _build_in_process(context, args, target)
             return
-        yield from dbt.cli(
-            ["build", "--vars", dbt_vars], context=context, target_path=target
-        ).stream()
+        yield from dbt.cli(args, context=context, target_path=target).stream()
 
     return linkages_dbt
 
