@@ -273,19 +273,21 @@ def test_case_review_indicators_exclude_unknown_and_blank(built):
         (r.indicator, r.answer): (r.n, r.share, r.mean_value) for r in rows.itertuples()
     }
     assert table[("needs_shared", "Y")][:2] == (1, 1.0)
-    assert table[("needs_shared_timeliness", "WITHIN_10_DAYS")][:2] == (
-        1,
-        1.0,
-    )  # 7 days
+    # 7 days: in the 6-10 day band, and so within 10 days and within a month, not 5
+    assert table[("needs_shared_timeliness", "DAYS_6_10")][:2] == (1, 1.0)
+    assert table[("needs_shared_timeliness", "WITHIN_10_DAYS")][:2] == (1, 1.0)
+    assert table[("needs_shared_timeliness", "WITHIN_1_MONTH")][:2] == (1, 1.0)
+    assert table[("needs_shared_timeliness", "WITHIN_5_DAYS")][:2] == (0, 0.0)
     assert table[("objectives_in_plan", "TOTAL_COUNTED")][0] == 0
     assert table[("objectives_in_plan", "EXCLUDED_UNKNOWN_OR_BLANK")][0] == 1  # U
     assert table[("services_accessed", "EXCLUDED_UNKNOWN_OR_BLANK")][0] == 1  # blank
     assert table[("joint_monitoring_per_month", "TOTAL_COUNTED")][::2] == (1, 2.5)
-    assert table[("collab_monitoring", "SOME")][:2] == (1, 1.0)
-    assert (
-        "cftm_attendance",
-        "NEITHER",
-    ) not in table  # asked only where a CFTM was held
+    assert table[("collab_monitoring", "SOME_OR_FULL")][:2] == (1, 1.0)  # SOME
+    assert table[("collab_cftm", "NONE")][:2] == (1, 1.0)
+    # 3 services recommended; CFTM not held, so who attended is not asked
+    assert table[("services_recommended_count", "ONE_TO_FIVE")][:2] == (1, 1.0)
+    assert table[("reviews", "TOTAL")][0] == 1
+    assert not any(k[0] == "cftm_attendance" for k in table)
 
 
 def test_recurrence_of_substantiated_maltreatment(built):
