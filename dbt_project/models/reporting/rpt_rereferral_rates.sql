@@ -1,6 +1,8 @@
 {#-
     Mean monthly rate of re-referrals before vs after identification, for families
-    with more than one referral since the case start; all and substantiated; with
+    with at least one re-referral since the case start (footnote 11: the referral that
+    opened the case is not one); all, substantiated, unfounded, and inconclusive or
+    pending; with
     and without referrals in the case-start month; reviewed families and the
     comparison group (listed, never reviewed). Descriptive, not causal. A family
     counts in a window only when the window has at least one month.
@@ -11,14 +13,14 @@ families as (
 
     select * from {{ ref('fct_family_referrals') }}
     where report_month = '{{ var("report_month") }}'
-        and has_more_than_one_referral
+        and has_rereferral
 
 ),
 
 rates as (
 
     {% set combos = [] %}
-    {% for measure in ['referrals', 'substantiated'] %}
+    {% for measure in ['referrals', 'substantiated', 'unfounded', 'inconclusive_or_pending'] %}
         {% for variant in ['', '_excl_start_month'] %}
             {% for window in ['before', 'after'] %}
                 {% do combos.append((measure, variant, window)) %}
