@@ -14,10 +14,12 @@ OUTCOMES = "path:models/marts/outcomes path:models/reporting"
 # every table of the reporting schema (each is checked for small counts below)
 REPORTING_TABLES = [
     "rpt_case_review_indicators",
+    "rpt_comparison_group",
     "rpt_event_types",
     "rpt_family_outcomes",
     "rpt_identification_timeliness",
     "rpt_maltreatment_recurrence",
+    "rpt_monthly_trend",
     "rpt_rereferral_families",
     "rpt_rereferral_rates",
     "rpt_wages_by_quarter",
