@@ -18,12 +18,17 @@ def _ynu(rng, n, p_yes=0.6, p_no=0.3):
 
 
 def new_reviews(
-    rng: np.random.Generator, identified: pd.DataFrame, month: pd.Period, first_id: int
+    rng: np.random.Generator,
+    identified: pd.DataFrame,
+    month: pd.Period,
+    first_id: int,
+    review_share: float = 0.5,
 ) -> pd.DataFrame:
     """Reviews for families first identified in `month` (columns
-    calworks_case_number, cws_case_id); about half are reviewed, weeks later."""
+    calworks_case_number, cws_case_id); `review_share` of them are reviewed, weeks
+    later."""
     fam = identified.loc[identified["cws_case_id"].notna()]
-    fam = fam.loc[rng.random(len(fam)) < 0.5].reset_index(drop=True)
+    fam = fam.loc[rng.random(len(fam)) < review_share].reset_index(drop=True)
     n = len(fam)
     start = month.start_time
     # workers sometimes record an identification earlier than the list did
@@ -80,4 +85,54 @@ def new_reviews(
             no_activity & np.isin(level_draw, ["SOME", "FULL"]), "NONE", level_draw
         )
     r["review_date"] = r[["review_date", "identified_date"]].max(axis=1)
+    return r
+
+
+# the study's two documentation practices (Table 3): the first county dates the
+# sharing of needs for a minority of reviews and leaves more answers blank; the
+# second documents nearly everything
+DATED_SHARE = {"first": 0.38, "second": 0.97}
+BLANK_SHARE_FIRST = 0.2
+BLANKABLE = ("objectives_in_plan", "services_accessed", "cws_services_recommended")
+
+
+def apply_county_practices(
+    rng: np.random.Generator, reviews: pd.DataFrame, second_county: np.ndarray
+) -> pd.DataFrame:
+    """Reviews as each county's practice records them (`second_county`: a flag per
+    row). Keeps the contract's consistency rules: only Y/N answers are blanked, and
+    an unknown becomes Y (never N, which could contradict a collaboration level)."""
+    r = reviews.copy()
+    n = len(r)
+    first = ~second_county
+    dated = rng.random(n) < np.where(
+        second_county, DATED_SHARE["second"], DATED_SHARE["first"]
+    )
+    share_days = pd.to_timedelta(rng.integers(0, 40, n), unit="D")
+    r["needs_shared_date"] = np.where(
+        r["needs_shared"].eq("Y") & dated,
+        r["needs_shared_date"].fillna(r["identified_date"] + share_days),
+        pd.NaT,
+    )
+    r["needs_shared_date"] = pd.to_datetime(r["needs_shared_date"])
+    for col in BLANKABLE:
+        blank = first & (rng.random(n) < BLANK_SHARE_FIRST)
+        r[col] = r[col].where(~blank, None)
+        r.loc[second_county & r[col].eq("U"), col] = "Y"
+    for col in ("needs_shared", "cftm_held", "calworks_services_recommended"):
+        r.loc[second_county & r[col].eq("U"), col] = "Y"
+    r.loc[
+        second_county & r["cftm_held"].eq("Y") & r["cftm_attendance"].eq("NEITHER"),
+        "cftm_attendance",
+    ] = "CWS_ONLY"
+    # a second-county need now shared gets its date like the rest
+    newly = (
+        second_county
+        & r["needs_shared"].eq("Y")
+        & r["needs_shared_date"].isna()
+        & dated
+    )
+    r.loc[newly, "needs_shared_date"] = (
+        r.loc[newly, "identified_date"] + share_days[newly]
+    )
     return r

@@ -155,7 +155,8 @@ def test_rereferrals_before_and_after_identification(built):
     rates = read(
         built,
         """select review_group, measure, time_window, n_families, mean_monthly_rate
-           from reporting.rpt_rereferral_rates where variant = 'all' order by all""",
+           from reporting.rpt_rereferral_rates where variant = 'all'
+           and review_group <> 'ALL' order by all""",
     )
     # CA3 (not reviewed): before 0 of 1 month, after R7 in 6 months.
     # CA1 (reviewed): 3 in 3 months before (1 each kind), none in 5 after
@@ -177,6 +178,13 @@ def test_rereferrals_before_and_after_identification(built):
         ["REVIEWED", "unfounded", "after", 1, 0.0],
         ["REVIEWED", "unfounded", "before", 1, round(1 / 3, 4)],
     ]
+    # both groups together: CA1's 1.0 and CA3's 0.0 before; 0.0 and 1/6 after
+    both = read(
+        built,
+        "select time_window, n_families, mean_monthly_rate from reporting.rpt_rereferral_rates"
+        " where review_group = 'ALL' and measure = 'referrals' and variant = 'all' order by 1",
+    )
+    assert both.values.tolist() == [["after", 2, round(1 / 12, 4)], ["before", 2, 0.5]]
     # without the start month CA1 has 2 in its 3 months before (R15 left out)
     excl = read(
         built,

@@ -191,3 +191,82 @@ def test_the_old_rule_was_undone_by_subtraction(unsuppressed):
     assert ("needs_shared", "EXCLUDED_UNKNOWN_OR_BLANK") in _recoverable(
         names, identities, old_hidden
     )
+
+
+def _render(warehouse) -> str:
+    from orchestration.defs.report.render import render
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        page, _ = render(con, case.MONTH)
+    return page
+
+
+def test_the_report_shows_table3_in_the_published_shape(unsuppressed):
+    from orchestration.defs.report.render import table_3
+
+    page = _render(unsuppressed)
+    with duckdb.connect(str(unsuppressed), read_only=True) as con:
+        from orchestration.defs.report.render import TABLES, read_table
+
+        frame = table_3({t: read_table(con, t, case.MONTH) for t in TABLES})
+    rows = frame.set_index("Indicator")
+    assert list(rows.columns) == ["County 01", "County 02"]
+    # County A: 49 of 56 shared needs, none unknown; objectives 15 of 38, 18 unknown
+    needs = "Family needs shared between CalWORKs and CWS workers"
+    assert rows.loc[needs, "County 01"] == "87.5% (n=49 of 56)"
+    assert rows.loc[needs, "County 02"] == "89.3% (n=50 of 56); 2 unknown or blank"
+    objectives = "Objectives included in the case plan"
+    assert (
+        rows.loc[objectives, "County 01"] == "39.5% (n=15 of 38); 18 unknown or blank"
+    )
+    assert rows.loc["… within 10 days", "County 01"] == (
+        "55.6% (n=10 of 18); 31 unknown or blank"
+    )
+    assert rows.loc["Joint monitoring at least once a month", "County 02"] == (
+        "52.2% (n=24 of 46); 12 unknown or blank"
+    )
+    assert rows.loc["Cases reviewed"].tolist() == ["56", "58"]
+    for cell in frame.drop(columns="Indicator").to_numpy().ravel():
+        assert cell in page.replace("&amp;", "&")
+    # plain labels, never column names
+    for name in ("n_families", "EXCLUDED_UNKNOWN_OR_BLANK", "mean_longest"):
+        assert name not in page
+
+
+def test_link_quality_section_renders_the_qa_tables_or_says_there_are_none(
+    unsuppressed, tmp_path
+):
+    assert "No quality-check decisions yet" in _render(unsuppressed)
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(unsuppressed, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        # the two tables issue 20 publishes, as it describes them
+        con.execute(
+            "create table reporting.rpt_link_quality (report_month date, score_band varchar,"
+            " qa_pairs_decided int, qa_matches int, precision double, precision_low double,"
+            " precision_high double)"
+        )
+        con.execute(
+            "create table reporting.rpt_list_false_links (report_month date,"
+            " list_name varchar, listed_rows int, estimated_false_links double)"
+        )
+        # 40 of 50 checked pairs in 0.90-0.99 were matches: 80%
+        con.execute(
+            "insert into reporting.rpt_link_quality values"
+            " ('2026-10-01', '0.90-0.99', 50, 40, 0.8, 0.67, 0.89),"
+            " ('2026-09-01', '0.99+', 20, 20, 1.0, 0.84, 1.0)"  # another month
+        )
+        con.execute(
+            "insert into reporting.rpt_list_false_links values"
+            " ('2026-10-01', 'match_list_homeless', 120, 2.4)"
+        )
+    page = _render(warehouse)
+    section = page[page.index("id='link-quality'") :]
+    assert "No quality-check decisions yet" not in section
+    assert "80.0% (95%: 67.0% to 89.0%)" in section
+    assert "0.99+" not in section  # September's row is not this month's
+    assert "Homeless list" in section and "2.4" in section
+    # the tables exist but hold no row for this month: none yet
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("delete from reporting.rpt_link_quality")
+    assert "No quality-check decisions yet" in _render(warehouse)

@@ -4,7 +4,7 @@
     opened the case is not one); all, substantiated, unfounded, and inconclusive or
     pending; with
     and without referrals in the case-start month; reviewed families and the
-    comparison group (listed, never reviewed). Descriptive, not causal. A family
+    comparison group (listed, never reviewed), and ALL. Descriptive, not causal. A family
     counts in a window only when the window has at least one month.
 -#}
 with
@@ -23,14 +23,16 @@ rates as (
     {% for measure in ['referrals', 'substantiated', 'unfounded', 'inconclusive_or_pending'] %}
         {% for variant in ['', '_excl_start_month'] %}
             {% for window in ['before', 'after'] %}
-                {% do combos.append((measure, variant, window)) %}
+                {% for review_group in ['review_group', "'ALL'"] %}
+                    {% do combos.append((measure, variant, window, review_group)) %}
+                {% endfor %}
             {% endfor %}
         {% endfor %}
     {% endfor %}
-    {% for measure, variant, window in combos %}
+    {% for measure, variant, window, review_group in combos %}
         select
             county_code,
-            review_group,
+            {{ review_group }} as review_group,
             '{{ measure }}' as measure,
             '{{ "excl_start_month" if variant else "all" }}' as variant,
             '{{ window }}' as time_window,
@@ -39,9 +41,28 @@ rates as (
                 as mean_monthly_rate
         from families
         where months_{{ window }} > 0
-        group by county_code, review_group
+        group by county_code{% if review_group == 'review_group' %}, review_group{% endif %}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
+
+),
+
+flagged as (
+
+    {#- the two review groups add up to ALL: complementary suppression between them -#}
+    select
+        *,
+        {{ is_suppressed('county_code, measure, variant, time_window', 'n_families') }}
+            as is_suppressed
+    from rates
+    where review_group <> 'ALL'
+    union all
+    select
+        *,
+        {{ is_small('n_families') }} as is_suppressed
+    from rates
+    where review_group = 'ALL'
+
 )
 
 select
@@ -51,7 +72,7 @@ select
     measure,
     variant,
     time_window,
-    {{ unless_small('n_families', 'n_families') }} as n_families,
-    {{ unless_small('n_families', 'round(mean_monthly_rate, 4)') }} as mean_monthly_rate,
-    {{ is_small('n_families') }} as is_suppressed
-from rates
+    case when is_suppressed then null else n_families end as n_families,
+    case when is_suppressed then null else round(mean_monthly_rate, 4) end as mean_monthly_rate,
+    is_suppressed
+from flagged
