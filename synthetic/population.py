@@ -22,7 +22,7 @@ SIZES = {
     "small": 720,
     # the demo's two counties: enough identified families that the evaluation's
     # main figures are not small cells
-    "demo": 12_000,
+    "demo": 8_000,
     "county": 145_000,
     "state": 435_000,
 }

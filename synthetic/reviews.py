@@ -90,48 +90,59 @@ def new_reviews(
 
 # the study's two documentation practices (Table 3): the first county dates the
 # sharing of needs for a minority of reviews and leaves more answers blank; the
-# second documents nearly everything
-DATED_SHARE = {"first": 0.38, "second": 0.97}
+# second documents everything, and both agencies rarely attend its CFTMs
+DATED_SHARE = {"first": 0.38, "second": 1.0}
 BLANK_SHARE_FIRST = 0.2
-BLANKABLE = ("objectives_in_plan", "services_accessed", "cws_services_recommended")
+YES_NO = (
+    "objectives_in_plan",
+    "joint_monitoring",
+    "cftm_held",
+    "calworks_services_recommended",
+    "cws_services_recommended",
+    "services_accessed",
+)
+LEVELS = tuple(contract.COLLAB_ACTIVITY) + ("collab_eligibility",)
+P_BOTH_ATTEND_SECOND = 0.1
 
 
 def apply_county_practices(
     rng: np.random.Generator, reviews: pd.DataFrame, second_county: np.ndarray
 ) -> pd.DataFrame:
     """Reviews as each county's practice records them (`second_county`: a flag per
-    row). Keeps the contract's consistency rules: only Y/N answers are blanked, and
-    an unknown becomes Y (never N, which could contradict a collaboration level)."""
+    row). Keeps the contract's consistency rules: a blank is never N or U, an
+    unknown answer becomes Y (never N, which could contradict a collaboration
+    level) and an unknown level NONE (valid whatever the activity)."""
     r = reviews.copy()
     n = len(r)
     first = ~second_county
+    share_days = pd.to_timedelta(rng.integers(0, 40, n), unit="D")
+    for col in YES_NO + LEVELS:
+        blank = first & (rng.random(n) < BLANK_SHARE_FIRST)
+        r[col] = r[col].where(~blank, None)
+    r.loc[first & r["joint_monitoring"].isna(), "joint_monitoring_per_month"] = np.nan
+    for col in ("needs_shared",) + YES_NO:
+        r.loc[second_county & r[col].eq("U"), col] = "Y"
+    for col in LEVELS:
+        r.loc[second_county & r[col].eq("U"), col] = "NONE"
+    # what an unknown became: a monitoring rate, a date, who attended
+    rate = np.round(rng.uniform(0.5, 4.0, n), 1)
+    no_rate = (
+        second_county
+        & r["joint_monitoring"].eq("Y")
+        & r["joint_monitoring_per_month"].isna()
+    )
+    r.loc[no_rate, "joint_monitoring_per_month"] = rate[no_rate]
+    held = second_county & r["cftm_held"].eq("Y")
+    both = rng.random(n) < P_BOTH_ATTEND_SECOND
+    r.loc[held, "cftm_attendance"] = np.where(both[held], "BOTH", "CWS_ONLY")
     dated = rng.random(n) < np.where(
         second_county, DATED_SHARE["second"], DATED_SHARE["first"]
     )
-    share_days = pd.to_timedelta(rng.integers(0, 40, n), unit="D")
-    r["needs_shared_date"] = np.where(
-        r["needs_shared"].eq("Y") & dated,
-        r["needs_shared_date"].fillna(r["identified_date"] + share_days),
-        pd.NaT,
+    shared = r["needs_shared"].eq("Y")
+    r["needs_shared_date"] = pd.to_datetime(
+        r["needs_shared_date"].where(shared & dated)
     )
-    r["needs_shared_date"] = pd.to_datetime(r["needs_shared_date"])
-    for col in BLANKABLE:
-        blank = first & (rng.random(n) < BLANK_SHARE_FIRST)
-        r[col] = r[col].where(~blank, None)
-        r.loc[second_county & r[col].eq("U"), col] = "Y"
-    for col in ("needs_shared", "cftm_held", "calworks_services_recommended"):
-        r.loc[second_county & r[col].eq("U"), col] = "Y"
-    r.loc[
-        second_county & r["cftm_held"].eq("Y") & r["cftm_attendance"].eq("NEITHER"),
-        "cftm_attendance",
-    ] = "CWS_ONLY"
-    # a second-county need now shared gets its date like the rest
-    newly = (
-        second_county
-        & r["needs_shared"].eq("Y")
-        & r["needs_shared_date"].isna()
-        & dated
-    )
+    newly = shared & dated & r["needs_shared_date"].isna()
     r.loc[newly, "needs_shared_date"] = (
         r.loc[newly, "identified_date"] + share_days[newly]
     )

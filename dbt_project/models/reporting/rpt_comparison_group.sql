@@ -106,7 +106,8 @@ intervals as (
         *,
         case
             when measure = 'reunification_rate' then centre - half_width
-            when n >= 30 then estimate - 1.96 * standard_error
+            {#- every mean measured is a count or a rate: never below 0 #}
+            when n >= 30 then greatest(estimate - 1.96 * standard_error, 0)
         end as ci_low,
         case
             when measure = 'reunification_rate' then centre + half_width

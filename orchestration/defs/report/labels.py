@@ -100,12 +100,11 @@ TABLE_3_ROWS = (
 )
 
 MEASURES = {
-    "referrals": "all",
+    "referrals": "all re-referrals",
     "substantiated": "substantiated",
     "unfounded": "unfounded",
     "inconclusive_or_pending": "inconclusive or pending",
 }
-VARIANTS = {"all": "all months", "excl_start_month": "leaving out the case-start month"}
 REVIEW_GROUPS = {"REVIEWED": "reviewed", "NOT_REVIEWED": "listed, never reviewed"}
 DETAILS = {
     "FOSTER_FAMILY_OR_FFA": "foster family or FFA",

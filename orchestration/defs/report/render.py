@@ -134,15 +134,32 @@ def grouped_bars(
     ax.set_xticklabels(groups)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8, frameon=False)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.spines[["top", "right"]].set_visible(False)
     return _png(fig)
+
+
+def _column_format(name: str, values: pd.Series):
+    """How a column's numbers read: shares as percents, counts as whole numbers."""
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return None
+    numbers = values.dropna().astype(float)
+    if "rate" in name.lower() or "share" in name.lower():
+        return _pct
+    if (numbers == numbers.round()).all():
+        return _num
+    return lambda v: _num(v, 2)
 
 
 def _html_table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "<p class='note'>No rows this month.</p>"
-    shown = frame.astype(object).where(frame.notna(), HIDDEN)
+    shown = frame.astype(object).copy()
+    for column in frame.columns:
+        fmt = _column_format(str(column), frame[column])
+        if fmt is not None:
+            shown[column] = frame[column].map(fmt)
+    shown = shown.where(frame.notna(), HIDDEN)
     return shown.to_html(index=False, border=0, classes="measures", escape=True)
 
 
@@ -259,14 +276,12 @@ def _cell(cells: pd.DataFrame, county: str, indicator: str, answer: str) -> str:
     share = _get(cells, (county, indicator, answer), "share")
     counted = _get(cells, (county, indicator, "TOTAL_COUNTED"), "n")
     excluded = _get(cells, (county, indicator, "EXCLUDED_UNKNOWN_OR_BLANK"), "n")
-    if pd.isna(n) and pd.isna(share):
-        text = "hidden (a small count)"
-    elif pd.isna(share):
-        text = f"n={_num(n)} (share hidden)"
-    else:
-        text = f"{_pct(share)} (n={_num(n)} of {_num(counted)})"
-    if pd.isna(excluded):
-        return text + "; unknown or blank hidden"
+    if pd.isna(n):
+        return "not shown (a count of 1 to 10, or one that would reveal it)"
+    if pd.isna(share):
+        # the excluded count is small: the share would give it back
+        return f"n={_num(n)}; share not shown (1 to 10 answers unknown or blank)"
+    text = f"{_pct(share)} (n={_num(n)} of {_num(counted)})"
     if excluded:
         return text + f"; {_num(excluded)} unknown or blank"
     return text
@@ -297,47 +312,10 @@ def rereferral_section(t: dict[str, pd.DataFrame]) -> tuple[str, dict]:
             "Re-referrals a month, before and after identification",
             "per family a month",
         ),
-        "rereferral_rates_without_start_month": grouped_bars(
-            [L.county(c) for c in counties],
-            {
-                **series("referrals", "excl_start_month"),
-                **series("substantiated", "excl_start_month"),
-            },
-            "The same, leaving out the case-start month",
-            "per family a month",
-        ),
     }
-    table = both.assign(
-        County=lambda d: d["county_code"].map(L.county),
-        Referrals=lambda d: d["measure"].map(L.MEASURES),
-        Months=lambda d: d["variant"].map(L.VARIANTS),
-        Window=lambda d: d["time_window"].map(
-            {"before": "before identification", "after": "from identification on"}
-        ),
-        Families=lambda d: d["n_families"],
-        **{"Per family a month": lambda d: d["mean_monthly_rate"]},
-        **{"In words": lambda d: d["mean_monthly_rate"].map(_every)},
-    )
-    table = table.sort_values(
-        ["county_code", "variant", "measure", "time_window"],
-        ascending=[True, True, True, False],
-    )
-    table = table[
-        [
-            "County",
-            "Months",
-            "Referrals",
-            "Window",
-            "Families",
-            "Per family a month",
-            "In words",
-        ]
-    ]
     families = (
         t["rpt_rereferral_families"]
-        .assign(
-            County=lambda d: d["county_code"].map(L.county),
-        )
+        .assign(County=lambda d: d["county_code"].map(L.county))
         .rename(
             columns={
                 "n_families": "Identified families",
@@ -351,13 +329,20 @@ def rereferral_section(t: dict[str, pd.DataFrame]) -> tuple[str, dict]:
         & (rates["variant"] == "all")
         & (rates["measure"] == "referrals")
     ]
-    groups = groups.assign(
-        County=lambda d: d["county_code"].map(L.county),
-        Group=lambda d: d["review_group"].map(L.REVIEW_GROUPS),
-        Window=lambda d: d["time_window"],
-    ).rename(
-        columns={"n_families": "Families", "mean_monthly_rate": "Per family a month"}
-    )[["County", "Group", "Window", "Families", "Per family a month"]]
+    groups = (
+        groups.assign(
+            County=lambda d: d["county_code"].map(L.county),
+            Group=lambda d: d["review_group"].map(L.REVIEW_GROUPS),
+            Window=lambda d: d["time_window"].map(WINDOWS),
+        )
+        .rename(
+            columns={
+                "n_families": "Families",
+                "mean_monthly_rate": "Per family a month",
+            }
+        )[["County", "Group", "Window", "Families", "Per family a month"]]
+        .sort_values(["County", "Group", "Window"], ascending=[True, True, False])
+    )
     body = (
         "<p class='note'>Families with at least one re-referral since the CWS case started: "
         "the referral that opened the case is not a re-referral (the study's footnote 11). "
@@ -365,19 +350,48 @@ def rereferral_section(t: dict[str, pd.DataFrame]) -> tuple[str, dict]:
         "unfounded when all are (46), else inconclusive or pending. Months are calendar "
         "months; the identification month counts as after. Descriptive, not causal.</p>"
         + _figure(pictures["rereferral_rates"], "re-referral rates")
-        + _figure(
-            pictures["rereferral_rates_without_start_month"],
-            "without the case-start month",
-        )
-        + "<p class='note'>Re-referrals often come in the month the case started; the second chart and "
-        "the rows “leaving out the case-start month” show the rates without them, as the study did.</p>"
-        + _html_table(table)
+        + "<p class='note'>Re-referrals often come in the month the case started; the last "
+        "two columns leave them out, as the study did.</p>"
+        + _html_table(rereferral_table(both))
         + "<h3>Families with and without a re-referral (footnote 12)</h3>"
         + _html_table(families)
         + "<h3>Reviewed families and the listed-but-never-reviewed</h3>"
         + _html_table(groups)
     )
     return body, pictures
+
+
+WINDOWS = {"before": "before identification", "after": "from identification on"}
+
+
+def rereferral_table(both: pd.DataFrame) -> pd.DataFrame:
+    """A row per county and kind of re-referral; before and after side by side, with
+    and without the case-start month, each 'rate a month - in words (n families)'."""
+    columns = (
+        ("all", "before", "Before identification"),
+        ("all", "after", "From identification on"),
+        ("excl_start_month", "before", "Before, leaving out the case-start month"),
+        ("excl_start_month", "after", "After, leaving out the case-start month"),
+    )
+    rows = []
+    for county in sorted(both["county_code"].unique()):
+        for measure, label in L.MEASURES.items():
+            part = both.loc[
+                (both["county_code"] == county) & (both["measure"] == measure)
+            ]
+            cells = part.set_index(["variant", "time_window"])
+            row = {"County": L.county(county), "Re-referrals": label}
+            for variant, window, heading in columns:
+                if (variant, window) not in cells.index:
+                    row[heading] = "no families"
+                    continue
+                r = cells.loc[(variant, window)]
+                rate = r["mean_monthly_rate"]
+                row[heading] = (
+                    f"{_num(rate, 3)} a month, {_every(rate)} (n={_num(r['n_families'])})"
+                )
+            rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def events_section(t: dict[str, pd.DataFrame]) -> tuple[str, dict]:
@@ -530,6 +544,9 @@ def comparison_section(t: dict[str, pd.DataFrame]) -> str:
                 cells[L.ENROLLMENT_GROUPS[group]] = "no families"
                 continue
             r = row.iloc[0]
+            if pd.isna(r["estimate"]):
+                cells[L.ENROLLMENT_GROUPS[group]] = "not shown (a count of 1 to 10)"
+                continue
             rate = r["measure"] == "reunification_rate"
             est = _pct(r["estimate"]) if rate else _num(r["estimate"], 2)
             if pd.notna(r["ci_low"]):
@@ -575,13 +592,19 @@ def trend_section(t: dict[str, pd.DataFrame]) -> tuple[str, dict]:
             )
         ax.set_title(title)
         ax.tick_params(axis="x", rotation=45, labelsize=7)
-        ax.legend(fontsize=7, frameon=False)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7, frameon=False)
         ax.spines[["top", "right"]].set_visible(False)
     pictures["trend"] = _png(fig)
     table = trend.assign(What=lambda d: d["category"].map(L.category)).pivot_table(
         index="list_month", columns="What", values="n", aggfunc="first", dropna=False
     )
     table = table.reset_index().rename(columns={"list_month": "Month"})
+    table.columns.name = None
+    order = [
+        L.category(c) for c in (*L.MATCH_LISTS, "TERTIARY", "SECONDARY", "PRIMARY")
+    ]
+    table = table[["Month"] + [c for c in order if c in table.columns]]
     return _figure(pictures["trend"], "trend") + _html_table(table), pictures
 
 
@@ -601,6 +624,7 @@ def wages_section(t: dict[str, pd.DataFrame]) -> tuple[str, dict]:
                 color=COLORS[i % len(COLORS)],
             )
         ax.axvline(0, color="grey", linestyle=":")
+        ax.xaxis.get_major_locator().set_params(integer=True)
         ax.set_xlabel(
             "quarters from identification (0 = the quarter of identification)"
         )
