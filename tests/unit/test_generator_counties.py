@@ -81,6 +81,10 @@ def test_the_two_review_practices_differ_as_the_study_found():
     dated = r["needs_shared_date"].notna()
     assert 0.3 < dated[shared & ~second].mean() < 0.46
     assert dated[shared & second].mean() > 0.9
+    # the second county shares within 5 days for about half (drawn: 45%)
+    days = (r["needs_shared_date"] - r["identified_date"]).dt.days
+    assert 0.38 < (days[shared & second] <= 5).mean() < 0.52
+    assert days[shared & dated].between(0, 45).all()
     assert not r.loc[second, "needs_shared"].eq("U").any()
     assert r.loc[~second, "objectives_in_plan"].isna().mean() > 0.1
     assert r.loc[second, "objectives_in_plan"].isna().mean() == 0
