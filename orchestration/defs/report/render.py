@@ -520,7 +520,8 @@ def association_section(t: dict[str, pd.DataFrame]) -> tuple[str, dict]:
     body = (
         "<p class='note'>Continuous CalWORKs participation: the longest run of consecutive aided "
         "months from the identification month. Reunification: among families whose child's "
-        "removal ended. Reviewed families only, split by the review's answers. Associations, "
+        "removal ended. The first table counts every identified family; the figures split "
+        "reviewed families by their review's answer. Associations, "
         "not effects.</p>" + _html_table(overall) + "".join(parts)
     )
     return body, pictures
