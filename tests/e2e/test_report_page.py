@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import sync_playwright
 
 from tests.e2e.conftest import MONTHS
@@ -61,7 +62,10 @@ def test_the_report_reads_as_a_report(report_page):
         assert all(right <= 1280 for _, right in widths)
         if SCREENSHOTS:
             Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-            page.screenshot(
-                path=str(Path(SCREENSHOTS) / "evaluation-report.png"), full_page=True
-            )
+            path = Path(SCREENSHOTS) / "evaluation-report.png"
+            page.screenshot(path=str(path), full_page=True)
+            # a long page: 128 colours keep it legible at a fraction of the size
+            with Image.open(path) as shot:
+                small = shot.convert("RGB").quantize(colors=128)
+            small.save(path, optimize=True)
         browser.close()

@@ -148,12 +148,15 @@ def _column_format(name: str, values: pd.Series):
         return _pct
     if (numbers == numbers.round()).all():
         return _num
-    return lambda v: _num(v, 2)
+    digits = 1 if numbers.abs().min() >= 1 else 3  # months vs rates a month
+    return lambda v: _num(v, digits)
 
 
 def _html_table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "<p class='note'>No rows this month.</p>"
+    if "County" in frame.columns:  # counties in order, the rest as each section set it
+        frame = frame.sort_values("County", kind="stable")
     shown = frame.astype(object).copy()
     for column in frame.columns:
         fmt = _column_format(str(column), frame[column])
@@ -477,17 +480,22 @@ def association_section(t: dict[str, pd.DataFrame]) -> tuple[str, dict]:
         pictures[figure] = grouped_bars(
             [L.county(c) for c in counties], series, title, unit, counts
         )
-        table = rows.assign(
-            County=lambda d: d["county_code"].map(L.county),
-            Group=lambda d: d["split_value"].map(L.SPLIT_LABELS),
-        ).rename(
-            columns={
-                "n_families": "Families",
-                "mean_longest_calworks_run_months": "Continuous CalWORKs months (mean)",
-                "n_exited": "Families with an ended removal",
-                "n_reunified": "Reunified",
-                "reunification_rate": "Reunification rate",
-            }
+        order = {v: i for i, v in enumerate(L.SPLIT_VALUES[split])}
+        table = (
+            rows.sort_values("split_value", key=lambda c: c.map(order))
+            .assign(
+                County=lambda d: d["county_code"].map(L.county),
+                Group=lambda d: d["split_value"].map(L.SPLIT_LABELS),
+            )
+            .rename(
+                columns={
+                    "n_families": "Families",
+                    "mean_longest_calworks_run_months": "Continuous CalWORKs months (mean)",
+                    "n_exited": "Families with an ended removal",
+                    "n_reunified": "Reunified",
+                    "reunification_rate": "Reunification rate",
+                }
+            )
         )
         keep = ["County", "Group", "Families"] + (
             ["Continuous CalWORKs months (mean)"]
@@ -549,10 +557,11 @@ def comparison_section(t: dict[str, pd.DataFrame]) -> str:
                 cells[L.ENROLLMENT_GROUPS[group]] = "not shown (a count of 1 to 10)"
                 continue
             rate = r["measure"] == "reunification_rate"
-            est = _pct(r["estimate"]) if rate else _num(r["estimate"], 2)
+            digits = 3 if r["measure"].endswith("per_month_after") else 2
+            est = _pct(r["estimate"]) if rate else _num(r["estimate"], digits)
             if pd.notna(r["ci_low"]):
-                low = _pct(r["ci_low"]) if rate else _num(r["ci_low"], 2)
-                high = _pct(r["ci_high"]) if rate else _num(r["ci_high"], 2)
+                low = _pct(r["ci_low"]) if rate else _num(r["ci_low"], digits)
+                high = _pct(r["ci_high"]) if rate else _num(r["ci_high"], digits)
                 est += f" (95%: {low} to {high})"
             cells[L.ENROLLMENT_GROUPS[group]] = f"{est}; n={_num(r['n'])}"
         rows.append(cells)
