@@ -270,3 +270,27 @@ def _downstream_raw(name: str) -> set[str]:
         } - down
         down |= frontier
     return {f"raw.{n}" for n in down}
+
+
+def test_without_the_optional_enrollments_file_the_month_runs_and_says_so(
+    clean, tmp_path
+):
+    """linkages_enrollments.csv is optional (contract v2): absent, every gate passes,
+    the lists are the clean run's, and the report says no comparison can be made."""
+    landing = tmp_path / "landing"
+    shutil.copytree(clean.parents[1] / "landing", landing)
+    (landing / MONTH / "linkages_enrollments.csv").unlink()
+    warehouse = tmp_path / "warehouse.duckdb"
+    code, out = _run(landing, warehouse)
+    assert code == 0, out
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from raw.linkages_enrollments where report_month = ?",
+            [MONTH],
+        ).fetchone() == (0,)
+    lists = {k: v for k, v in _contents(warehouse).items() if ".match_list_" in k}
+    assert lists and lists == {
+        k: v for k, v in _contents(clean).items() if ".match_list_" in k
+    }
+    page = (tmp_path / "reports" / MONTH / "evaluation.html").read_text()
+    assert "The comparison cannot be made this month" in page
