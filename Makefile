@@ -34,8 +34,8 @@ $(DAGSTER_HOME)/dagster.yaml:
 	cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 demo: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
-	@echo "== generating a demo county: $(DEMO_MONTHS) months from $(DEMO_START) into $(DEMO)/"
-	$(BIN)/linkages generate --out $(DEMO) --start $(DEMO_START) --months $(DEMO_MONTHS) --size small --seed 7
+	@echo "== generating two demo counties: $(DEMO_MONTHS) months from $(DEMO_START) into $(DEMO)/"
+	$(BIN)/linkages generate --out $(DEMO) --start $(DEMO_START) --months $(DEMO_MONTHS) --size demo --counties 2 --review-share 1.0 --seed 7
 	@echo "== running the pipeline month by month"
 	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/linkages run --landing $(DEMO)/landing --month $(DEMO_START)..$(DEMO_LAST) --warehouse $(DEMO)/warehouse.duckdb
 	@echo ""

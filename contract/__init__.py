@@ -55,7 +55,14 @@ from contract.cws import (
     RESPONSE_TYPES,
     SERVICE_COMPONENTS,
 )
-from contract.linkages import CASE_REVIEWS, CFTM_ATTENDANCE, COLLAB_ACTIVITY
+from contract.linkages import (
+    CASE_REVIEWS,
+    CFTM_ATTENDANCE,
+    COLLAB_ACTIVITY,
+    DISENROLL_REASONS,
+    LINKAGES_ENROLLMENTS,
+    PROTOCOLS,
+)
 from contract.ssn import (
     SSN_INVALID_AREA_START,
     SSN_INVALID_AREAS,
@@ -80,6 +87,7 @@ SOURCE_FILES: tuple[SourceFile, ...] = (
     CWS_CASE_PARTICIPANTS,
     CWS_PLACEMENT_EPISODES,
     CWS_PLACEMENTS,
+    LINKAGES_ENROLLMENTS,
     CASE_REVIEWS,
 )
 FILES_BY_NAME = {f.name: f for f in SOURCE_FILES}
@@ -105,6 +113,7 @@ __all__ = [
     "Column",
     "DATE",
     "DECIMAL",
+    "DISENROLL_REASONS",
     "DISPOSITIONS",
     "DateOrder",
     "EDD_WAGES",
@@ -113,10 +122,12 @@ __all__ = [
     "FILES_BY_NAME",
     "ForeignKey",
     "INT",
+    "LINKAGES_ENROLLMENTS",
     "MEMBER_STATUS",
     "MONTH",
     "PARTICIPANT_ROLES",
     "PLAN_BASES",
+    "PROTOCOLS",
     "PROGRAM_STATUS",
     "QUARTER",
     "RESPONSE_TYPES",

@@ -64,6 +64,8 @@ class SourceFile:
     soft_ssn: tuple[str, ...] = ()  # columns whose invalid SSN is nulled, not rejected
     description: str = ""
     row_rules: tuple[str, ...] = field(default=())  # names of extra row rules
+    # absent = no data (v2's linkages_enrollments): the month runs with no rows
+    optional: bool = False
 
     @property
     def column_names(self) -> list[str]:

@@ -8,14 +8,26 @@ from contract.columns import (
     DECIMAL,
     ENUM,
     INT,
+    YN,
+    YN_CODES,
     YNU,
     YNU_CODES,
+    DateOrder,
     SourceFile,
     _c,
     _req,
 )
 
 CFTM_ATTENDANCE = ("BOTH", "CWS_ONLY", "CALWORKS_ONLY", "NEITHER", "U")
+DISENROLL_REASONS = (
+    "CWS_CLOSED",
+    "CALWORKS_ENDED",
+    "WTW_DISENROLLED",
+    "MOVED",
+    "DECLINED",
+    "OTHER",
+)
+PROTOCOLS = ("FP", "FR", "OTHER")
 
 # collaboration level -> the activity columns that must not all be N for SOME/FULL
 COLLAB_ACTIVITY = {
@@ -60,4 +72,29 @@ CASE_REVIEWS = SourceFile(
     key=("review_id",),
     row_rules=("case_review_consistency",),
     description="Linkages case review tool, one row per reviewed case.",
+)
+
+LINKAGES_ENROLLMENTS = SourceFile(
+    "linkages_enrollments",
+    "linkages",
+    (
+        _req("enrollment_id"),
+        _c("cws_case_id"),
+        _c("referral_id"),
+        _req("calworks_case_number"),
+        _req("offered_date", DATE, not_after_as_of=True),
+        _req("opted_in", YN, codes=YN_CODES),
+        _c("enrolled_date", DATE, not_after_as_of=True),
+        _c("disenrolled_date", DATE, not_after_as_of=True),
+        _c("disenroll_reason", ENUM, codes=DISENROLL_REASONS),
+        _c("protocol", ENUM, codes=PROTOCOLS),
+    ),
+    key=("enrollment_id",),
+    date_orders=(
+        DateOrder("offered_date", "enrolled_date"),
+        DateOrder("enrolled_date", "disenrolled_date"),
+    ),
+    row_rules=("enrollment_consistency",),
+    description="Linkages enrollments in coordinated case planning (optional, v2).",
+    optional=True,
 )

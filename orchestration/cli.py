@@ -101,6 +101,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         args.format,
         progress=lambda line: print(line, flush=True),
         noise_level=args.noise_level,
+        counties=args.counties,
+        review_share=args.review_share,
     )
     print(f"generated in {timings['total_s']:.1f}s -> {Path(args.out) / 'landing'}")
     return EXIT_OK
@@ -520,7 +522,22 @@ def parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", required=True)
     gen.add_argument("--start", required=True, help="first report month, YYYY-MM")
     gen.add_argument("--months", type=int, default=12)
-    gen.add_argument("--size", choices=["small", "county", "state"], default="small")
+    gen.add_argument(
+        "--size", choices=["small", "demo", "county", "state"], default="small"
+    )
+    gen.add_argument(
+        "--counties",
+        type=int,
+        choices=[1, 2],
+        default=1,
+        help="2: a second county with its own code, offices and review practice",
+    )
+    gen.add_argument(
+        "--review-share",
+        type=float,
+        default=0.5,
+        help="share of identified families given a case review (default 0.5)",
+    )
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--format", choices=["csv", "parquet"], default="csv")
     gen.add_argument(

@@ -8,6 +8,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import contract
+from synthetic.enrollments import enrollments_as_of
+from synthetic.population import county_of
 from synthetic.timeline import Timeline
 
 
@@ -30,13 +32,17 @@ def _shown(dates: pd.Series, as_of: pd.Timestamp) -> pd.Series:
 
 
 def month_extract(
-    t: Timeline, month: pd.Period, case_reviews: pd.DataFrame
+    t: Timeline,
+    month: pd.Period,
+    case_reviews: pd.DataFrame,
+    enrollments: pd.DataFrame,
 ) -> dict[str, pd.DataFrame]:
     as_of = as_of_date(month)
     out = {
         **_calworks(t, month, as_of),
         **_cws(t, as_of),
         "case_reviews": case_reviews.loc[case_reviews["review_date"] <= as_of],
+        "linkages_enrollments": enrollments_as_of(enrollments, as_of),
     }
     # every file carries exactly the contract's columns, in the contract's order
     return {name: out[name][contract.FILES_BY_NAME[name].column_names] for name in out}
@@ -59,7 +65,7 @@ def _calworks(t: Timeline, month: pd.Period, as_of) -> dict[str, pd.DataFrame]:
     c["status_date"] = pd.to_datetime(c["status_date"])
     in_spell = (c["homeless_start"] <= as_of) & (as_of < c["homeless_end"])
     c["homeless"] = np.where(in_spell & c["program_status"].eq("ACTIVE"), "Y", "N")
-    c["county_code"] = "19"
+    c["county_code"] = county_of(c["office_code"])
 
     m = t.cw_members
     m = m.loc[

@@ -24,9 +24,15 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from contract import CASE_REVIEWS
+from synthetic import enrollments as enroll
 from synthetic.extracts import month_extract
-from synthetic.population import SIZES, build_population
-from synthetic.reviews import new_reviews
+from synthetic.population import (
+    SECOND_COUNTY_OFFICE_PREFIX,
+    SIZES,
+    build_population,
+    split_counties,
+)
+from synthetic.reviews import apply_county_practices, new_reviews
 from synthetic.timeline import build_timeline
 from synthetic.truth import true_lists
 
@@ -67,21 +73,30 @@ def generate(
     fmt: str = "csv",
     progress: Callable[[str], None] = print,
     noise_level: float = 1.0,
+    counties: int = 1,
+    review_share: float = 0.5,
 ) -> dict[str, float]:
     """Write `months` monthly extracts from `start` (YYYY-MM); return timings.
 
     `noise_level` multiplies every record-noise rate (0 = clean records, 3 = three
-    times the default noise; rates capped at population.MAX_RATE)."""
+    times the default noise; rates capped at population.MAX_RATE). `counties` = 2
+    puts every other family in a second county with its own code and offices, whose
+    case reviews follow the other documentation practice (synthetic/reviews.py);
+    `review_share` of identified families get a case review."""
     if size not in SIZES:
         raise ValueError(f"size must be one of {sorted(SIZES)}, got {size!r}")
     if not noise_level >= 0:
         raise ValueError(f"noise_level must be >= 0, got {noise_level!r}")
+    if counties not in (1, 2):
+        raise ValueError(f"counties must be 1 or 2, got {counties!r}")
     t0 = time.perf_counter()
     rng = np.random.default_rng(seed)
     first = pd.Period(start, "M")
     report_months = [first + i for i in range(months)]
     end = report_months[-1].end_time.normalize()
     pop = build_population(rng, SIZES[size], end)
+    if counties == 2:
+        split_counties(pop.families)
     timeline = build_timeline(rng, pop, first.start_time, end, noise_level)
     timings = {"population_and_timeline_s": time.perf_counter() - t0}
     progress(
@@ -93,16 +108,29 @@ def generate(
     reviews = pd.DataFrame(
         {c: pd.Series(dtype="object") for c in CASE_REVIEWS.column_names}
     ).astype({"review_date": "datetime64[ns]"})
+    enrollments = enroll.empty()
+    # enrollments and county practices draw from their own generators: the other
+    # files are the same with or without them
+    program_rng = np.random.default_rng([seed, 1])
     identified: set[tuple] = set()
     for month in report_months:
         t1 = time.perf_counter()
-        extract = month_extract(timeline, month, reviews)
+        extract = month_extract(timeline, month, reviews, enrollments)
         for name, frame in extract.items():
             write_frame(frame, out / "landing" / str(month) / name, fmt)
         truth = true_lists(extract, month, cw_truth, cws_truth)
         for name, frame in truth.items():
             write_frame(frame, out / "truth" / str(month) / name)
-        reviews = _add_reviews(rng, reviews, truth, identified, month)
+        new = _newly_identified(truth, identified)
+        reviews = _add_reviews(
+            rng, program_rng, reviews, new, month, review_share, counties
+        )
+        fresh = enroll.new_enrollments(program_rng, new, month, len(enrollments) + 1)
+        enrollments = (
+            fresh
+            if enrollments.empty
+            else pd.concat([enrollments, fresh], ignore_index=True)
+        )
         progress(
             f"{month}: {sum(len(f) for f in extract.values()):,} extract rows, "
             f"{len(truth['match_list_mutual_cases']):,} true mutual-case rows "
@@ -113,7 +141,8 @@ def generate(
     return timings
 
 
-def _add_reviews(rng, reviews, truth, identified, month) -> pd.DataFrame:
+def _newly_identified(truth, identified: set) -> pd.DataFrame:
+    """Families on a list for the first time (calworks_case_number, cws_case_id, office)."""
     on_lists = pd.concat(
         [
             truth[n]
@@ -123,11 +152,30 @@ def _add_reviews(rng, reviews, truth, identified, month) -> pd.DataFrame:
                 "match_list_mutual_cases",
             )
         ]
-    )[["calworks_case_number", "cws_case_id"]].drop_duplicates()
-    keys = list(on_lists.itertuples(index=False, name=None))
+    )[["calworks_case_number", "cws_case_id", "office_code"]].drop_duplicates(
+        ["calworks_case_number", "cws_case_id"]
+    )
+    keys = list(
+        on_lists[["calworks_case_number", "cws_case_id"]].itertuples(
+            index=False, name=None
+        )
+    )
     new = on_lists.loc[[k not in identified for k in keys]]
     identified.update(keys)
-    fresh = new_reviews(rng, new, month, first_id=len(reviews) + 1)
+    return new
+
+
+def _add_reviews(
+    rng, program_rng, reviews, new, month, review_share, counties
+) -> pd.DataFrame:
+    fresh = new_reviews(rng, new, month, len(reviews) + 1, review_share)
+    if counties == 2:
+        second = fresh.merge(
+            new[["calworks_case_number", "cws_case_id", "office_code"]],
+            on=["calworks_case_number", "cws_case_id"],
+            how="left",
+        )["office_code"].str.startswith(SECOND_COUNTY_OFFICE_PREFIX, na=False)
+        fresh = apply_county_practices(program_rng, fresh, second.to_numpy())
     return fresh if reviews.empty else pd.concat([reviews, fresh], ignore_index=True)
 
 

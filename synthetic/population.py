@@ -20,6 +20,9 @@ from synthetic import names
 SIZES = {
     # families; about 2.8 CalWORKs persons and 0.7 CWS clients per family
     "small": 720,
+    # the demo's two counties: enough identified families that the evaluation's
+    # main figures are not small cells
+    "demo": 8_000,
     "county": 145_000,
     "state": 435_000,
 }
@@ -31,6 +34,27 @@ SYSTEMS_P = (0.75, 0.15, 0.10)
 OFFICES = tuple(
     f"{n:02d}" for n in (2, 3, 5, 6, 10, 12, 16, 20, 21, 31, 36, 51, 60, 77)
 )
+# with two counties, every other family lives in the second: its own county code and
+# offices (the first county's office codes behind a letter)
+FIRST_COUNTY = "19"
+SECOND_COUNTY, SECOND_COUNTY_OFFICE_PREFIX = "33", "R"
+
+
+def split_counties(families: pd.DataFrame) -> None:
+    """Move every odd family to the second county (no random draw, so a one-county
+    population is the same with or without it)."""
+    second = families["family_id"] % 2 == 1
+    families.loc[second, "office_code"] = (
+        SECOND_COUNTY_OFFICE_PREFIX + families.loc[second, "office_code"]
+    )
+
+
+def county_of(office_code: pd.Series) -> np.ndarray:
+    return np.where(
+        office_code.str.startswith(SECOND_COUNTY_OFFICE_PREFIX),
+        SECOND_COUNTY,
+        FIRST_COUNTY,
+    )
 
 
 @dataclass

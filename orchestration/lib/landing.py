@@ -36,6 +36,8 @@ def month_fingerprint(month_dir: Path, now: float, settle_seconds: float) -> str
     parts = []
     for spec in SOURCE_FILES:
         path = source_path(month_dir, spec.name)
+        if path is None and spec.optional:
+            continue  # absent = no data, not an extract still to come
         if path is None:
             return None
         stat = path.stat()

@@ -70,8 +70,10 @@ PERSONAL_FIELDS = (
 # cws_client_id, first_name_std, ...). A column matching it never reaches an
 # analyst's table; person_hash and the case numbers (how families are known
 # there, docs/security.md) do not match.
+# list_name (rpt_list_false_links) names a list, not a person.
 PERSONAL_COLUMN = re.compile(
-    r"name|ssn|birth|dob|person_id|client_id|record_id|person_key|address|phone|(^|_)cin$"
+    r"(?<!list_)name|ssn|birth|dob|person_id|client_id|record_id|person_key|address"
+    r"|phone|(^|_)cin$"
 )
 
 

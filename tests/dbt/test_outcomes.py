@@ -11,6 +11,19 @@ from tests.dbt.conftest import load_keys, load_links, load_raw, read, run_dbt
 from tests.fixtures import outcomes_case as case
 
 OUTCOMES = "path:models/marts/outcomes path:models/reporting"
+# every table of the reporting schema (each is checked for small counts below)
+REPORTING_TABLES = [
+    "rpt_case_review_indicators",
+    "rpt_comparison_group",
+    "rpt_event_types",
+    "rpt_family_outcomes",
+    "rpt_identification_timeliness",
+    "rpt_maltreatment_recurrence",
+    "rpt_monthly_trend",
+    "rpt_rereferral_families",
+    "rpt_rereferral_rates",
+    "rpt_wages_by_quarter",
+]
 
 
 def _build_outcomes(warehouse, target, small_cell_max):
@@ -126,62 +139,66 @@ def test_rereferrals_before_and_after_identification(built):
         "fct_family_referrals",
         "referrals_total, referrals_before, referrals_after, substantiated_before, "
         "substantiated_after, referrals_before_excl_start_month, "
-        "substantiated_before_excl_start_month, referrals_after_excl_start_month",
+        "substantiated_before_excl_start_month, referrals_after_excl_start_month, "
+        "unfounded_before, inconclusive_or_pending_before, "
+        "inconclusive_or_pending_before_excl_start_month, has_rereferral",
     )
     assert got == {
-        "CA1": (
-            3,
-            3,
-            0,
-            2,
-            0,
-            2,
-            1,
-            0,
-        ),  # R1 R2 R3 before (R1 in the start month), none after
-        "CA2": (
-            1,
-            0,
-            1,
-            0,
-            0,
-            0,
-            0,
-            0,
-        ),  # one referral, in the case-start month; left out of the rates
-        "CA3": (
-            2,
-            1,
-            1,
-            0,
-            1,
-            0,
-            0,
-            1,
-        ),  # R8 before (start month), R7 after; R6 after the end
+        # R1 opened K1: not counted. R15 (start month, inconclusive), R2 (unfounded),
+        # R3 (substantiated) before; none after. Without the start month: R2, R3
+        "CA1": (3, 3, 0, 1, 0, 2, 1, 0, 1, 1, 0, True),
+        # R5 opened K2, and is its only referral: no re-referral
+        "CA2": (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, False),
+        # R8 opened K3; R7 after (substantiated); R6 after the case ended
+        "CA3": (1, 0, 1, 0, 1, 0, 0, 1, 0, 0, 0, True),
     }
     rates = read(
         built,
-        """select review_group, measure, variant, time_window, n_families, mean_monthly_rate
-                           from reporting.rpt_rereferral_rates where variant = 'all' order by all""",
+        """select review_group, measure, time_window, n_families, mean_monthly_rate
+           from reporting.rpt_rereferral_rates where variant = 'all'
+           and review_group <> 'ALL' order by all""",
     )
+    # CA3 (not reviewed): before 0 of 1 month, after R7 in 6 months.
+    # CA1 (reviewed): 3 in 3 months before (1 each kind), none in 5 after
     assert rates.values.tolist() == [
-        ["NOT_REVIEWED", "referrals", "all", "after", 1, round(1 / 6, 4)],
-        ["NOT_REVIEWED", "referrals", "all", "before", 1, 1.0],
-        ["NOT_REVIEWED", "substantiated", "all", "after", 1, round(1 / 6, 4)],
-        ["NOT_REVIEWED", "substantiated", "all", "before", 1, 0.0],
-        [
-            "REVIEWED",
-            "referrals",
-            "all",
-            "after",
-            1,
-            0.0,
-        ],  # no referral after: a rate of 0, still counted
-        ["REVIEWED", "referrals", "all", "before", 1, 1.0],
-        ["REVIEWED", "substantiated", "all", "after", 1, 0.0],
-        ["REVIEWED", "substantiated", "all", "before", 1, round(2 / 3, 4)],
+        ["NOT_REVIEWED", "inconclusive_or_pending", "after", 1, 0.0],
+        ["NOT_REVIEWED", "inconclusive_or_pending", "before", 1, 0.0],
+        ["NOT_REVIEWED", "referrals", "after", 1, round(1 / 6, 4)],
+        ["NOT_REVIEWED", "referrals", "before", 1, 0.0],
+        ["NOT_REVIEWED", "substantiated", "after", 1, round(1 / 6, 4)],
+        ["NOT_REVIEWED", "substantiated", "before", 1, 0.0],
+        ["NOT_REVIEWED", "unfounded", "after", 1, 0.0],
+        ["NOT_REVIEWED", "unfounded", "before", 1, 0.0],
+        ["REVIEWED", "inconclusive_or_pending", "after", 1, 0.0],
+        ["REVIEWED", "inconclusive_or_pending", "before", 1, round(1 / 3, 4)],
+        ["REVIEWED", "referrals", "after", 1, 0.0],  # none after: 0, still counted
+        ["REVIEWED", "referrals", "before", 1, 1.0],
+        ["REVIEWED", "substantiated", "after", 1, 0.0],
+        ["REVIEWED", "substantiated", "before", 1, round(1 / 3, 4)],
+        ["REVIEWED", "unfounded", "after", 1, 0.0],
+        ["REVIEWED", "unfounded", "before", 1, round(1 / 3, 4)],
     ]
+    # both groups together: CA1's 1.0 and CA3's 0.0 before; 0.0 and 1/6 after
+    both = read(
+        built,
+        "select time_window, n_families, mean_monthly_rate from reporting.rpt_rereferral_rates"
+        " where review_group = 'ALL' and measure = 'referrals' and variant = 'all' order by 1",
+    )
+    assert both.values.tolist() == [["after", 2, round(1 / 12, 4)], ["before", 2, 0.5]]
+    # without the start month CA1 has 2 in its 3 months before (R15 left out)
+    excl = read(
+        built,
+        "select mean_monthly_rate from reporting.rpt_rereferral_rates where variant = "
+        "'excl_start_month' and review_group = 'REVIEWED' and measure = 'referrals' "
+        "and time_window = 'before'",
+    )
+    assert excl["mean_monthly_rate"].tolist() == [round(2 / 3, 4)]
+    families = read(
+        built,
+        "select n_families, n_with_rereferral, n_without_rereferral "
+        "from reporting.rpt_rereferral_families",
+    )
+    assert families.values.tolist() == [[3, 2, 1]]  # CA1, CA3 with; CA2 without
 
 
 def test_allegation_and_placement_types(built):
@@ -193,10 +210,13 @@ def test_allegation_and_placement_types(built):
         ["ALLEGATION", "GENERAL_NEGLECT", 2],
         ["ALLEGATION", "PHYSICAL_ABUSE", 1],
         ["ALLEGATION", "TOTAL", 3],
-        ["PLACEMENT", "FOSTER_FAMILY_HOME", 1],
+        # the report's groups: 1416 foster family, 9999 unknown -> other, 1421
+        # relative, no code -> not provided
+        ["PLACEMENT", "FOSTER_FAMILY_OR_FFA", 1],
+        ["PLACEMENT", "NOT_PROVIDED", 1],
         ["PLACEMENT", "OTHER", 1],
         ["PLACEMENT", "RELATIVE_NREFM", 1],
-        ["PLACEMENT", "TOTAL", 3],
+        ["PLACEMENT", "TOTAL", 4],
     ]
 
 
@@ -224,7 +244,7 @@ def test_placements_continuity_and_reunification(built):
             None,
             None,
         ),  # no participation after identification, no episode
-        "CA3": (1, 2, 1, False, None, None),
+        "CA3": (2, 2, 1, False, None, None),  # PL3 and PL4
     }
     rows = read(
         built,
@@ -233,7 +253,7 @@ def test_placements_continuity_and_reunification(built):
                           from reporting.rpt_family_outcomes order by all""",
     )
     assert rows.values.tolist() == [
-        ["ALL", "ALL", 3, 1.0, 2.3, 2, 1, 0.5],
+        ["ALL", "ALL", 3, 1.33, 2.3, 2, 1, 0.5],  # (2 + 0 + 2) / 3 placements
         ["joint_monitoring_collaboration", "SOME_OR_FULL", 1, 2.0, 5.0, 1, 1, 1.0],
         ["needs_shared_timeliness", "WITHIN_10_DAYS", 1, 2.0, 5.0, 1, 1, 1.0],
     ]
@@ -273,19 +293,21 @@ def test_case_review_indicators_exclude_unknown_and_blank(built):
         (r.indicator, r.answer): (r.n, r.share, r.mean_value) for r in rows.itertuples()
     }
     assert table[("needs_shared", "Y")][:2] == (1, 1.0)
-    assert table[("needs_shared_timeliness", "WITHIN_10_DAYS")][:2] == (
-        1,
-        1.0,
-    )  # 7 days
+    # 7 days: in the 6-10 day band, and so within 10 days and within a month, not 5
+    assert table[("needs_shared_timeliness", "DAYS_6_10")][:2] == (1, 1.0)
+    assert table[("needs_shared_timeliness", "WITHIN_10_DAYS")][:2] == (1, 1.0)
+    assert table[("needs_shared_timeliness", "WITHIN_1_MONTH")][:2] == (1, 1.0)
+    assert table[("needs_shared_timeliness", "WITHIN_5_DAYS")][:2] == (0, 0.0)
     assert table[("objectives_in_plan", "TOTAL_COUNTED")][0] == 0
     assert table[("objectives_in_plan", "EXCLUDED_UNKNOWN_OR_BLANK")][0] == 1  # U
     assert table[("services_accessed", "EXCLUDED_UNKNOWN_OR_BLANK")][0] == 1  # blank
     assert table[("joint_monitoring_per_month", "TOTAL_COUNTED")][::2] == (1, 2.5)
-    assert table[("collab_monitoring", "SOME")][:2] == (1, 1.0)
-    assert (
-        "cftm_attendance",
-        "NEITHER",
-    ) not in table  # asked only where a CFTM was held
+    assert table[("collab_monitoring", "SOME_OR_FULL")][:2] == (1, 1.0)  # SOME
+    assert table[("collab_cftm", "NONE")][:2] == (1, 1.0)
+    # 3 services recommended; CFTM not held, so who attended is not asked
+    assert table[("services_recommended_count", "ONE_TO_FIVE")][:2] == (1, 1.0)
+    assert table[("reviews", "TOTAL")][0] == 1
+    assert not any(k[0] == "cftm_attendance" for k in table)
 
 
 def test_recurrence_of_substantiated_maltreatment(built):
@@ -315,11 +337,12 @@ def test_small_cells_are_suppressed_with_their_complements(built, tmp_path):
         ["ALLEGATION", "GENERAL_NEGLECT", None, True],
         ["ALLEGATION", "PHYSICAL_ABUSE", None, True],
         ["ALLEGATION", "TOTAL", 3, False],
-        # three hidden cells protect each other: no complement needed
-        ["PLACEMENT", "FOSTER_FAMILY_HOME", None, True],
+        # four hidden cells protect each other: no complement needed
+        ["PLACEMENT", "FOSTER_FAMILY_OR_FFA", None, True],
+        ["PLACEMENT", "NOT_PROVIDED", None, True],
         ["PLACEMENT", "OTHER", None, True],
         ["PLACEMENT", "RELATIVE_NREFM", None, True],
-        ["PLACEMENT", "TOTAL", 3, False],
+        ["PLACEMENT", "TOTAL", 4, False],
     ]
     offices = read(
         warehouse,
@@ -352,7 +375,7 @@ def test_reporting_never_shows_a_small_count_by_default(built, tmp_path):
                 "where table_schema = 'reporting'"
             ).fetchall()
         ]
-        assert len(tables) == 7
+        assert sorted(tables) == REPORTING_TABLES
         for table in tables:
             df = con.execute(f"select * from reporting.{table}").df()
             counts = [

@@ -40,6 +40,7 @@ OUTCOMES = {
     "fct_family_wages",
     "fct_maltreatment_recurrence",
     "fct_case_review_answers",
+    "fct_comparison_families",
 }
 REPORTING = {
     "rpt_identification_timeliness",
@@ -49,6 +50,9 @@ REPORTING = {
     "rpt_wages_by_quarter",
     "rpt_maltreatment_recurrence",
     "rpt_case_review_indicators",
+    "rpt_rereferral_families",
+    "rpt_comparison_group",
+    "rpt_monthly_trend",
 }
 EVERYTHING = (
     PEOPLE
@@ -68,6 +72,7 @@ PLACEMENT_MEASURES = {
     "fct_family_outcomes",
     "rpt_event_types",
     "rpt_family_outcomes",
+    "rpt_comparison_group",
 }
 STILL_BUILT = {
     "calworks_cases": set(),
@@ -75,7 +80,12 @@ STILL_BUILT = {
     # the sanction list reads it, the history reads every list, the exports all four lists
     "wtw_status": PEOPLE | LINKAGE | LISTS - {"match_list_sanction"} | REVIEW_ANSWERS,
     "calworks_participation": EVERYTHING
-    - {"fct_family_outcomes", "rpt_family_outcomes", "evaluation"},
+    - {
+        "fct_family_outcomes",
+        "rpt_family_outcomes",
+        "rpt_comparison_group",
+        "evaluation",
+    },
     "edd_wages": EVERYTHING
     - {"fct_family_wages", "rpt_wages_by_quarter", "evaluation"},
     # the linkage reads clients, participants and allegations (their ingest checks cases and referrals)
@@ -86,13 +96,21 @@ STILL_BUILT = {
     "cws_case_participants": PEOPLE | REVIEW_ANSWERS,
     "cws_placement_episodes": EVERYTHING - PLACEMENT_MEASURES - {"evaluation"},
     "cws_placements": EVERYTHING - PLACEMENT_MEASURES - {"evaluation"},
-    # the program's own file: the lists and their exports do not read it
-    "case_reviews": PEOPLE | LINKAGE | LISTS | {"office_list_rows", "office_lists"},
+    # the program's own files: the lists, their exports and trend do not read them
+    "linkages_enrollments": EVERYTHING
+    - {"fct_comparison_families", "rpt_comparison_group", "evaluation"},
+    "case_reviews": PEOPLE
+    | LINKAGE
+    | LISTS
+    | {"office_list_rows", "office_lists", "rpt_monthly_trend"},
 }
 # one broken run per file (a run is ~30 s): missing, or more than 5% of its rows bad, in
 # turn; both faults fail the same asset, so the lineage and the table above are the same
+# (an optional file may be missing: only its bad rows are a fault)
+OPTIONAL = {spec.name for spec in SOURCE_FILES if spec.optional}
 FAULTS = [
-    (name, "missing" if i % 2 == 0 else "bad_rows") for i, name in enumerate(NAMES)
+    (name, "missing" if i % 2 == 0 and name not in OPTIONAL else "bad_rows")
+    for i, name in enumerate(NAMES)
 ]
 
 
@@ -252,3 +270,27 @@ def _downstream_raw(name: str) -> set[str]:
         } - down
         down |= frontier
     return {f"raw.{n}" for n in down}
+
+
+def test_without_the_optional_enrollments_file_the_month_runs_and_says_so(
+    clean, tmp_path
+):
+    """linkages_enrollments.csv is optional (contract v2): absent, every gate passes,
+    the lists are the clean run's, and the report says no comparison can be made."""
+    landing = tmp_path / "landing"
+    shutil.copytree(clean.parents[1] / "landing", landing)
+    (landing / MONTH / "linkages_enrollments.csv").unlink()
+    warehouse = tmp_path / "warehouse.duckdb"
+    code, out = _run(landing, warehouse)
+    assert code == 0, out
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from raw.linkages_enrollments where report_month = ?",
+            [MONTH],
+        ).fetchone() == (0,)
+    lists = {k: v for k, v in _contents(warehouse).items() if ".match_list_" in k}
+    assert lists and lists == {
+        k: v for k, v in _contents(clean).items() if ".match_list_" in k
+    }
+    page = (tmp_path / "reports" / MONTH / "evaluation.html").read_text()
+    assert "The comparison cannot be made this month" in page

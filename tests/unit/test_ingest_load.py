@@ -10,6 +10,7 @@ from contract import (
     CALWORKS_PERSONS,
     CASE_REVIEWS,
     EDD_WAGES,
+    LINKAGES_ENROLLMENTS,
 )
 from expectations.runner import validate
 from expectations.suites import build_suite, found_column
@@ -347,3 +348,41 @@ def test_gate_failures_carry_no_values(con, tmp_path):
     load(con, tmp_path, cases_csv(3, [CASE_ROW.format(n="00000002")]))
     result = gate(con, CALWORKS_CASES)
     assert "00000002" not in " ".join(result.failures) + str(result.metadata())
+
+
+ENROLLMENTS_HEADER = (
+    "enrollment_id,cws_case_id,referral_id,calworks_case_number,offered_date,"
+    "opted_in,enrolled_date,disenrolled_date,disenroll_reason,protocol"
+)
+
+
+def test_an_absent_optional_file_is_a_month_with_no_rows(con, tmp_path):
+    """linkages_enrollments (v2) may be absent: no rows, every gate passes."""
+    assert find_source(tmp_path, LINKAGES_ENROLLMENTS) is None
+    result = split(con, None, LINKAGES_ENROLLMENTS, MONTH, AS_OF)
+    assert (result.rows_read, result.rows_staged, result.rows_quarantined) == (0, 0, 0)
+    assert con.execute("select count(*) from staged").fetchone() == (0,)
+    assert gate(con, LINKAGES_ENROLLMENTS).success
+
+
+def test_enrollment_rules(con, tmp_path):
+    rows = [
+        "E1,K1,,C1,2026-05-01,Y,2026-05-10,,,FP",  # good
+        "E2,K2,,C2,2026-05-01,Y,,,,FR",  # opted in, no enrolled date
+        "E3,K3,,C3,2026-05-01,N,2026-05-10,,,",  # declined, yet an enrolled date
+        "E4,,R4,C4,2026-05-01,Y,2026-04-01,,,OTHER",  # enrolled before offered
+        "E5,K5,,C5,2026-05-01,Y,2026-05-10,2026-06-01,LEFT,FP",  # reason not in set
+    ]
+    result = load(
+        con,
+        tmp_path,
+        "\n".join([ENROLLMENTS_HEADER, *rows]) + "\n",
+        spec=LINKAGES_ENROLLMENTS,
+    )
+    assert (result.rows_staged, result.rows_quarantined) == (1, 4)
+    assert rejected_rules(con) == [
+        "enrolled_date: required when opted_in = Y",
+        "enrolled_date: must be empty when opted_in = N",
+        "enrolled_date: before offered_date",
+        "disenroll_reason: code outside its set",
+    ]

@@ -1,4 +1,4 @@
-{#- Substantiated allegation types and placement types of identified families, by county, with totals -#}
+{#- Substantiated allegation types and the report's placement groups of identified families, by county, with totals -#}
 with
 
 events as (
@@ -13,10 +13,10 @@ cells as (
     select
         county_code,
         event_type,
-        detail,
+        detail_group as detail,
         count(*) as n
     from events
-    group by county_code, event_type, detail
+    group by county_code, event_type, detail_group
 
 ),
 

@@ -1,8 +1,10 @@
 {#-
     Mean monthly rate of re-referrals before vs after identification, for families
-    with more than one referral since the case start; all and substantiated; with
+    with at least one re-referral since the case start (footnote 11: the referral that
+    opened the case is not one); all, substantiated, unfounded, and inconclusive or
+    pending; with
     and without referrals in the case-start month; reviewed families and the
-    comparison group (listed, never reviewed). Descriptive, not causal. A family
+    comparison group (listed, never reviewed), and ALL. Descriptive, not causal. A family
     counts in a window only when the window has at least one month.
 -#}
 with
@@ -11,24 +13,26 @@ families as (
 
     select * from {{ ref('fct_family_referrals') }}
     where report_month = '{{ var("report_month") }}'
-        and has_more_than_one_referral
+        and has_rereferral
 
 ),
 
 rates as (
 
     {% set combos = [] %}
-    {% for measure in ['referrals', 'substantiated'] %}
+    {% for measure in ['referrals', 'substantiated', 'unfounded', 'inconclusive_or_pending'] %}
         {% for variant in ['', '_excl_start_month'] %}
             {% for window in ['before', 'after'] %}
-                {% do combos.append((measure, variant, window)) %}
+                {% for review_group in ['review_group', "'ALL'"] %}
+                    {% do combos.append((measure, variant, window, review_group)) %}
+                {% endfor %}
             {% endfor %}
         {% endfor %}
     {% endfor %}
-    {% for measure, variant, window in combos %}
+    {% for measure, variant, window, review_group in combos %}
         select
             county_code,
-            review_group,
+            {{ review_group }} as review_group,
             '{{ measure }}' as measure,
             '{{ "excl_start_month" if variant else "all" }}' as variant,
             '{{ window }}' as time_window,
@@ -37,9 +41,28 @@ rates as (
                 as mean_monthly_rate
         from families
         where months_{{ window }} > 0
-        group by county_code, review_group
+        group by county_code{% if review_group == 'review_group' %}, review_group{% endif %}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
+
+),
+
+flagged as (
+
+    {#- the two review groups add up to ALL: complementary suppression between them -#}
+    select
+        *,
+        {{ is_suppressed('county_code, measure, variant, time_window', 'n_families') }}
+            as is_suppressed
+    from rates
+    where review_group <> 'ALL'
+    union all
+    select
+        *,
+        {{ is_small('n_families') }} as is_suppressed
+    from rates
+    where review_group = 'ALL'
+
 )
 
 select
@@ -49,7 +72,7 @@ select
     measure,
     variant,
     time_window,
-    {{ unless_small('n_families', 'n_families') }} as n_families,
-    {{ unless_small('n_families', round_double('mean_monthly_rate', 4)) }} as mean_monthly_rate,
-    {{ is_small('n_families') }} as is_suppressed
-from rates
+    case when is_suppressed then null else n_families end as n_families,
+    case when is_suppressed then null else {{ round_double('mean_monthly_rate', 4) }} end as mean_monthly_rate,
+    is_suppressed
+from flagged

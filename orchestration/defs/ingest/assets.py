@@ -25,7 +25,9 @@ def raw_key(file: str) -> dg.AssetKey:
 
 def _metadata(r: LoadResult) -> dict:
     meta = {
-        "source_file": dg.MetadataValue.path(r.source_path),
+        "source_file": dg.MetadataValue.path(r.source_path)
+        if r.source_path
+        else "absent: an optional file, no data this month",
         "rows_read": r.rows_read,
         "rows_staged": r.rows_staged,
         "rows_quarantined": r.rows_quarantined,
@@ -83,7 +85,8 @@ def ingest_asset(
         kinds={"duckdb", "great_expectations"},
         pool=WAREHOUSE_POOL,
         description=f"{spec.description} Landing file `{spec.name}.csv` (or .parquet), typed;"
-        f" rejected rows go to `quarantine.{spec.name}` with the rule they broke.",
+        f" rejected rows go to `quarantine.{spec.name}` with the rule they broke."
+        + (" Optional: when absent, the month has no rows." if spec.optional else ""),
         check_specs=[
             dg.AssetCheckSpec(
                 ROWS_RECONCILED,

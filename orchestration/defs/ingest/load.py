@@ -47,7 +47,11 @@ class LoadResult:
 
 
 def split(
-    con: duckdb.DuckDBPyConnection, path: Path, spec: SourceFile, month: str, as_of: str
+    con: duckdb.DuckDBPyConnection,
+    path: Path | None,
+    spec: SourceFile,
+    month: str,
+    as_of: str,
 ) -> LoadResult:
     """Read, check and split one file into temp tables `staged` and `rejected`."""
     found = read_as_text(con, path, spec)
@@ -99,7 +103,7 @@ def split(
         quarantined_by_rule=by_rule,
         soft_faults=soft_counts,
         extra_columns=extras,
-        source_path=str(path),
+        source_path=str(path) if path else "",
     )
 
 

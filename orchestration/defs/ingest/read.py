@@ -26,9 +26,10 @@ class ContractError(Exception):
         super().__init__(f"{file}: {rule}{counted}{': ' + detail if detail else ''}")
 
 
-def find_source(month_dir: Path, spec: SourceFile) -> Path:
+def find_source(month_dir: Path, spec: SourceFile) -> Path | None:
+    """The month's file; None for an optional file that is absent (no data)."""
     path = source_path(month_dir, spec.name)
-    if path is not None:
+    if path is not None or spec.optional:
         return path
     raise ContractError(spec.name, "required file missing", 0, f"looked in {month_dir}")
 
@@ -56,10 +57,15 @@ def check_utf8(path: Path, file: str) -> None:
 
 
 def read_as_text(
-    con: duckdb.DuckDBPyConnection, path: Path, spec: SourceFile
+    con: duckdb.DuckDBPyConnection, path: Path | None, spec: SourceFile
 ) -> list[str]:
     """Create temp table `src` (every column text, plus `_source_row`), return
-    the header's column names as found."""
+    the header's column names as found. No path (an optional file absent): the
+    contract's columns and no rows, so the month's rows are replaced by none."""
+    if path is None:
+        cols = ", ".join(f"{sql_ident(c)} varchar" for c in spec.column_names)
+        con.execute(f"create or replace temp table src ({cols}, _source_row bigint)")
+        return spec.column_names
     if path.suffix == ".csv":
         if path.stat().st_size == 0:
             raise ContractError(spec.name, "file is empty (no header row)", 0)

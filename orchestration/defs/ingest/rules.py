@@ -111,7 +111,25 @@ def row_rules(spec: SourceFile, as_of: str) -> list[tuple[str, str]]:
         rules.append((f"{order.end}: before {order.begin}", f"{e} < {b}"))
     if "case_review_consistency" in spec.row_rules:
         rules.extend(_case_review_rules(spec))
+    if "enrollment_consistency" in spec.row_rules:
+        rules.extend(_enrollment_rules(spec))
     return rules
+
+
+def _enrollment_rules(spec: SourceFile) -> list[tuple[str, str]]:
+    def v(name):
+        return text_value(spec.column(name))
+
+    return [
+        (
+            "enrolled_date: required when opted_in = Y",
+            f"{v('opted_in')} = 'Y' and {v('enrolled_date')} is null",
+        ),
+        (
+            "enrolled_date: must be empty when opted_in = N",
+            f"{v('opted_in')} = 'N' and {v('enrolled_date')} is not null",
+        ),
+    ]
 
 
 def _case_review_rules(spec: SourceFile) -> list[tuple[str, str]]:

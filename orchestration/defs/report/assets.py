@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.defs.report.render import SECTIONS, render
+from orchestration.defs.report.render import TABLES, render
 from orchestration.lib.catalog import OWNERS, REPORT_GROUP
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.partitions import ONE_MONTH_PER_RUN
@@ -19,7 +19,7 @@ def build_evaluation_report(partitions: dg.PartitionsDefinition) -> dg.AssetsDef
         owners=OWNERS,
         partitions_def=partitions,
         backfill_policy=ONE_MONTH_PER_RUN,
-        deps=[dg.AssetKey(["reporting", s.table]) for s in SECTIONS],
+        deps=[dg.AssetKey(["reporting", table]) for table in TABLES],
         kinds={"html", "python"},
         description="The Linkages evaluation measures of the month as one self-contained HTML page "
         "(tables and charts), from the suppressed reporting schema only.",

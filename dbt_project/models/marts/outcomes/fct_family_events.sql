@@ -2,7 +2,7 @@
     What happened to each identified family's children and adults, one row per event:
     substantiated allegations against or about case participants (ALLEGATION, detail =
     allegation type) and placements of the case's focus children (PLACEMENT, detail =
-    facility type), from the case start to the end of observation.
+    facility type, detail_group = the report's placement group), from the case start to the end of observation.
 -#}
 with
 
@@ -45,6 +45,7 @@ family_allegations as (
         'ALLEGATION' as event_type,
         allegations.allegation_id as event_id,
         allegations.allegation_type as detail,
+        allegations.allegation_type as detail_group,
         allegations.received_date as event_date
 
     from families
@@ -66,6 +67,7 @@ family_placements as (
         'PLACEMENT' as event_type,
         placements.placement_id as event_id,
         placements.facility_type as detail,
+        placements.placement_group as detail_group,
         placements.start_date as event_date
 
     from families

@@ -1,9 +1,12 @@
 {#-
     Re-referrals of each identified family: referrals received from the CWS case's
     start to the end of observation that name a participant of the case as victim or
-    perpetrator, counted in the months before and from identification; all and
-    substantiated (any allegation of the referral substantiated); and the variant
-    that leaves out referrals received in the case-start month.
+    perpetrator, other than the referral that opened the case (the one promoted to it,
+    cws_referrals.case_id; the report's footnotes 11-12), counted in the months before
+    and from identification; all, and by outcome: substantiated (any allegation
+    substantiated), unfounded (every allegation unfounded, disposition 46), and
+    inconclusive or pending (the rest); and the variant that leaves out referrals
+    received in the case-start month.
 -#}
 with
 
@@ -30,20 +33,39 @@ allegations as (
 
 ),
 
-referrals as (
+referral_dispositions as (
 
     select
         referrals.referral_id,
         referrals.received_date,
+        referrals.case_id as opened_case_id,
         max(
             case when allegations.disposition = 'SUBSTANTIATED' then 1 else 0 end
-        ) as is_substantiated
+        ) as is_substantiated,
+        min(
+            case when allegations.disposition = 'UNFOUNDED' then 1 else 0 end
+        ) as is_all_unfounded
 
     from {{ ref('stg_cws__referrals') }} as referrals
     left join allegations
         on referrals.referral_id = allegations.referral_id
     where referrals.report_month = '{{ var("report_month") }}'
-    group by referrals.referral_id, referrals.received_date
+    group by referrals.referral_id, referrals.received_date, referrals.case_id
+
+),
+
+referrals as (
+
+    {#- a referral without any allegation yet counts as pending -#}
+    select
+        referral_id,
+        received_date,
+        opened_case_id,
+        is_substantiated,
+        case when is_substantiated = 0 and is_all_unfounded = 1 then 1 else 0 end as is_unfounded,
+        case when is_substantiated = 0 and is_all_unfounded = 0 then 1 else 0 end
+            as is_inconclusive_or_pending
+    from referral_dispositions
 
 ),
 
@@ -69,6 +91,8 @@ family_referrals as (
         families.cws_case_id,
         referrals.referral_id,
         referrals.is_substantiated,
+        referrals.is_unfounded,
+        referrals.is_inconclusive_or_pending,
         cast({{ dbt.date_trunc('month', 'referrals.received_date') }} as date) as received_month,
         families.case_start_month,
         families.identified_month
@@ -83,37 +107,37 @@ family_referrals as (
     where referrals.received_date >= families.case_start_date
         and referrals.received_date <= {{ as_of_date() }}
         and (families.case_end_date is null or referrals.received_date <= families.case_end_date)
+        -- the referral that opened the case is not a re-referral (footnote 11)
+        and (referrals.opened_case_id is null or referrals.opened_case_id <> families.cws_case_id)
 
 ),
 
 counts as (
 
+    {% set outcomes = {
+        'referrals': '1',
+        'substantiated': 'is_substantiated',
+        'unfounded': 'is_unfounded',
+        'inconclusive_or_pending': 'is_inconclusive_or_pending',
+    } %}
+    {% set windows = {
+        'before': 'received_month < identified_month',
+        'after': 'received_month >= identified_month',
+    } %}
     select
         calworks_case_number,
         cws_case_id,
-        count(*) as referrals_total,
-        sum(case when received_month < identified_month then 1 else 0 end) as referrals_before,
-        sum(case when received_month >= identified_month then 1 else 0 end) as referrals_after,
-        sum(case when received_month < identified_month then is_substantiated else 0 end)
-            as substantiated_before,
-        sum(case when received_month >= identified_month then is_substantiated else 0 end)
-            as substantiated_after,
-        sum(case when received_month < identified_month and received_month > case_start_month
-                then 1
-            else 0
-        end) as referrals_before_excl_start_month,
-        sum(case when received_month >= identified_month and received_month > case_start_month
-                then 1
-            else 0
-        end) as referrals_after_excl_start_month,
-        sum(case when received_month < identified_month and received_month > case_start_month
-                then is_substantiated
-            else 0
-        end) as substantiated_before_excl_start_month,
-        sum(case when received_month >= identified_month and received_month > case_start_month
-                then is_substantiated
-            else 0
-        end) as substantiated_after_excl_start_month
+        {% for measure, value in outcomes.items() %}
+            {% for window, condition in windows.items() %}
+                sum(case when {{ condition }} then {{ value }} else 0 end)
+                    as {{ measure }}_{{ window }},
+                sum(case when {{ condition }} and received_month > case_start_month
+                        then {{ value }}
+                    else 0
+                end) as {{ measure }}_{{ window }}_excl_start_month,
+            {% endfor %}
+        {% endfor %}
+        count(*) as referrals_total
 
     from family_referrals
     group by calworks_case_number, cws_case_id
@@ -131,8 +155,9 @@ final as (
         families.months_before,
         families.months_after,
         coalesce(counts.referrals_total, 0) as referrals_total,
-        coalesce(counts.referrals_total, 0) > 1 as has_more_than_one_referral,
-        {% for measure in ['referrals', 'substantiated'] %}
+        -- footnote 12: families with and without re-referrals after the case start
+        coalesce(counts.referrals_total, 0) > 0 as has_rereferral,
+        {% for measure in outcomes %}
             {% for window in ['before', 'after'] %}
                 {% for variant in ['', '_excl_start_month'] %}
                     {% set name = measure ~ '_' ~ window ~ variant %}

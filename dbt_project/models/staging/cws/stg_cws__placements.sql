@@ -22,8 +22,16 @@ renamed as (
         source.start_date,
         source.end_date,
         source.facility_type_code,
-        -- unknown codes map to OTHER (CONTRACT.md §8, soft)
-        coalesce(facility_types.facility_type, 'OTHER') as facility_type
+        -- unknown codes map to OTHER (CONTRACT.md §8, soft); no code is not an unknown code
+        case
+            when source.facility_type_code is null then 'NOT_PROVIDED'
+            else coalesce(facility_types.facility_type, 'OTHER')
+        end as facility_type,
+        -- the evaluation report's placement groups (seed cws_facility_types)
+        case
+            when source.facility_type_code is null then 'NOT_PROVIDED'
+            else coalesce(facility_types.placement_group, 'OTHER')
+        end as placement_group
 
     from source
     left join facility_types
