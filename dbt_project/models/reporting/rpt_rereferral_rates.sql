@@ -73,6 +73,8 @@ select
     variant,
     time_window,
     case when is_suppressed then null else n_families end as n_families,
-    case when is_suppressed then null else {{ round_double('mean_monthly_rate', 4) }} end as mean_monthly_rate,
+    case
+        when is_suppressed then null else {{ round_double('mean_monthly_rate', 4) }}
+    end as mean_monthly_rate,
     is_suppressed
 from flagged
