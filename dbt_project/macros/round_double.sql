@@ -11,3 +11,16 @@
 {% macro postgres__round_double(value, digits) -%}
     cast(round(cast({{ value }} as numeric), {{ digits }}) as double precision)
 {%- endmacro %}
+
+{#- the 8-byte float type's name: PostgreSQL has no type called double -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro postgres__type_double() -%}
+    double precision
+{%- endmacro %}

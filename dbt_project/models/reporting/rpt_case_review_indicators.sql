@@ -203,7 +203,7 @@ flagged as (
             when cells.answer <> 'EXCLUDED_UNKNOWN_OR_BLANK' and not state.is_counted_hidden
                 then 1.0 * cells.n / nullif(state.n_counted, 0)
         end as share,
-        cast(null as double) as mean_value,
+        cast(null as {{ type_double() }}) as mean_value,
         cells.is_hidden
     from cells
     inner join indicator_state as state
@@ -217,7 +217,7 @@ flagged as (
         case
             when not state.is_counted_hidden then 1.0 * cumulative.n / nullif(state.n_counted, 0)
         end as share,
-        cast(null as double) as mean_value,
+        cast(null as {{ type_double() }}) as mean_value,
         cumulative.is_hidden
     from cumulative
     inner join indicator_state as state
@@ -228,7 +228,7 @@ flagged as (
         indicator,
         'TOTAL_COUNTED' as answer,
         n_counted as n,
-        cast(null as double) as share,
+        cast(null as {{ type_double() }}) as share,
         mean_value,
         is_counted_hidden as is_hidden
     from indicator_state
@@ -238,8 +238,8 @@ flagged as (
         'reviews' as indicator,
         'TOTAL' as answer,
         n,
-        cast(null as double) as share,
-        cast(null as double) as mean_value,
+        cast(null as {{ type_double() }}) as share,
+        cast(null as {{ type_double() }}) as mean_value,
         {{ is_small('n') }} as is_hidden
     from reviews
 
@@ -253,8 +253,8 @@ final as (
         flagged.indicator,
         flagged.answer,
         case when flagged.is_hidden then null else flagged.n end as n,
-        case when flagged.is_hidden then null else round(flagged.share, 3) end as share,
-        case when flagged.is_hidden then null else round(flagged.mean_value, 2) end as mean_value,
+        case when flagged.is_hidden then null else {{ round_double('flagged.share', 3) }} end as share,
+        case when flagged.is_hidden then null else {{ round_double('flagged.mean_value', 2) }} end as mean_value,
         state.parent_indicator,
         flagged.is_hidden as is_suppressed
     from flagged

@@ -67,7 +67,7 @@ means as (
             count({{ measure }}) as n,
             avg({{ measure }}) as estimate,
             stddev_samp({{ measure }}) / sqrt(count({{ measure }})) as standard_error,
-            cast(null as double) as n_reunified
+            cast(null as {{ type_double() }}) as n_reunified
         from matched
         group by enrollment_group
         union all
@@ -78,7 +78,7 @@ means as (
         {{ means | length + 1 }} as measure_order,
         count(reunified) as n,
         avg(reunified) as estimate,
-        cast(null as double) as standard_error,
+        cast(null as {{ type_double() }}) as standard_error,
         sum(reunified) as n_reunified
     from matched
     group by enrollment_group
@@ -139,13 +139,13 @@ final as (
         {% set shown = 'intervals.n_reunified is null or not (' ~ is_small('intervals.n_reunified')
             ~ ' or ' ~ is_small('intervals.n - intervals.n_reunified') ~ ')' %}
         case when {{ is_small('intervals.n') }} or not ({{ shown }}) then null
-            else round(intervals.estimate, 4)
+            else {{ round_double('intervals.estimate', 4) }}
         end as estimate,
         case when {{ is_small('intervals.n') }} or not ({{ shown }}) then null
-            else round(intervals.ci_low, 4)
+            else {{ round_double('intervals.ci_low', 4) }}
         end as ci_low,
         case when {{ is_small('intervals.n') }} or not ({{ shown }}) then null
-            else round(intervals.ci_high, 4)
+            else {{ round_double('intervals.ci_high', 4) }}
         end as ci_high,
         {{ unless_small('group_sizes.n_families', 'group_sizes.n_families') }} as n_families,
         {% set matched = 'group_sizes.n_matched' %}

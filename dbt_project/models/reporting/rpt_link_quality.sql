@@ -19,9 +19,9 @@ final as (
         cast(score_band as {{ dbt.type_string() }}) as score_band,
         cast(qa_pairs_decided as {{ dbt.type_int() }}) as qa_pairs_decided,
         cast(qa_matches as {{ dbt.type_int() }}) as qa_matches,
-        cast(precision as double) as precision,
-        cast(precision_low as double) as precision_low,
-        cast(precision_high as double) as precision_high
+        cast(precision as {{ type_double() }}) as precision,
+        cast(precision_low as {{ type_double() }}) as precision_low,
+        cast(precision_high as {{ type_double() }}) as precision_high
 
     from quality
 

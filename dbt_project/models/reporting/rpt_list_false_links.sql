@@ -64,7 +64,7 @@ final as (
         {{ month_start() }} as report_month,
         cast(rows_with_precision.list_name as {{ dbt.type_string() }}) as list_name,
         cast(count(*) as {{ dbt.type_int() }}) as listed_rows,
-        cast(coalesce(sum(1 - rows_with_precision.precision), 0) as double)
+        cast(coalesce(sum(1 - rows_with_precision.precision), 0) as {{ type_double() }})
             as estimated_false_links
 
     from rows_with_precision

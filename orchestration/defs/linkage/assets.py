@@ -305,9 +305,10 @@ def _earlier_qa(con, month: str) -> pd.DataFrame:
     """The QA pairs of earlier months' queues, with the stratum each was drawn from."""
     columns = ["report_month", "calworks_person_id", "cws_client_id"]
     columns += ["score_band", "link_basis", "band_low", "band_high"]
-    if not con.table_exists("linkage", "review_queue") or "sample" not in {
-        row[0] for row in con.execute("describe linkage.review_queue").fetchall()
-    }:
+    # the columns from an empty select: `describe` is not PostgreSQL's
+    if not con.table_exists("linkage", "review_queue") or "sample" not in set(
+        con.execute("select * from linkage.review_queue limit 0").df().columns
+    ):
         return pd.DataFrame(columns=columns)
     return con.execute(
         f"select {', '.join(columns)} from linkage.review_queue "

@@ -57,7 +57,9 @@ def read_optional(
         "select count(*) from information_schema.tables "
         "where table_schema = 'reporting' and table_name = ?",
         [table],
-    ).fetchone()[0]
+    ).fetchall()[0][
+        0
+    ]  # the warehouse's Result: df() and fetchall(), as on every engine
     if not exists:
         return None
     return con.execute(
