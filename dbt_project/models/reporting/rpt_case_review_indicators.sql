@@ -253,8 +253,12 @@ final as (
         flagged.indicator,
         flagged.answer,
         case when flagged.is_hidden then null else flagged.n end as n,
-        case when flagged.is_hidden then null else {{ round_double('flagged.share', 3) }} end as share,
-        case when flagged.is_hidden then null else {{ round_double('flagged.mean_value', 2) }} end as mean_value,
+        case
+            when flagged.is_hidden then null else {{ round_double('flagged.share', 3) }}
+        end as share,
+        case
+            when flagged.is_hidden then null else {{ round_double('flagged.mean_value', 2) }}
+        end as mean_value,
         state.parent_indicator,
         flagged.is_hidden as is_suppressed
     from flagged
