@@ -195,9 +195,10 @@ def test_the_old_rule_was_undone_by_subtraction(unsuppressed):
 
 def _render(warehouse) -> str:
     from orchestration.defs.report.render import render
+    from orchestration.lib.warehouse import DuckDBWarehouse
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        page, _ = render(con, case.MONTH)
+        page, _ = render(DuckDBWarehouse(con), case.MONTH)
     return page
 
 

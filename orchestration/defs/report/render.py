@@ -53,14 +53,8 @@ def read_optional(
 ) -> pd.DataFrame | None:
     """A table another part of the pipeline may not have built yet: None if absent.
     Its report_month is a date (the month's first day): compared as text."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'reporting' and table_name = ?",
-        [table],
-    ).fetchall()[0][
-        0
-    ]  # the warehouse's Result: df() and fetchall(), as on every engine
-    if not exists:
+    # the warehouse says: Spark has no information_schema
+    if not con.table_exists("reporting", table):
         return None
     return con.execute(
         f"select * from reporting.{table} "
