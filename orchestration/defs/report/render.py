@@ -57,9 +57,9 @@ def read_optional(
     if not con.table_exists("reporting", table):
         return None
     return con.execute(
-        f"select * from reporting.{table} "
-        "where substr(cast(report_month as varchar), 1, 7) = ?",
-        [month],
+        # a date against a date: casts to text differ by engine (Spark has no bare VARCHAR)
+        f"select * from reporting.{table} where report_month = cast(? as date)",
+        [f"{month[:7]}-01"],
     ).df()
 
 
