@@ -80,17 +80,19 @@ review: $(STAMP)
 
 # dbt's docs site (models, tests, lineage) for the demo warehouse; GX Data Docs are built by every run
 docs: $(STAMP)
-	cd dbt_project && LINKAGES_WAREHOUSE_PATH=$(CURDIR)/$(DEMO)/warehouse.duckdb $(CURDIR)/$(BIN)/dbt docs generate \
+	cd dbt_project && LINKAGES_WAREHOUSE_PATH=$(CURDIR)/$(DEMO)/warehouse.duckdb LINKAGES_REPORT_MONTH=$(DEMO_LAST) \
+	  $(CURDIR)/$(BIN)/dbt docs generate \
 	  --static --quiet --profiles-dir . --target-path $(CURDIR)/$(DEMO)/reports/dbt_docs
 	@echo "dbt docs : $(DEMO)/reports/dbt_docs/static_index.html   (one self-contained page)"
 	@echo "GX docs  : $(DEMO)/reports/<YYYY-MM>/data_quality/gx/uncommitted/data_docs/local_site/index.html"
 
 # sqlfluff's dbt templater compiles every model: against a throwaway warehouse and
-# target folder, never the demo's or the project's own (config in pyproject.toml)
+# target folder, never the demo's or the project's own (config in pyproject.toml), for
+# one report month (any month: the SQL is the same)
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	tmp=$$(mktemp -d) && LINKAGES_WAREHOUSE_PATH=$$tmp/lint.duckdb DBT_TARGET_PATH=$$tmp/target \
+	tmp=$$(mktemp -d) && LINKAGES_WAREHOUSE_PATH=$$tmp/lint.duckdb DBT_TARGET_PATH=$$tmp/target LINKAGES_REPORT_MONTH=2026-10 \
 	  $(BIN)/sqlfluff lint dbt_project/models dbt_project/tests; rc=$$?; rm -rf $$tmp; exit $$rc
 
 bench: $(STAMP)

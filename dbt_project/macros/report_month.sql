@@ -1,7 +1,19 @@
 {#-
-    The report month's dates, from var('report_month') = 'YYYY-MM' (CONTRACT.md §6),
-    written once (Python's twin: orchestration/lib/partitions.py).
+    The report month ('YYYY-MM', CONTRACT.md §6) and its dates, written once (Python's
+    twin: orchestration/lib/partitions.py).
 -#}
+
+{#- The report month being built: --vars '{"report_month": "YYYY-MM"}' when given (by
+    hand, and the tests), else LINKAGES_REPORT_MONTH, which Dagster sets. Read only when a
+    node runs: a month read while dbt parses, or a --vars change, makes dbt parse the
+    whole project again (~5 s a month); while parsing, any month will do. -#}
+{% macro report_month() -%}
+    {%- if execute -%}
+        {{- var("report_month", none) or env_var("LINKAGES_REPORT_MONTH") -}}
+    {%- else -%}
+        {{- var("report_month", "1970-01") -}}
+    {%- endif -%}
+{%- endmacro %}
 
 {#- the first day of the month a YYYY-MM text expression names -#}
 {% macro first_day_of(month_text) -%}
@@ -10,7 +22,7 @@
 
 {#- the report month's first day -#}
 {% macro month_start() -%}
-    {{ first_day_of("'" ~ var("report_month") ~ "'") }}
+    {{ first_day_of("'" ~ report_month() ~ "'") }}
 {%- endmacro %}
 
 {#- the as-of date: the month's last day -#}

@@ -6,7 +6,7 @@
     row's open CWS case -- or, when the row has no CWS case, a victim on a recent
     referral not closed by the month's last day (never a stale one).
 -#}
-{% set month = var("report_month") %}
+{% set month = report_month() %}
 with
 
 caretaker_rows as (

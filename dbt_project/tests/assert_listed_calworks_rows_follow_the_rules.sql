@@ -6,7 +6,7 @@
     mutual client report also PENDING), a household member (member_status ACTIVE),
     and the role each list names. Returns the rows that break a rule.
 -#}
-{% set month = var("report_month") %}
+{% set month = report_month() %}
 with
 
 listed as (

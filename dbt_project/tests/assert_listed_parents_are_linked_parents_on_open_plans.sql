@@ -7,7 +7,7 @@
     and of a plan type the list allows (never PP). Homeless rows are on homeless cases;
     sanction rows have a sanction in effect on the month's last day.
 -#}
-{% set month = var("report_month") %}
+{% set month = report_month() %}
 with
 
 listed as (

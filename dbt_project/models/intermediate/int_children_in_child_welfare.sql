@@ -34,7 +34,7 @@ victims as (
     from {{ ref('stg_cws__allegations') }} as allegations
     inner join open_recent_referrals
         on allegations.referral_id = open_recent_referrals.referral_id
-    where allegations.report_month = '{{ var("report_month") }}'
+    where allegations.report_month = '{{ report_month() }}'
 
 ),
 

@@ -9,14 +9,14 @@ with
 cases as (
 
     select * from {{ ref('stg_cws__cases') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
 participants as (
 
     select * from {{ ref('stg_cws__case_participants') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 

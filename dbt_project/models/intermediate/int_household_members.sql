@@ -4,14 +4,14 @@ with
 persons as (
 
     select * from {{ ref('stg_calsaws__persons') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
 cases as (
 
     select * from {{ ref('stg_calsaws__cases') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 

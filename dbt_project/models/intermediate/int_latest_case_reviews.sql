@@ -9,7 +9,7 @@ ranked as (
             partition by cws_case_id order by review_date desc, review_id desc
         ) as review_rank
     from {{ ref('stg_linkages__case_reviews') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 )
 

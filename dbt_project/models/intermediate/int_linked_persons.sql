@@ -6,4 +6,4 @@ select
     link_basis
 
 from {{ ref('stg_linkage__person_links') }}
-where report_month = '{{ var("report_month") }}'
+where report_month = '{{ report_month() }}'

@@ -4,7 +4,7 @@ with
 cases as (
 
     select * from {{ ref('stg_cws__cases') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 

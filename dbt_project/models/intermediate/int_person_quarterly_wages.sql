@@ -7,7 +7,7 @@ persons as (
         person_id,
         ssn
     from {{ source('raw', 'calworks_persons') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
         and ssn is not null
 
 ),
@@ -15,7 +15,7 @@ persons as (
 wages as (
 
     select * from {{ ref('stg_calsaws__quarterly_wages') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 

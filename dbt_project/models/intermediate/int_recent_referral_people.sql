@@ -15,7 +15,7 @@ allegations as (
     from {{ ref('stg_cws__allegations') }} as allegations
     inner join recent
         on allegations.referral_id = recent.referral_id
-    where allegations.report_month = '{{ var("report_month") }}'
+    where allegations.report_month = '{{ report_month() }}'
 
 ),
 

@@ -5,6 +5,6 @@ select
     {{ is_open_referral('referrals') }} as is_open
 
 from {{ ref('stg_cws__referrals') }} as referrals
-where referrals.report_month = '{{ var("report_month") }}'
+where referrals.report_month = '{{ report_month() }}'
     and referrals.received_date >= {{ recent_from() }}
     and referrals.received_date <= {{ as_of_date() }}

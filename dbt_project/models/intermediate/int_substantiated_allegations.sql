@@ -9,5 +9,5 @@ from {{ ref('stg_cws__allegations') }} as allegations
 inner join {{ ref('stg_cws__referrals') }} as referrals
     on allegations.referral_id = referrals.referral_id
     and allegations.report_month = referrals.report_month
-where allegations.report_month = '{{ var("report_month") }}'
+where allegations.report_month = '{{ report_month() }}'
     and allegations.disposition = 'SUBSTANTIATED'

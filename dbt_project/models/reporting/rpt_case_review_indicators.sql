@@ -21,7 +21,7 @@ with
 answers as (
 
     select * from {{ ref('fct_case_review_answers') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -248,7 +248,7 @@ flagged as (
 final as (
 
     select
-        '{{ var("report_month") }}' as report_month,
+        '{{ report_month() }}' as report_month,
         flagged.county_code,
         flagged.indicator,
         flagged.answer,

@@ -10,21 +10,21 @@ with
 families as (
 
     select * from {{ ref('fct_comparison_families') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
 referrals as (
 
     select * from {{ ref('fct_family_referrals') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
 outcomes as (
 
     select * from {{ ref('fct_family_outcomes') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -131,7 +131,7 @@ group_sizes as (
 final as (
 
     select
-        '{{ var("report_month") }}' as report_month,
+        '{{ report_month() }}' as report_month,
         intervals.enrollment_group,
         intervals.measure,
         intervals.measure_order,

@@ -4,7 +4,7 @@ with
 events as (
 
     select * from {{ ref('fct_family_events') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -39,7 +39,7 @@ flagged as (
 )
 
 select
-    '{{ var("report_month") }}' as report_month,
+    '{{ report_month() }}' as report_month,
     county_code,
     event_type,
     detail,

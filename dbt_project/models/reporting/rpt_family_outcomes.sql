@@ -9,7 +9,7 @@ with
 families as (
 
     select * from {{ ref('fct_family_outcomes') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -53,7 +53,7 @@ measures as (
 )
 
 select
-    '{{ var("report_month") }}' as report_month,
+    '{{ report_month() }}' as report_month,
     county_code,
     split,
     split_value,

@@ -4,7 +4,7 @@ with
 families as (
 
     select * from {{ ref('fct_identified_families') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -44,7 +44,7 @@ flagged as (
 )
 
 select
-    '{{ var("report_month") }}' as report_month,
+    '{{ report_month() }}' as report_month,
     county_code,
     office_code,
     case when is_suppressed then null else n_families end as n_families,

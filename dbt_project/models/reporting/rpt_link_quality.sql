@@ -8,7 +8,7 @@ with
 quality as (
 
     select * from {{ source('linkage', 'link_quality') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 

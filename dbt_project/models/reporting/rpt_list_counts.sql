@@ -9,7 +9,7 @@ listed as (
             calworks_case_number,
             calworks_person_id
         from {{ ref(list_table) }}
-        where report_month = '{{ var("report_month") }}'
+        where report_month = '{{ report_month() }}'
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -47,7 +47,7 @@ final as (
 )
 
 select
-    '{{ var("report_month") }}' as report_month,
+    '{{ report_month() }}' as report_month,
     match_list,
     {{ unless_small('families', 'families') }} as families,
     {{ unless_small('persons', 'persons') }} as persons,

@@ -10,7 +10,7 @@ with
 quality as (
 
     select * from {{ source('linkage', 'link_quality') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -29,7 +29,7 @@ list_rows as (
             cws_client_id
 
         from {{ ref(list_name) }}
-        where report_month = '{{ var("report_month") }}'
+        where report_month = '{{ report_month() }}'
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

@@ -4,7 +4,7 @@ with
 children as (
 
     select * from {{ ref('fct_maltreatment_recurrence') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -23,7 +23,7 @@ measures as (
 )
 
 select
-    '{{ var("report_month") }}' as report_month,
+    '{{ report_month() }}' as report_month,
     population,
     {{ unless_small('n_children', 'n_children') }} as n_children,
     {{ unless_part_small('n_recurred', 'n_children', 'n_recurred') }} as n_recurred,

@@ -15,7 +15,7 @@ lists as (
             '{{ name }}' as category,
             count(distinct calworks_case_number) as n
         from {{ ref(name) }}
-        where report_month <= '{{ var("report_month") }}'
+        where report_month <= '{{ report_month() }}'
         group by report_month
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -30,7 +30,7 @@ levels as (
         prevention_level as category,
         count(*) as n
     from {{ ref('family_prevention_level') }}
-    where report_month <= '{{ var("report_month") }}'
+    where report_month <= '{{ report_month() }}'
     group by report_month, prevention_level
 
 ),
@@ -50,7 +50,7 @@ flagged as (
 )
 
 select
-    '{{ var("report_month") }}' as report_month,
+    '{{ report_month() }}' as report_month,
     list_month,
     series,
     category,

@@ -8,7 +8,7 @@ with
 families as (
 
     select * from {{ ref('fct_family_referrals') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -24,7 +24,7 @@ counts as (
 )
 
 select
-    '{{ var("report_month") }}' as report_month,
+    '{{ report_month() }}' as report_month,
     county_code,
     {{ unless_small('n_families', 'n_families') }} as n_families,
     {{ unless_part_small('n_with_rereferral', 'n_families', 'n_with_rereferral') }}

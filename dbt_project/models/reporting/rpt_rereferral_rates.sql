@@ -12,7 +12,7 @@ with
 families as (
 
     select * from {{ ref('fct_family_referrals') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
         and has_rereferral
 
 ),
@@ -66,7 +66,7 @@ flagged as (
 )
 
 select
-    '{{ var("report_month") }}' as report_month,
+    '{{ report_month() }}' as report_month,
     county_code,
     review_group,
     measure,

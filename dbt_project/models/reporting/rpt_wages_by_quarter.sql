@@ -4,7 +4,7 @@ with
 wages as (
 
     select * from {{ ref('fct_family_wages') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
         and is_observed
 
 ),
@@ -23,7 +23,7 @@ measures as (
 )
 
 select
-    '{{ var("report_month") }}' as report_month,
+    '{{ report_month() }}' as report_month,
     county_code,
     quarter_offset,
     {{ unless_small('n_families', 'n_families') }} as n_families,

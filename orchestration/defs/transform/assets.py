@@ -3,6 +3,7 @@
 import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -27,6 +28,8 @@ from orchestration.lib.partitions import ONE_MONTH_PER_RUN
 from orchestration.lib.warehouse import WAREHOUSE_POOL, warehouse_type
 
 DBT_PROJECT = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
+# dbt's artifacts, a folder per report month
+MONTHS_TARGET = DBT_DIR / "target" / "months"
 # dbt installed beside this Python, found even when the venv is not on PATH
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 # a model's group by its folder under models/; the first matching prefix wins
@@ -115,17 +118,19 @@ def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
         context: dg.AssetExecutionContext, dbt: DbtCliResource, config: PipelineConfig
     ):
         warehouse = warehouse_type(config)
-        # the profile reads where the warehouse is from the environment of dbt's process
-        os.environ.update(warehouse.dbt_env(config))
+        # the profile reads where the warehouse is from the environment of dbt's process,
+        # the models the month (macros/report_month.sql: not a var, which would make
+        # dbt parse the whole project again each month)
+        os.environ.update(
+            warehouse.dbt_env(config), LINKAGES_REPORT_MONTH=context.partition_key
+        )
         dbt_vars = json.dumps(
-            {
-                "report_month": context.partition_key,
-                "high_confidence_threshold": config.high_confidence_threshold,
-            }
+            {"high_confidence_threshold": config.high_confidence_threshold}
         )
         # one artifacts folder per month, replaced by its rerun (dagster-dbt's default,
         # a new folder per invocation, grew by ~5 MB a run without end)
-        target = DBT_DIR / "target" / "months" / context.partition_key
+        target = MONTHS_TARGET / context.partition_key
+        reuse_latest_parse(target)
         args = ["build", "--vars", dbt_vars, "--target", warehouse.dbt_target]
         if warehouse.dbt_in_process:
             yield from _build_in_process(context, args, target)
@@ -133,6 +138,20 @@ def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
         yield from dbt.cli(args, context=context, target_path=target).stream()
 
     return linkages_dbt
+
+
+def reuse_latest_parse(target: Path) -> None:
+    """Start a month's artifacts folder from the parse dbt saved last (dagster-dbt would
+    copy target/'s, made by `dbt parse` with another profile, so dbt parsed everything
+    again, ~5 s). dbt checks the saved parse itself and parses anew what changed."""
+    saved = max(
+        MONTHS_TARGET.glob("*/partial_parse.msgpack"),
+        key=lambda p: p.stat().st_mtime,
+        default=None,
+    )
+    if saved is not None and saved.parent != target:
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(saved, target / saved.name)
 
 
 def _build_in_process(context: dg.AssetExecutionContext, args: list[str], target: Path):

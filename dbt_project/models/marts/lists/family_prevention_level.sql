@@ -11,7 +11,7 @@ cases as (
         case_number,
         office_code
     from {{ ref('stg_calsaws__cases') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
         and program_status in ('ACTIVE', 'PENDING')
 
 ),
@@ -54,7 +54,7 @@ secondary as (
 final as (
 
     select
-        '{{ var("report_month") }}' as report_month,
+        '{{ report_month() }}' as report_month,
         cases.case_number as calworks_case_number,
         case
             when tertiary.case_number is not null then 'TERTIARY'

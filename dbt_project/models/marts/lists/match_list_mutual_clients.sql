@@ -25,7 +25,7 @@ matches as (
 final as (
 
     select
-        '{{ var("report_month") }}' as report_month,
+        '{{ report_month() }}' as report_month,
         *
 
     from ({{ one_row_per_key('matches') }}) as deduped

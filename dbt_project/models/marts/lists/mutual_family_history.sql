@@ -15,7 +15,7 @@ listed as (
             calworks_case_number,
             cws_case_id
         from {{ ref(list) }}
-        where report_month <= '{{ var("report_month") }}'
+        where report_month <= '{{ report_month() }}'
         {% if not loop.last %}union{% endif %}
     {% endfor %}
 
@@ -42,7 +42,7 @@ reviews as (
         min(identified_date) as reviewed_identified_date
     from {{ source('raw', 'case_reviews') }}
     where cws_case_id is not null
-        and report_month <= '{{ var("report_month") }}'
+        and report_month <= '{{ report_month() }}'
     group by cws_case_id
 
 ),
@@ -50,7 +50,7 @@ reviews as (
 final as (
 
     select
-        '{{ var("report_month") }}' as report_month,
+        '{{ report_month() }}' as report_month,
         families.calworks_case_number,
         families.cws_case_id,
         families.first_identified_month,

@@ -22,7 +22,7 @@ counties as (
         case_number,
         county_code
     from {{ ref('stg_calsaws__cases') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -145,7 +145,7 @@ rates as (
 final as (
 
     select
-        '{{ var("report_month") }}' as report_month,
+        '{{ report_month() }}' as report_month,
         answers.review_id,
         answers.calworks_case_number,
         answers.cws_case_id,

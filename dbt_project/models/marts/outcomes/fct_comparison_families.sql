@@ -16,14 +16,14 @@ with
 families as (
 
     select * from {{ ref('fct_identified_families') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
 referrals as (
 
     select * from {{ ref('fct_family_referrals') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -33,7 +33,7 @@ cws_cases as (
         case_id,
         plan_type
     from {{ ref('stg_cws__cases') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -50,7 +50,7 @@ levels as (
 enrollments as (
 
     select * from {{ ref('stg_linkages__enrollments') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
         and opted_in = 'Y'
         and enrolled_date <= {{ as_of_date() }}
 
@@ -144,7 +144,7 @@ pairs as (
 final as (
 
     select
-        '{{ var("report_month") }}' as report_month,
+        '{{ report_month() }}' as report_month,
         ranked.calworks_case_number,
         ranked.cws_case_id,
         ranked.county_code,

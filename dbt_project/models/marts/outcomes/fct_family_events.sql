@@ -9,7 +9,7 @@ with
 families as (
 
     select * from {{ ref('fct_identified_families') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -32,7 +32,7 @@ allegations as (
 placements as (
 
     select * from {{ ref('stg_cws__placements') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -82,11 +82,11 @@ family_placements as (
 )
 
 select
-    '{{ var("report_month") }}' as report_month,
+    '{{ report_month() }}' as report_month,
     *
 from family_allegations
 union all
 select
-    '{{ var("report_month") }}' as report_month,
+    '{{ report_month() }}' as report_month,
     *
 from family_placements

@@ -9,7 +9,7 @@ with
 families as (
 
     select * from {{ ref('fct_identified_families') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -20,7 +20,7 @@ events as (
         cws_case_id,
         count(*) as placements
     from {{ ref('fct_family_events') }}
-    where report_month = '{{ var("report_month") }}' and event_type = 'PLACEMENT'
+    where report_month = '{{ report_month() }}' and event_type = 'PLACEMENT'
     group by calworks_case_number, cws_case_id
 
 ),
@@ -31,7 +31,7 @@ household as (
         case_number,
         person_id
     from {{ ref('stg_calsaws__persons') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -49,11 +49,11 @@ aided_months as (
         on families.calworks_case_number = household.case_number
     inner join {{ ref('stg_calsaws__participation_months') }} as participation
         on household.person_id = participation.person_id
-        and participation.report_month = '{{ var("report_month") }}'
+        and participation.report_month = '{{ report_month() }}'
     where
         participation.benefit_month
         >= substr(cast(families.identified_month as {{ dbt.type_string() }}), 1, 7)
-        and participation.benefit_month <= '{{ var("report_month") }}'
+        and participation.benefit_month <= '{{ report_month() }}'
 
 ),
 
@@ -110,7 +110,7 @@ episodes as (
         and participants.is_focus_child
     inner join {{ ref('stg_cws__placement_episodes') }} as episodes
         on participants.client_id = episodes.client_id
-        and episodes.report_month = '{{ var("report_month") }}'
+        and episodes.report_month = '{{ report_month() }}'
     where episodes.removal_date <= {{ as_of_date() }}
         and (episodes.exit_date is null or episodes.exit_date >= families.case_start_date)
     group by families.calworks_case_number, families.cws_case_id

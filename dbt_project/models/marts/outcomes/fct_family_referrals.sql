@@ -13,7 +13,7 @@ with
 families as (
 
     select * from {{ ref('fct_identified_families') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -29,7 +29,7 @@ participants as (
 allegations as (
 
     select * from {{ ref('stg_cws__allegations') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -49,7 +49,7 @@ referral_dispositions as (
     from {{ ref('stg_cws__referrals') }} as referrals
     left join allegations
         on referrals.referral_id = allegations.referral_id
-    where referrals.report_month = '{{ var("report_month") }}'
+    where referrals.report_month = '{{ report_month() }}'
     group by referrals.referral_id, referrals.received_date, referrals.case_id
 
 ),

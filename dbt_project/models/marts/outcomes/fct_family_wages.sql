@@ -10,7 +10,7 @@ with
 families as (
 
     select * from {{ ref('fct_identified_families') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -29,7 +29,7 @@ adults as (
         case_number,
         person_id
     from {{ ref('stg_calsaws__persons') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
         and role in ('PARENT', 'CARETAKER_RELATIVE')
 
 ),
@@ -74,7 +74,7 @@ family_wages as (
 final as (
 
     select
-        '{{ var("report_month") }}' as report_month,
+        '{{ report_month() }}' as report_month,
         family_quarters.calworks_case_number,
         family_quarters.cws_case_id,
         family_quarters.county_code,

@@ -9,21 +9,21 @@ with
 history as (
 
     select * from {{ ref('mutual_family_history') }}
-    where report_month = '{{ var("report_month") }}' and cws_case_id is not null
+    where report_month = '{{ report_month() }}' and cws_case_id is not null
 
 ),
 
 cws_cases as (
 
     select * from {{ ref('stg_cws__cases') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
 calworks_cases as (
 
     select * from {{ ref('stg_calsaws__cases') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -72,7 +72,7 @@ families as (
 final as (
 
     select
-        '{{ var("report_month") }}' as report_month,
+        '{{ report_month() }}' as report_month,
         calworks_case_number,
         cws_case_id,
         coalesce(county_code, 'UNKNOWN') as county_code,

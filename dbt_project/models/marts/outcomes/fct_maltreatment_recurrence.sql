@@ -16,7 +16,7 @@ person_of_client as (
         person_key,
         person_hash
     from {{ ref('stg_linkage__person_keys') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
         and system = 'cws'
 
 ),
@@ -43,7 +43,7 @@ people as (
     from {{ source('raw', 'cws_clients') }} as clients
     inner join person_of_client
         on clients.client_id = person_of_client.client_id
-    where clients.report_month = '{{ var("report_month") }}'
+    where clients.report_month = '{{ report_month() }}'
     group by person_of_client.person_key, person_of_client.person_hash
 
 ),
@@ -71,14 +71,14 @@ identified_children as (
         on families.cws_case_id = participants.case_id
     inner join person_of_client
         on participants.client_id = person_of_client.client_id
-    where families.report_month = '{{ var("report_month") }}'
+    where families.report_month = '{{ report_month() }}'
 
 ),
 
 final as (
 
     select
-        '{{ var("report_month") }}' as report_month,
+        '{{ report_month() }}' as report_month,
         people.person_hash,
         index_reports.index_date,
         identified_children.person_key is not null as is_in_identified_family,

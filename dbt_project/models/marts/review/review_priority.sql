@@ -11,7 +11,7 @@ with
 queue as (
 
     select * from {{ source('linkage', 'review_queue') }}
-    where report_month = '{{ var("report_month") }}'
+    where report_month = '{{ report_month() }}'
 
 ),
 
@@ -37,7 +37,7 @@ list_rows as (
             cws_client_id
 
         from {{ ref(list_name) }}
-        where report_month = '{{ var("report_month") }}'
+        where report_month = '{{ report_month() }}'
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -80,7 +80,7 @@ would_list as (
 final as (
 
     select
-        '{{ var("report_month") }}' as report_month,
+        '{{ report_month() }}' as report_month,
         queue.calworks_person_id,
         queue.cws_client_id,
         queue.sample,

@@ -1,0 +1,59 @@
+"""A month's dbt run starts from the parse dbt saved last, and the month itself is not
+part of the parse (dbt would otherwise parse the whole project again every month)."""
+
+import os
+import time
+
+from orchestration.defs.transform import assets
+from orchestration.lib.dbt_project import DBT_DIR, dbt_vars
+
+
+def _saved(folder, content: bytes, age_s: float):
+    folder.mkdir(parents=True)
+    path = folder / "partial_parse.msgpack"
+    path.write_bytes(content)
+    stamp = time.time() - age_s
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def test_a_new_month_gets_the_latest_saved_parse(tmp_path, monkeypatch):
+    monkeypatch.setattr(assets, "MONTHS_TARGET", tmp_path)
+    _saved(tmp_path / "2026-08", b"older", age_s=60)
+    _saved(tmp_path / "2026-09", b"latest", age_s=1)
+    assets.reuse_latest_parse(tmp_path / "2026-10")
+    assert (tmp_path / "2026-10" / "partial_parse.msgpack").read_bytes() == b"latest"
+
+
+def test_a_rerun_month_gets_a_later_months_parse_over_its_own(tmp_path, monkeypatch):
+    monkeypatch.setattr(assets, "MONTHS_TARGET", tmp_path)
+    _saved(tmp_path / "2026-08", b"its own", age_s=60)
+    _saved(tmp_path / "2026-09", b"latest", age_s=1)
+    assets.reuse_latest_parse(tmp_path / "2026-08")
+    assert (tmp_path / "2026-08" / "partial_parse.msgpack").read_bytes() == b"latest"
+
+
+def test_the_latest_parse_being_the_months_own_is_left_as_it_is(tmp_path, monkeypatch):
+    monkeypatch.setattr(assets, "MONTHS_TARGET", tmp_path)
+    own = _saved(tmp_path / "2026-10", b"its own", age_s=1)
+    assets.reuse_latest_parse(tmp_path / "2026-10")
+    assert own.read_bytes() == b"its own"
+
+
+def test_no_saved_parse_leaves_the_folder_to_dbt(tmp_path, monkeypatch):
+    monkeypatch.setattr(assets, "MONTHS_TARGET", tmp_path)
+    assets.reuse_latest_parse(tmp_path / "2026-10")
+    assert not (tmp_path / "2026-10").exists()
+
+
+def test_the_month_is_no_dbt_variable_of_the_project():
+    """dbt compares its variables with the saved parse's: a month among them, or a
+    default for it, would make each month's run parse everything again."""
+    assert "report_month" not in dbt_vars()
+    models = [
+        p
+        for p in (DBT_DIR / "models").rglob("*.sql")
+        if 'var("report_month")' in p.read_text()
+        or "var('report_month')" in p.read_text()
+    ]
+    assert models == []
