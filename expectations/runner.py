@@ -80,13 +80,11 @@ def validate(
     definition = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=name, data=batch_def, suite=suite)
     )
-    checkpoint = context.checkpoints.add_or_update(
-        gx.Checkpoint(
-            name=name, validation_definitions=[definition], result_format=RESULT_FORMAT
-        )
+    # the definition stores its result for the Data Docs itself; a Checkpoint around it
+    # (no actions here) cost ~0.15 s a file in bookkeeping
+    result = definition.run(
+        batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT
     )
-    run = checkpoint.run(batch_parameters={"dataframe": frame})
-    result = next(iter(run.run_results.values()))
     failures = [_plain(r) for r in result.results if not r.success]
     return GateResult(
         success=result.success,
