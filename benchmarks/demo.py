@@ -8,6 +8,7 @@ then reads that instance's step statistics to say where each month's time went.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import tempfile
@@ -37,8 +38,6 @@ def kind(step_key: str) -> str:
 
 def step_times(dagster_home: Path) -> tuple[dict[str, float], float, int]:
     """Seconds per kind of step summed over all runs, the runs' own time, and how many."""
-    import os
-
     os.environ["DAGSTER_HOME"] = str(dagster_home)
     import dagster as dg
 

@@ -2,10 +2,20 @@
 part of the parse (dbt would otherwise parse the whole project again every month)."""
 
 import os
+import re
 import time
+
+import pytest
 
 from orchestration.defs.transform import assets
 from orchestration.lib.dbt_project import DBT_DIR, dbt_vars
+
+
+@pytest.fixture
+def months(tmp_path, monkeypatch):
+    """A months' artifacts folder of the test's own, in place of dbt_project/target/months."""
+    monkeypatch.setattr(assets, "MONTHS_TARGET", tmp_path)
+    return tmp_path
 
 
 def _saved(folder, content: bytes, age_s: float):
@@ -17,43 +27,40 @@ def _saved(folder, content: bytes, age_s: float):
     return path
 
 
-def test_a_new_month_gets_the_latest_saved_parse(tmp_path, monkeypatch):
-    monkeypatch.setattr(assets, "MONTHS_TARGET", tmp_path)
-    _saved(tmp_path / "2026-08", b"older", age_s=60)
-    _saved(tmp_path / "2026-09", b"latest", age_s=1)
-    assets.reuse_latest_parse(tmp_path / "2026-10")
-    assert (tmp_path / "2026-10" / "partial_parse.msgpack").read_bytes() == b"latest"
+def test_a_new_month_gets_the_latest_saved_parse(months):
+    _saved(months / "2026-08", b"older", age_s=60)
+    _saved(months / "2026-09", b"latest", age_s=1)
+    assets.reuse_latest_parse(months / "2026-10")
+    assert (months / "2026-10" / "partial_parse.msgpack").read_bytes() == b"latest"
 
 
-def test_a_rerun_month_gets_a_later_months_parse_over_its_own(tmp_path, monkeypatch):
-    monkeypatch.setattr(assets, "MONTHS_TARGET", tmp_path)
-    _saved(tmp_path / "2026-08", b"its own", age_s=60)
-    _saved(tmp_path / "2026-09", b"latest", age_s=1)
-    assets.reuse_latest_parse(tmp_path / "2026-08")
-    assert (tmp_path / "2026-08" / "partial_parse.msgpack").read_bytes() == b"latest"
+def test_a_rerun_month_gets_a_later_months_parse_over_its_own(months):
+    _saved(months / "2026-08", b"its own", age_s=60)
+    _saved(months / "2026-09", b"latest", age_s=1)
+    assets.reuse_latest_parse(months / "2026-08")
+    assert (months / "2026-08" / "partial_parse.msgpack").read_bytes() == b"latest"
 
 
-def test_the_latest_parse_being_the_months_own_is_left_as_it_is(tmp_path, monkeypatch):
-    monkeypatch.setattr(assets, "MONTHS_TARGET", tmp_path)
-    own = _saved(tmp_path / "2026-10", b"its own", age_s=1)
-    assets.reuse_latest_parse(tmp_path / "2026-10")
+def test_the_latest_parse_being_the_months_own_is_left_as_it_is(months):
+    own = _saved(months / "2026-10", b"its own", age_s=1)
+    assets.reuse_latest_parse(months / "2026-10")
     assert own.read_bytes() == b"its own"
 
 
-def test_no_saved_parse_leaves_the_folder_to_dbt(tmp_path, monkeypatch):
-    monkeypatch.setattr(assets, "MONTHS_TARGET", tmp_path)
-    assets.reuse_latest_parse(tmp_path / "2026-10")
-    assert not (tmp_path / "2026-10").exists()
+def test_no_saved_parse_leaves_the_folder_to_dbt(months):
+    assets.reuse_latest_parse(months / "2026-10")
+    assert not (months / "2026-10").exists()
 
 
 def test_the_month_is_no_dbt_variable_of_the_project():
     """dbt compares its variables with the saved parse's: a month among them, or a
     default for it, would make each month's run parse everything again."""
     assert "report_month" not in dbt_vars()
-    models = [
-        p
-        for p in (DBT_DIR / "models").rglob("*.sql")
-        if 'var("report_month")' in p.read_text()
-        or "var('report_month')" in p.read_text()
+    month_var = re.compile(r"""var\((["'])report_month\1\)""")
+    reading_it = [
+        p.relative_to(DBT_DIR)
+        for folder in ("models", "macros", "tests")
+        for p in (DBT_DIR / folder).rglob("*.sql")
+        if month_var.search(p.read_text())
     ]
-    assert models == []
+    assert reading_it == []
