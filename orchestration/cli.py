@@ -103,6 +103,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         noise_level=args.noise_level,
         counties=args.counties,
         review_share=args.review_share,
+        daily_months=args.daily,
     )
     print(f"generated in {timings['total_s']:.1f}s -> {Path(args.out) / 'landing'}")
     return EXIT_OK
@@ -545,6 +546,14 @@ def parser() -> argparse.ArgumentParser:
         type=float,
         default=1.0,
         help="multiply every record-noise rate by this (default 1.0; 0 = clean records)",
+    )
+    gen.add_argument(
+        "--daily",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also a snapshot for each day of the last N months (landing/daily/"
+        "YYYY-MM-DD/, Parquet) with the truth of the day each family became mutual",
     )
     gen.set_defaults(func=cmd_generate)
 

@@ -36,8 +36,11 @@ def month_extract(
     month: pd.Period,
     case_reviews: pd.DataFrame,
     enrollments: pd.DataFrame,
+    as_of: pd.Timestamp | None = None,
 ) -> dict[str, pd.DataFrame]:
-    as_of = as_of_date(month)
+    """The extracts as of `as_of`, a day of `month` (default its last day: the
+    monthly extract; a daily snapshot, contract v2, is the same as of that day)."""
+    as_of = as_of_date(month) if as_of is None else as_of
     out = {
         **_calworks(t, month, as_of),
         **_cws(t, as_of),

@@ -7,6 +7,12 @@ Layout written under OUT:
     OUT/truth/people.csv                    the true people (twins, juniors flagged)
     OUT/truth/<YYYY-MM>/<list>.csv          the true lists and prevention levels
 
+With `daily_months` N > 0, the last N months also get a snapshot for each day and
+the truth of the day each family became mutual (synthetic/daily.py):
+
+    OUT/landing/daily/<YYYY-MM-DD>/<file>.parquet
+    OUT/truth/daily/<YYYY-MM-DD>/new_mutual_families.csv
+
 The truth folder sits beside the landing folder, never inside it, so the
 pipeline cannot see it.
 """
@@ -24,6 +30,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from contract import CASE_REVIEWS
+from synthetic import daily as daily_truth
 from synthetic import enrollments as enroll
 from synthetic.extracts import month_extract
 from synthetic.population import (
@@ -75,6 +82,7 @@ def generate(
     noise_level: float = 1.0,
     counties: int = 1,
     review_share: float = 0.5,
+    daily_months: int = 0,
 ) -> dict[str, float]:
     """Write `months` monthly extracts from `start` (YYYY-MM); return timings.
 
@@ -82,7 +90,10 @@ def generate(
     times the default noise; rates capped at population.MAX_RATE). `counties` = 2
     puts every other family in a second county with its own code and offices, whose
     case reviews follow the other documentation practice (synthetic/reviews.py);
-    `review_share` of identified families get a case review."""
+    `review_share` of identified families get a case review. `daily_months`: daily
+    snapshots (Parquet: a day holds the whole month's rows again) for the last N months."""
+    if not 0 <= daily_months <= months:
+        raise ValueError(f"daily_months must be 0..{months}, got {daily_months!r}")
     if size not in SIZES:
         raise ValueError(f"size must be one of {sorted(SIZES)}, got {size!r}")
     if not noise_level >= 0:
@@ -105,6 +116,7 @@ def generate(
 
     cw_truth = timeline.cw_members.set_index("person_id")["true_person_id"]
     cws_truth = timeline.cws_clients.set_index("client_id")["true_person_id"]
+    truth_maps = (cw_truth, cws_truth)
     reviews = pd.DataFrame(
         {c: pd.Series(dtype="object") for c in CASE_REVIEWS.column_names}
     ).astype({"review_date": "datetime64[ns]"})
@@ -114,6 +126,10 @@ def generate(
     program_rng = np.random.default_rng([seed, 1])
     identified: set[tuple] = set()
     for month in report_months:
+        if month >= report_months[-1] - daily_months + 1:
+            _write_days(
+                out, timeline, month, reviews, enrollments, truth_maps, progress
+            )
         t1 = time.perf_counter()
         extract = month_extract(timeline, month, reviews, enrollments)
         for name, frame in extract.items():
@@ -139,6 +155,32 @@ def generate(
     _write_person_truth(out / "truth", pop, timeline)
     timings["total_s"] = time.perf_counter() - t0
     return timings
+
+
+def _write_days(out, timeline, month, reviews, enrollments, truth_maps, progress):
+    """Each day of `month` as of that day, and the families newly mutual on it
+    (the day before the month is read to compare the first day against)."""
+    t1 = time.perf_counter()
+    days = daily_truth.days_of(month)
+    _, before = daily_truth.snapshot(
+        timeline, days[0] - pd.Timedelta(days=1), reviews, enrollments, *truth_maps
+    )
+    noticed = 0
+    for day in days:
+        extract, today = daily_truth.snapshot(
+            timeline, day, reviews, enrollments, *truth_maps
+        )
+        folder = f"{day:%Y-%m-%d}"
+        for name, frame in extract.items():
+            write_frame(frame, out / "landing" / "daily" / folder / name, "parquet")
+        new = daily_truth.new_mutual_families(before, today)
+        write_frame(new, out / "truth" / "daily" / folder / "new_mutual_families")
+        noticed += len(new)
+        before = today
+    progress(
+        f"{month} daily: {len(days)} snapshots, {noticed:,} newly mutual families "
+        f"({time.perf_counter() - t1:.1f}s)"
+    )
 
 
 def _newly_identified(truth, identified: set) -> pd.DataFrame:

@@ -45,10 +45,13 @@ def true_lists(
     month: pd.Period,
     cw_person_truth: pd.Series,
     cws_client_truth: pd.Series,
+    as_of: pd.Timestamp | None = None,
 ) -> dict[str, pd.DataFrame]:
     """`cw_person_truth` maps CalSAWS person_id -> true person; `cws_client_truth`
-    maps CWS client_id -> true person."""
-    as_of = month.end_time.normalize()
+    maps CWS client_id -> true person. `as_of`: a day of `month` for a daily
+    snapshot (default the month's last day); the recent-referral window stays the
+    12 report months ending with `month` (contract §6)."""
+    as_of = month.end_time.normalize() if as_of is None else as_of
     recent_from = (month - 11).start_time
 
     cases = x["calworks_cases"]
@@ -113,7 +116,7 @@ def true_lists(
     }
     out = {name: _shape(df, month) for name, df in lists.items()}
     out["family_prevention_level"] = _prevention(
-        x, active_or_pending, clients, recent_from, cws_client_truth, month
+        x, active_or_pending, clients, recent_from, cws_client_truth, month, as_of
     )
     return out
 
@@ -176,8 +179,7 @@ def _shape(df: pd.DataFrame, month: pd.Period) -> pd.DataFrame:
     return out.drop_duplicates(LIST_KEY).reset_index(drop=True)
 
 
-def _prevention(x, members, clients, recent_from, cws_client_truth, month):
-    as_of = month.end_time.normalize()
+def _prevention(x, members, clients, recent_from, cws_client_truth, month, as_of):
     cases = x["calworks_cases"]
     cases = cases.loc[
         cases["program_status"].isin(["ACTIVE", "PENDING"]), ["case_number"]
