@@ -18,6 +18,7 @@ and exits 0 only if every step and every blocking check passed (runner.py).
 import argparse
 import logging
 import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -43,10 +44,27 @@ def month_range(text: str) -> list[str]:
     return [str(start + i) for i in range((end - start).n + 1)]
 
 
+def day_range(text: str) -> list[str]:
+    """'2026-10-05' or '2026-10-05..2026-10-09' -> the days, in order."""
+    first, _, last = text.partition("..")
+    days = [first, last or first]
+    try:
+        if not all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in days):
+            raise ValueError
+        start, end = (pd.Timestamp(d) for d in days)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a day or range of days: {text!r}"
+        ) from None
+    if end < start:
+        raise argparse.ArgumentTypeError(f"range ends before it starts: {text!r}")
+    return [f"{d:%Y-%m-%d}" for d in pd.date_range(start, end, freq="D")]
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from orchestration.lib.config import PipelineConfig
     from orchestration.lib.warehouse import WarehouseBusy, run_lock, warehouse_type
-    from orchestration.runner import run_months
+    from orchestration.runner import run_days, run_months
 
     overrides = {
         "landing_dir": str(Path(args.landing).resolve()),
@@ -60,12 +78,22 @@ def cmd_run(args: argparse.Namespace) -> int:
             if "LINKAGES_" + name.upper() not in os.environ:
                 overrides[name] = str(warehouse.parent / name.removesuffix("_dir"))
     config = PipelineConfig.from_env(**overrides)
-    # partitions must reach back to the first month asked for
-    first = min(filter(None, (config.first_month, args.month[0])))
-    config = config.model_copy(update={"first_month": first})
+    if args.day:
+        if config.engine != "duckdb":
+            print("--day: the daily route runs on DuckDB only", file=sys.stderr)
+            return EXIT_USAGE
+        # partitions must reach back to the first day asked for
+        first = min(filter(None, (config.first_day, args.day[0])))
+        config = config.replaced(first_day=first)
+        lock, run = config.for_days().warehouse_path, lambda: run_days(config, args.day)
+    else:
+        # partitions must reach back to the first month asked for
+        first = min(filter(None, (config.first_month, args.month[0])))
+        config = config.replaced(first_month=first)
+        lock, run = config.warehouse_path, lambda: run_months(config, args.month)
     try:
-        with run_lock(config.warehouse_path):
-            return run_months(config, args.month)
+        with run_lock(lock):
+            return run()
     except WarehouseBusy as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BUSY
@@ -486,12 +514,20 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="linkages", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="run the monthly pipeline for a month or a range")
+    run = sub.add_parser(
+        "run",
+        help="run the monthly pipeline (or the daily route) for a month or a range",
+    )
     run.add_argument(
         "--landing", required=True, help="folder holding <YYYY-MM>/ extracts"
     )
-    run.add_argument(
-        "--month", required=True, type=month_range, help="YYYY-MM or YYYY-MM..YYYY-MM"
+    when = run.add_mutually_exclusive_group(required=True)
+    when.add_argument("--month", type=month_range, help="YYYY-MM or YYYY-MM..YYYY-MM")
+    when.add_argument(
+        "--day",
+        type=day_range,
+        help="YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD: the daily route (contract v2) on "
+        "<landing>/daily/<day>/, into the daily warehouse (daily_warehouse.duckdb beside the warehouse)",
     )
     run.add_argument(
         "--warehouse",

@@ -258,7 +258,6 @@ def carried_over(config, month: str) -> str:
 
 
 def run_months(config, months: list[str]) -> int:
-    from expectations.runner import build_data_docs
     from orchestration.lib.warehouse import WarehouseBusy, wait_until_free
 
     ok = True
@@ -286,27 +285,66 @@ def run_months(config, months: list[str]) -> int:
                 f"{', '.join(later)}",
                 flush=True,
             )
-        with _logged_to(log):
-            docs = build_data_docs(Path(config.reports_dir) / month / "data_quality")
-        ok &= outcome.success
-        status = "ok" if outcome.success else "FAILED"
-        print(f"{month}: {status} ({outcome.checks_passed} checks passed)", flush=True)
-        for line in outcome.failures:
-            print(f"  - {line}", flush=True)
-        if outcome.skipped:
-            print(
-                f"  built: {len(outcome.built)} assets, all those not downstream of what failed "
-                f"({job.by_group(outcome.built)})",
-                flush=True,
-            )
-            names = ", ".join(sorted(k.to_user_string() for k in outcome.skipped))
-            print(
-                f"  not built (downstream of what failed): {len(outcome.skipped)} assets: {names}",
-                flush=True,
-            )
-        if docs:
-            print(f"  data quality report: {docs}", flush=True)
+        ok &= _told(outcome, job, log, Path(config.reports_dir) / month)
         if outcome.held:
-            print(f"{month}: stopped: {outcome.held}", flush=True)
+            return EXIT_BUSY
+    return EXIT_OK if ok else EXIT_GATE_FAILED
+
+
+def _told(outcome: MonthOutcome, job: MonthlyJob, log: Path, reports: Path) -> bool:
+    """The run's Data Docs built, and what happened said on the terminal; its success."""
+    from expectations.runner import build_data_docs
+
+    key = outcome.month
+    with _logged_to(log):
+        docs = build_data_docs(reports / "data_quality")
+    status = "ok" if outcome.success else "FAILED"
+    print(f"{key}: {status} ({outcome.checks_passed} checks passed)", flush=True)
+    for line in outcome.failures:
+        print(f"  - {line}", flush=True)
+    if outcome.skipped:
+        print(
+            f"  built: {len(outcome.built)} assets, all those not downstream of what failed "
+            f"({job.by_group(outcome.built)})",
+            flush=True,
+        )
+        names = ", ".join(sorted(k.to_user_string() for k in outcome.skipped))
+        print(
+            f"  not built (downstream of what failed): {len(outcome.skipped)} assets: {names}",
+            flush=True,
+        )
+    if docs:
+        print(f"  data quality report: {docs}", flush=True)
+    if outcome.held:
+        print(f"{key}: stopped: {outcome.held}", flush=True)
+    return outcome.success
+
+
+def daily_job(config) -> MonthlyJob:
+    from orchestration.daily import DAILY_JOB, build_daily_definitions
+
+    defs = build_daily_definitions(config)
+    return MonthlyJob(defs.resolve_job_def(DAILY_JOB), defs.resolve_asset_graph())
+
+
+def run_days(config, days: list[str]) -> int:
+    """The daily route (orchestration/daily.py), day by day in order, on the daily
+    warehouse; exit codes as for months."""
+    from orchestration.lib.partitions import Snapshot
+    from orchestration.lib.warehouse import WarehouseBusy, wait_until_free
+
+    ok = True
+    job = daily_job(config)
+    for day in days:
+        try:
+            wait_until_free(config.for_days())
+        except WarehouseBusy as exc:
+            print(f"{day}: not run: {exc}", flush=True)
+            return EXIT_BUSY
+        print(f"{day}: running ...", flush=True)
+        reports = Path(config.reports_dir) / Snapshot(day).folder
+        outcome = run_month(day, job, log_file=reports / "run.log")
+        ok &= _told(outcome, job, reports / "run.log", reports)
+        if outcome.held:
             return EXIT_BUSY
     return EXIT_OK if ok else EXIT_GATE_FAILED

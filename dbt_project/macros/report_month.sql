@@ -25,9 +25,19 @@
     {{ first_day_of("'" ~ report_month() ~ "'") }}
 {%- endmacro %}
 
-{#- the as-of date: the month's last day -#}
+{#- the as-of date: the month's last day; on the daily route (contract v2) the day,
+    LINKAGES_AS_OF_DATE, which Dagster sets for a day's run and must lie in the
+    report month. A --vars month (by hand, the tests) is always as of its last day. -#}
 {% macro as_of_date() -%}
-    cast({{ dbt.dateadd("day", -1, dbt.dateadd("month", 1, month_start())) }} as date)
+    {%- set day = env_var("LINKAGES_AS_OF_DATE", "") if execute and var("report_month", none) is none else "" -%}
+    {%- if day -%}
+        {%- if day[:7] != report_month() -%}
+            {{ exceptions.raise_compiler_error("LINKAGES_AS_OF_DATE " ~ day ~ " is not in the report month " ~ report_month()) }}
+        {%- endif -%}
+        cast('{{ day }}' as date)
+    {%- else -%}
+        cast({{ dbt.dateadd("day", -1, dbt.dateadd("month", 1, month_start())) }} as date)
+    {%- endif -%}
 {%- endmacro %}
 
 {#- recent referrals: received on or after the first day of the month 11 months before -#}

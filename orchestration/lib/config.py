@@ -34,11 +34,17 @@ class PipelineConfig(dg.ConfigurableResource):
     # personal columns), replaced after each month; empty: analytics.duckdb
     # beside the warehouse (orchestration/defs/analytics)
     analytics_path: str = ""
+    # the daily route's own warehouse (orchestration/daily.py): each day replaces its
+    # month's rows there, so the monthly warehouse is never touched; empty:
+    # daily_warehouse.duckdb beside the warehouse
+    daily_warehouse_path: str = ""
     exports_dir: str = "data/exports"
     reports_dir: str = "data/reports"
     # first report month that can be run (Dagster's partitions start here);
     # empty: the oldest month folder in the landing folder
     first_month: str = ""
+    # first day the daily route can run; empty: the oldest folder in <landing>/daily/
+    first_day: str = ""
     # the landing sensor runs a month once its files are all there and none
     # has changed for this long (an extract still being copied is not run)
     landing_settle_seconds: int = 600
@@ -86,14 +92,30 @@ class PipelineConfig(dg.ConfigurableResource):
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
-    def month_dir(self, month: str) -> Path:
-        return Path(self.landing_dir) / month
+    def month_dir(self, key: str) -> Path:
+        """The landing folder of a report month, or of a day (YYYY-MM-DD: daily/...)."""
+        from orchestration.lib.partitions import Snapshot
+
+        return Path(self.landing_dir) / Snapshot(key).folder
 
     @property
     def analyst_copy_path(self) -> Path:
         if self.analytics_path:
             return Path(self.analytics_path)
         return Path(self.warehouse_path).resolve().with_name("analytics.duckdb")
+
+    def for_days(self) -> PipelineConfig:
+        """The same configuration pointed at the daily route's warehouse."""
+        daily = self.daily_warehouse_path or str(
+            Path(self.warehouse_path).resolve().with_name("daily_warehouse.duckdb")
+        )
+        return self.replaced(warehouse_path=daily)
+
+    def replaced(self, **values) -> PipelineConfig:
+        """A copy with these fields changed. Not model_copy: Dagster builds a run's
+        resource from the values it was constructed with, which model_copy leaves as
+        they were."""
+        return type(self)(**{**self.model_dump(), **values})
 
     @property
     def decisions_path(self) -> Path:

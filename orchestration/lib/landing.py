@@ -21,6 +21,19 @@ def landed_months(landing_dir: str | Path) -> list[str]:
     )
 
 
+DAY_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def landed_days(landing_dir: str | Path) -> list[str]:
+    """The YYYY-MM-DD folders under <landing>/daily/ (contract v2), oldest first."""
+    root = Path(landing_dir) / "daily"
+    if not root.is_dir():
+        return []
+    return sorted(
+        p.name for p in root.iterdir() if p.is_dir() and DAY_DIR.match(p.name)
+    )
+
+
 def source_path(month_dir: Path, name: str) -> Path | None:
     """A source file of the month, as CSV or Parquet; None when neither is there."""
     for suffix in (".csv", ".parquet"):

@@ -4,6 +4,9 @@ month a moment falls in -- written once here (dbt's twin: macros/report_month.sq
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 import dagster as dg
 import pandas as pd
 
@@ -28,6 +31,37 @@ ONE_MONTH_PER_RUN = dg.BackfillPolicy.multi_run(max_partitions_per_run=1)
 def monthly_partitions(config: PipelineConfig) -> dg.MonthlyPartitionsDefinition:
     # a month's partition exists once the month has ended
     return dg.MonthlyPartitionsDefinition(start_date=first_month(config), fmt="%Y-%m")
+
+
+DAY_KEY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a partition key stands for. A report month `YYYY-MM`: as of its last
+    day, its files in `<landing>/<YYYY-MM>/`. A day `YYYY-MM-DD` (the daily route,
+    contract v2): as of that day, its files in `<landing>/daily/<YYYY-MM-DD>/`, its
+    rows kept under the report month that contains it -- every rule reads "as of
+    that day" and the recent-referral window stays that month's (contract §6)."""
+
+    key: str
+
+    @property
+    def is_day(self) -> bool:
+        return bool(DAY_KEY.match(self.key))
+
+    @property
+    def report_month(self) -> str:
+        return self.key[:7]
+
+    @property
+    def as_of(self) -> str:
+        return self.key if self.is_day else as_of(self.key)
+
+    @property
+    def folder(self) -> str:
+        """Where its files are under the landing folder (and its reports go)."""
+        return f"daily/{self.key}" if self.is_day else self.key
 
 
 def as_of(month: str) -> str:

@@ -12,7 +12,7 @@ from orchestration.defs.ingest.load import (
 )
 from orchestration.lib.catalog import INGEST_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
-from orchestration.lib.partitions import ONE_MONTH_PER_RUN, as_of
+from orchestration.lib.partitions import ONE_MONTH_PER_RUN, Snapshot
 from orchestration.lib.warehouse import WAREHOUSE_POOL, open_warehouse
 
 ROWS_RECONCILED = "rows_reconciled"
@@ -106,13 +106,14 @@ def ingest_asset(
     def _ingest(
         context: dg.AssetExecutionContext, config: PipelineConfig
     ) -> dg.MaterializeResult:
-        month = context.partition_key
+        snapshot = Snapshot(context.partition_key)
+        month = snapshot.report_month
         try:
-            path = find_source(config.month_dir(month), spec)
+            path = find_source(config.month_dir(snapshot.key), spec)
             # the file is read and checked in DuckDB (the warehouse's own, or in
             # memory beside Spark), then its rows replace the month's
             with open_warehouse(config) as warehouse, warehouse.scratch() as con:
-                result = split(con, path, spec, month, as_of(month))
+                result = split(con, path, spec, month, snapshot.as_of)
                 replace_month(con, spec, month, warehouse)
         except ContractError as exc:
             raise dg.Failure(

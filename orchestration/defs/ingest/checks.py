@@ -10,7 +10,7 @@ from expectations.runner import validate
 from expectations.suites import build_suite, found_column
 from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.config import PipelineConfig
-from orchestration.lib.partitions import as_of, previous_month
+from orchestration.lib.partitions import Snapshot, previous_month
 from orchestration.lib.warehouse import open_warehouse, scalar
 
 CONTRACT_GATE = "contract_gate"
@@ -68,19 +68,21 @@ def contract_gate(
     def _gate(
         context: dg.AssetCheckExecutionContext, config: PipelineConfig
     ) -> dg.AssetCheckResult:
-        month = context.partition_key
+        snapshot = Snapshot(context.partition_key)
         with open_warehouse(config, read_only=True) as con:
-            frame, foreign_keys, prev_rows = _gate_inputs(con, spec, month)
+            frame, foreign_keys, prev_rows = _gate_inputs(
+                con, spec, snapshot.report_month
+            )
         suite = build_suite(
             spec,
-            as_of=pd.Timestamp(as_of(month)).date(),
+            as_of=pd.Timestamp(snapshot.as_of).date(),
             foreign_keys=foreign_keys,
             previous_rows=prev_rows,
             max_dangling_fk_rate=config.max_dangling_fk_rate,
             min_rows_vs_previous_month=config.min_rows_vs_previous_month,
             parser=con.gx_condition_parser,
         )
-        docs = Path(config.reports_dir) / month / "data_quality"
+        docs = Path(config.reports_dir) / snapshot.folder / "data_quality"
         result = validate(frame, f"{spec.name}_contract", suite, docs_dir=docs)
         return dg.AssetCheckResult(
             passed=result.success,

@@ -28,7 +28,7 @@ from matching.review import DecisionFileError, load_decisions
 from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.catalog import LINKAGE_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
-from orchestration.lib.partitions import ONE_MONTH_PER_RUN, as_of
+from orchestration.lib.partitions import ONE_MONTH_PER_RUN, Snapshot
 from orchestration.lib.privacy import keyed_hashes, pseudonym
 from orchestration.lib.warehouse import WAREHOUSE_POOL, open_warehouse, scalar
 
@@ -116,7 +116,7 @@ def build_calworks_people(
             people = scalar(
                 con,
                 f"select count(*) from {CALWORKS_PEOPLE} where report_month = ?",
-                [context.partition_key],
+                [Snapshot(context.partition_key).report_month],
             )
         return dg.MaterializeResult(metadata={"calworks_people": people})
 
@@ -173,6 +173,13 @@ LINKAGE_READS = [
 ]
 
 
+def _own_key(context: dg.AssetExecutionContext, key: dg.AssetKey) -> dg.AssetKey:
+    """`key` as this graph names it (the daily route puts every key under daily/)."""
+    return next(
+        k for k in context.assets_def.keys if k.path[-len(key.path) :] == key.path
+    )
+
+
 def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     common = {
         "group_name": LINKAGE_GROUP,
@@ -221,9 +228,10 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         name="person_linkage",
     )
     def person_linkage(context: dg.AssetExecutionContext, config: PipelineConfig):
-        month = context.partition_key
+        snapshot = Snapshot(context.partition_key)
+        month = snapshot.report_month
         try:
-            decisions = load_decisions(config.decisions_path, as_of=as_of(month))
+            decisions = load_decisions(config.decisions_path, as_of=snapshot.as_of)
         except DecisionFileError as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from None
         model = load_model(Path(config.model_path))
@@ -258,20 +266,22 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
             )
         metadata = _links_metadata(records, result, config)
         metadata.update(_quality_metadata(queue, quality, result.links, config))
-        yield dg.MaterializeResult(asset_key=PERSON_LINKS, metadata=metadata)
         yield dg.MaterializeResult(
-            asset_key=REVIEW_QUEUE,
+            asset_key=_own_key(context, PERSON_LINKS), metadata=metadata
+        )
+        yield dg.MaterializeResult(
+            asset_key=_own_key(context, REVIEW_QUEUE),
             metadata={
                 "review_band": int((queue["sample"] == REVIEW_BAND).sum()),
                 "qa_sample": int((queue["sample"] == QA).sum()),
             },
         )
         yield dg.MaterializeResult(
-            asset_key=LINK_QUALITY,
+            asset_key=_own_key(context, LINK_QUALITY),
             metadata={"strata_measured": len(quality)},
         )
         yield dg.MaterializeResult(
-            asset_key=PERSON_KEYS,
+            asset_key=_own_key(context, PERSON_KEYS),
             metadata={
                 "person_keys": int(keys["person_key"].nunique()),
                 "key_merges": int((events["event"] == "MERGE").sum()),

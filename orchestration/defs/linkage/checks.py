@@ -7,7 +7,7 @@ import pandas as pd
 from expectations.runner import validate
 from orchestration.defs.linkage.assets import PERSON_LINKS
 from orchestration.lib.config import PipelineConfig
-from orchestration.lib.partitions import previous_month
+from orchestration.lib.partitions import Snapshot, previous_month
 from orchestration.lib.warehouse import open_warehouse
 
 LINKAGE_GATE = "linkage_gate"
@@ -48,7 +48,7 @@ def build_linkage_gate(
     def linkage_gate(
         context: dg.AssetCheckExecutionContext, config: PipelineConfig
     ) -> dg.AssetCheckResult:
-        month = context.partition_key
+        month = Snapshot(context.partition_key).report_month
         with open_warehouse(config, read_only=True) as con:
             links, sizes, rates = _inputs(con, month)
         results = [

@@ -24,10 +24,12 @@ from orchestration.lib.catalog import (
 )
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.dbt_project import DBT_DIR
-from orchestration.lib.partitions import ONE_MONTH_PER_RUN
+from orchestration.lib.partitions import ONE_MONTH_PER_RUN, Snapshot
 from orchestration.lib.warehouse import WAREHOUSE_POOL, warehouse_type
 
 DBT_PROJECT = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
+# the daily route's models (orchestration/daily.py): never built by the monthly job
+DAILY_MODELS = "path:models/daily"
 # dbt's artifacts, a folder per report month
 MONTHS_TARGET = DBT_DIR / "target" / "months"
 # dbt installed beside this Python, found even when the venv is not on PATH
@@ -36,6 +38,7 @@ DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 GROUP_BY_FOLDER = {
     "staging": STAGING_GROUP,
     "intermediate": STAGING_GROUP,
+    "daily": LISTS_GROUP,
     "marts/outcomes": OUTCOMES_GROUP,
     "marts": LISTS_GROUP,
     "reporting/exports": EXPORTS_GROUP,
@@ -79,16 +82,23 @@ def ensure_manifest() -> Path:
 
 
 class LinkagesTranslator(DagsterDbtTranslator):
-    """Sources are the ingest and linkage assets; models are keyed by schema."""
+    """Sources are the ingest and linkage assets; models are keyed by schema. `prefix`:
+    the daily route's graph has every key under `daily/` (orchestration/daily.py)."""
+
+    def __init__(self, prefix: str | None = None):
+        super().__init__()
+        self.prefix = prefix
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            return dg.AssetKey(
+            key = dg.AssetKey(
                 [dbt_resource_props["source_name"], dbt_resource_props["name"]]
             )
-        return dg.AssetKey(
-            [dbt_resource_props["config"]["schema"], dbt_resource_props["name"]]
-        )
+        else:
+            key = dg.AssetKey(
+                [dbt_resource_props["config"]["schema"], dbt_resource_props["name"]]
+            )
+        return key.with_prefix(self.prefix) if self.prefix else key
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
@@ -105,12 +115,26 @@ class LinkagesTranslator(DagsterDbtTranslator):
         return OWNERS
 
 
-def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+def build_dbt_assets(
+    partitions: dg.PartitionsDefinition,
+    select: str = "fqn:*",
+    exclude: str = DAILY_MODELS,
+    prefix: str | None = None,
+    name: str = "linkages_dbt",
+) -> dg.AssetsDefinition:
+    """The dbt project as assets, but the daily route's models; `select`, `exclude`,
+    `prefix`, `name`: the daily route builds the lists and its notices, under its own
+    keys (orchestration/daily.py)."""
+    translator = LinkagesTranslator(prefix)
+
     @dbt_assets(
         manifest=ensure_manifest(),
         project=DBT_PROJECT,
+        select=select,
+        exclude=exclude or None,
+        name=name,
         partitions_def=partitions,
-        dagster_dbt_translator=LinkagesTranslator(),
+        dagster_dbt_translator=translator,
         pool=WAREHOUSE_POOL,
         backfill_policy=ONE_MONTH_PER_RUN,
     )
@@ -121,19 +145,28 @@ def build_dbt_assets(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition
         # the profile reads where the warehouse is from the environment of dbt's process,
         # the models the month (macros/report_month.sql: not a var, which would make
         # dbt parse the whole project again each month)
+        snapshot = Snapshot(context.partition_key)
         os.environ.update(
-            warehouse.dbt_env(config), LINKAGES_REPORT_MONTH=context.partition_key
+            warehouse.dbt_env(config), LINKAGES_REPORT_MONTH=snapshot.report_month
         )
+        # a day of the daily route: every rule reads as of that day (macros/report_month.sql)
+        if snapshot.is_day:
+            os.environ["LINKAGES_AS_OF_DATE"] = snapshot.as_of
+        else:
+            os.environ.pop("LINKAGES_AS_OF_DATE", None)
         dbt_vars = json.dumps(
             {"high_confidence_threshold": config.high_confidence_threshold}
         )
         # one artifacts folder per month, replaced by its rerun (dagster-dbt's default,
         # a new folder per invocation, grew by ~5 MB a run without end)
-        target = MONTHS_TARGET / context.partition_key
+        # (the daily route's days share one folder: a year of days would be ~2 GB)
+        target = MONTHS_TARGET / ("daily" if snapshot.is_day else snapshot.key)
         reuse_latest_parse(target)
         args = ["build", "--vars", dbt_vars, "--target", warehouse.dbt_target]
         if warehouse.dbt_in_process:
-            yield from _build_in_process(context, args, target)
+            yield from _build_in_process(
+                context, args, target, select, exclude, translator
+            )
             return
         yield from dbt.cli(args, context=context, target_path=target).stream()
 
@@ -154,7 +187,14 @@ def reuse_latest_parse(target: Path) -> None:
         shutil.copyfile(saved, target / saved.name)
 
 
-def _build_in_process(context: dg.AssetExecutionContext, args: list[str], target: Path):
+def _build_in_process(
+    context: dg.AssetExecutionContext,
+    args: list[str],
+    target: Path,
+    select: str,
+    exclude: str,
+    translator: LinkagesTranslator,
+):
     """dbt inside this process, on its SparkSession: dbt-spark's `session` method
     takes the session the ingest and linkage steps made (a second process would
     open a second metastore). dbt's events become the same Dagster events as
@@ -164,11 +204,16 @@ def _build_in_process(context: dg.AssetExecutionContext, args: list[str], target
     from dbt_common.events.functions import msg_to_dict
 
     manifest = json.loads(DBT_PROJECT.manifest_path.read_text())
-    translator = LinkagesTranslator()
     # a subset (the models not downstream of a failed source) as dagster-dbt's dbt.cli selects it
     indirect_env = "DBT_INDIRECT_SELECTION"
     selection, indirect = get_subset_selection_for_context(
-        context, manifest, "fqn:*", None, None, translator, os.environ.get(indirect_env)
+        context,
+        manifest,
+        select,
+        exclude or None,
+        None,
+        translator,
+        os.environ.get(indirect_env),
     )
     saved = os.environ.get(indirect_env)
     if indirect is not None:

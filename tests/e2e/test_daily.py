@@ -1,0 +1,79 @@
+"""The daily route end to end (contract v2): `linkages run --day A..B` on generated
+daily snapshots, into its own warehouse; its notices against the generator's
+truth of the day each family became mutual."""
+
+import duckdb
+import pandas as pd
+import pytest
+
+from orchestration.cli import main
+from synthetic.generate import generate
+
+NOTICE = ["calworks_case_number", "cws_case_id", "referral_id", "event"]
+
+
+@pytest.fixture(scope="module")
+def daily_run(tmp_path_factory):
+    """Three days: a baseline, the day before a day with true notices, and that day."""
+    out = tmp_path_factory.mktemp("daily_route")
+    generate(
+        out, "2026-01", 3, "small", seed=1, progress=lambda _: None, daily_months=1
+    )
+    truth = {
+        f.parent.name: pd.read_csv(f, dtype=str)
+        for f in sorted((out / "truth" / "daily").glob("*/new_mutual_families.csv"))
+    }
+    day = next(d for d, t in truth.items() if len(t) and d >= "2026-03-03")
+    days = [f"{pd.Timestamp(day) - pd.Timedelta(days=n):%Y-%m-%d}" for n in (2, 1, 0)]
+    warehouse = out / "run" / "warehouse.duckdb"
+    args = ["run", "--landing", str(out / "landing"), "--warehouse", str(warehouse)]
+    code = main([*args, "--day", f"{days[0]}..{days[-1]}"])
+    return out, warehouse, days, truth, code, args
+
+
+def _notices(warehouse, day) -> pd.DataFrame:
+    path = warehouse.with_name("daily_warehouse.duckdb")
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute(
+            f"select {', '.join(NOTICE)} from daily.daily_new_mutual_families"
+            " where as_of_date = ? order by all",
+            [day],
+        ).df()
+    return rows.astype(object).where(rows.notna(), None)
+
+
+def _truth(truth, day) -> pd.DataFrame:
+    rows = truth[day][NOTICE].sort_values(NOTICE, ignore_index=True)
+    return rows.astype(object).where(rows.notna(), None)
+
+
+def test_the_daily_route_runs_and_leaves_the_monthly_warehouse_alone(daily_run):
+    out, warehouse, days, _, code, _ = daily_run
+    assert code == 0
+    assert warehouse.with_name("daily_warehouse.duckdb").is_file()
+    assert not warehouse.exists()  # the monthly warehouse is never opened
+
+
+def test_notices_are_the_true_newly_mutual_families_of_each_day(daily_run):
+    _, warehouse, days, truth, _, _ = daily_run
+    assert _notices(warehouse, days[0]).empty  # the route's first day: its baseline
+    for day in days[1:]:
+        assert _notices(warehouse, day).to_dict("records") == _truth(
+            truth, day
+        ).to_dict("records"), day
+    assert len(_truth(truth, days[-1])) > 0
+
+
+def test_a_day_run_again_gives_the_same_notices(daily_run):
+    _, warehouse, days, _, _, args = daily_run
+    before = _notices(warehouse, days[-1])
+    assert main([*args, "--day", days[-1]]) == 0
+    assert _notices(warehouse, days[-1]).equals(before)
+
+
+def test_a_day_must_be_a_real_date(daily_run, capsys):
+    _, _, _, _, _, args = daily_run
+    with pytest.raises(SystemExit) as exit_info:
+        main([*args, "--day", "2026-02-30"])
+    assert exit_info.value.code == 2
+    assert "not a day or range of days" in capsys.readouterr().err
