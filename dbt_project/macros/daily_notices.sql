@@ -4,10 +4,10 @@
 
 {#- a record (type, id) gained something from the day before to this one: it is
     new, its state changed, or a member is there today who was not before -#}
-{% macro daily_record_gained(record_type, record_id, today) -%}
+{% macro daily_record_gained(record_type, record_id) -%}
     exists (
         select 1 from state as t
-        where t.as_of_date = {{ today }}
+        where t.as_of_date = {{ as_of_date() }}
             and t.record_type = '{{ record_type }}'
             and t.record_id = {{ record_id }}
             and not exists (

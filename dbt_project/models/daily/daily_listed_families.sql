@@ -35,10 +35,10 @@ victim_referrals as (
     from {{ ref('int_recent_referrals') }} as referrals
     inner join {{ ref('stg_cws__referrals') }} as stg
         on referrals.referral_id = stg.referral_id
-            and stg.report_month = '{{ report_month() }}'
+        and stg.report_month = '{{ report_month() }}'
     inner join {{ ref('stg_cws__allegations') }} as allegations
         on referrals.referral_id = allegations.referral_id
-            and allegations.report_month = '{{ report_month() }}'
+        and allegations.report_month = '{{ report_month() }}'
     where referrals.is_open
 
 ),
@@ -55,7 +55,7 @@ families as (
     from listed
     left join victim_referrals
         on listed.cws_client_id = victim_referrals.victim_client_id
-            and victim_referrals.nth = 1
+        and victim_referrals.nth = 1
     group by 1, 2, 3
 
 )

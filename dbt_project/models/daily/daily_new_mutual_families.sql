@@ -67,7 +67,7 @@ events as (
     select
         new_families.*,
         case
-            when {{ daily_record_gained('CALWORKS_CASE', 'new_families.calworks_case_number', today) }}
+            when {{ daily_record_gained('CALWORKS_CASE', 'new_families.calworks_case_number') }}
                 then 'NEW_CALWORKS_APPLICATION'
             when new_families.cws_case_id is null
                 and not {{ daily_record_existed('REFERRAL', 'new_families.referral_id') }}
@@ -75,10 +75,11 @@ events as (
             when new_families.cws_case_id is null then 'NEW_LINK'
             when not {{ daily_record_existed('CWS_CASE', 'new_families.cws_case_id') }}
                 then 'REFERRAL_PROMOTED_TO_CASE'
-            when {{ daily_record_gained('CWS_CASE', 'new_families.cws_case_id', today) }}
+            when {{ daily_record_gained('CWS_CASE', 'new_families.cws_case_id') }}
                 then 'NEW_CASE_PLAN'
             else 'NEW_LINK'
-        end as event
+        -- `event`: the issue's (#19) column name, a keyword to sqlfluff
+        end as event  -- noqa: RF04
 
     from new_families
 

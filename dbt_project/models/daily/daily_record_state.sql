@@ -18,8 +18,8 @@ calworks_cases as (
     from {{ ref('stg_calsaws__cases') }} as cases
     left join {{ ref('stg_calsaws__persons') }} as persons
         on cases.case_number = persons.case_number
-            and persons.report_month = cases.report_month
-            and persons.member_status = 'ACTIVE'
+        and cases.report_month = persons.report_month
+        and persons.member_status = 'ACTIVE'
     where cases.report_month = '{{ report_month() }}'
 
 ),
@@ -36,7 +36,7 @@ cws_cases as (
     from {{ ref('stg_cws__cases') }} as cases
     left join {{ ref('stg_cws__case_participants') }} as participants
         on cases.case_id = participants.case_id
-            and participants.report_month = cases.report_month
+        and cases.report_month = participants.report_month
     where cases.report_month = '{{ report_month() }}'
 
 ),
