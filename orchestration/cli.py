@@ -30,35 +30,30 @@ from orchestration.runner import EXIT_BUSY, EXIT_OK
 EXIT_USAGE = 2
 
 
-def month_range(text: str) -> list[str]:
-    """'2025-11' or '2025-11..2026-02' -> the report months, in order."""
-    first, _, last = text.partition("..")
+def _periods(text: str, freq: str, shape: str, what: str) -> list[str]:
+    """'A' or 'A..B' -> the periods (freq "M": months, "D": days) from A to B, in
+    order; each end must look like `shape` (pandas reads a day as a month, too)."""
+    ends = text.partition("..")[::2]
+    ends = [ends[0], ends[1] or ends[0]]
     try:
-        start, end = pd.Period(first, "M"), pd.Period(last or first, "M")
+        if not all(re.fullmatch(shape, e) for e in ends):
+            raise ValueError
+        start, end = (pd.Period(e, freq) for e in ends)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"not a month or range of months: {text!r}"
-        ) from None
+        raise argparse.ArgumentTypeError(f"not a {what}: {text!r}") from None
     if end < start:
         raise argparse.ArgumentTypeError(f"range ends before it starts: {text!r}")
     return [str(start + i) for i in range((end - start).n + 1)]
 
 
+def month_range(text: str) -> list[str]:
+    """'2025-11' or '2025-11..2026-02' -> the report months, in order."""
+    return _periods(text, "M", r"\d{4}-\d{2}", "month or range of months")
+
+
 def day_range(text: str) -> list[str]:
     """'2026-10-05' or '2026-10-05..2026-10-09' -> the days, in order."""
-    first, _, last = text.partition("..")
-    days = [first, last or first]
-    try:
-        if not all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in days):
-            raise ValueError
-        start, end = (pd.Timestamp(d) for d in days)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"not a day or range of days: {text!r}"
-        ) from None
-    if end < start:
-        raise argparse.ArgumentTypeError(f"range ends before it starts: {text!r}")
-    return [f"{d:%Y-%m-%d}" for d in pd.date_range(start, end, freq="D")]
+    return _periods(text, "D", r"\d{4}-\d{2}-\d{2}", "day or range of days")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
