@@ -5,16 +5,20 @@ replaces its report month's rows there, so the monthly warehouse and its lists a
 never touched. Its own code location (workspace.yaml): the two graphs' resources
 differ (each run's configuration names its warehouse)."""
 
-from __future__ import annotations
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
+from orchestration.defs.delivery.export import NOTICE_ROWS, audit_rows, export_notices
 from orchestration.defs.ingest.definitions import ingest_definitions
 from orchestration.defs.linkage.definitions import linkage_definitions
 from orchestration.defs.transform.assets import build_dbt_assets, dbt_resource
+from orchestration.lib.catalog import EXPORTS_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.landing import landed_days
+from orchestration.lib.partitions import ONE_MONTH_PER_RUN, Snapshot
+from orchestration.lib.warehouse import WAREHOUSE_POOL, append_audit, open_warehouse
 
 DAILY_JOB = "daily_pipeline"
 PREFIX = "daily"
@@ -52,6 +56,41 @@ def _prefixed(defs: dg.Definitions) -> list:
     return out
 
 
+def build_notice_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=dg.AssetKey([PREFIX, "exports", "new_mutual_families"]),
+        group_name=EXPORTS_GROUP,
+        owners=OWNERS,
+        partitions_def=partitions,
+        backfill_policy=ONE_MONTH_PER_RUN,
+        deps=[dg.AssetKey([PREFIX, *NOTICE_ROWS.split(".")])],
+        kinds={"csv", "xlsx"},
+        pool=WAREHOUSE_POOL,
+        description="The day's newly mutual families for each office as CSV and XLSX under "
+        "<exports>/daily/<day>/<office>/, a manifest with rows and SHA-256 per file, and one "
+        "audit.export_log row per file.",
+    )
+    def new_mutual_families(
+        context: dg.AssetExecutionContext, config: PipelineConfig
+    ) -> dg.MaterializeResult:
+        snapshot = Snapshot(context.partition_key)
+        with open_warehouse(config) as con:
+            files = export_notices(con, snapshot.key, Path(config.exports_dir))
+            append_audit(con, snapshot.report_month, audit_rows(context.run_id, files))
+        csvs = [f for f in files if f.path.suffix == ".csv"]
+        return dg.MaterializeResult(
+            metadata={
+                "families' rows": sum(f.rows for f in csvs),
+                "offices": len(csvs),
+                "folder": dg.MetadataValue.path(
+                    str(Path(config.exports_dir) / snapshot.folder)
+                ),
+            }
+        )
+
+    return new_mutual_families
+
+
 def build_daily_definitions(config: PipelineConfig | None = None) -> dg.Definitions:
     config = (config or PipelineConfig.from_env()).for_days()
     partitions = daily_partitions(config)
@@ -65,6 +104,7 @@ def build_daily_definitions(config: PipelineConfig | None = None) -> dg.Definiti
             partitions, select=NOTICES, exclude="", prefix=PREFIX, name="daily_dbt"
         )
     )
+    assets.append(build_notice_exports(partitions))
     job = dg.define_asset_job(
         DAILY_JOB,
         selection=dg.AssetSelection.all(),

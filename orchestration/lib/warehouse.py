@@ -336,8 +336,10 @@ AUDIT_LOG = "audit.export_log"
 
 def append_audit(warehouse: Warehouse, month: str, rows: pd.DataFrame) -> None:
     """Add rows to the audit log, never removing any: a rerun adds its own with its
-    run id."""
-    warehouse.append_rows(AUDIT_LOG, rows.assign(report_month=month))
+    run id. Nothing written, nothing logged (an empty frame would type the log's
+    columns from no values)."""
+    if not rows.empty:
+        warehouse.append_rows(AUDIT_LOG, rows.assign(report_month=month))
 
 
 def replace_month(

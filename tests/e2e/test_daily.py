@@ -64,11 +64,49 @@ def test_notices_are_the_true_newly_mutual_families_of_each_day(daily_run):
     assert len(_truth(truth, days[-1])) > 0
 
 
-def test_a_day_run_again_gives_the_same_notices(daily_run):
+def _files(warehouse, day) -> dict[str, bytes]:
+    folder = warehouse.parent / "exports" / "daily" / day
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_each_office_gets_its_new_families_as_csv_and_xlsx(daily_run):
+    _, warehouse, days, _, _, _ = daily_run
+    files = _files(warehouse, days[-1])
+    csvs = [name for name in files if name.endswith("/new_mutual_families.csv")]
+    assert csvs and all(n.replace(".csv", ".xlsx") in files for n in csvs)
+    folder = warehouse.parent / "exports" / "daily" / days[-1]
+    rows = pd.concat(pd.read_csv(folder / n, dtype=str) for n in csvs)
+    notices = _notices(warehouse, days[-1])
+    assert set(zip(rows["calworks_case_number"], rows["event"], strict=True)) == set(
+        zip(notices["calworks_case_number"], notices["event"], strict=True)
+    )
+    # the office's own rows only, and the manifest lists every file
+    for name in csvs:
+        office = name.split("/")[0]
+        assert set(pd.read_csv(folder / name, dtype=str)["office_code"]) == {office}
+    assert "manifest.json" in files
+
+
+def test_a_day_run_again_gives_the_same_notices_and_files(daily_run):
     _, warehouse, days, _, _, args = daily_run
-    before = _notices(warehouse, days[-1])
+    before, files = _notices(warehouse, days[-1]), _files(warehouse, days[-1])
     assert main([*args, "--day", days[-1]]) == 0
     assert _notices(warehouse, days[-1]).equals(before)
+    assert _files(warehouse, days[-1]) == files  # byte for byte
+    path = warehouse.with_name("daily_warehouse.duckdb")
+    with duckdb.connect(str(path), read_only=True) as con:
+        audit = con.execute(
+            "select run_id, count(*) from audit.export_log where file like ?"
+            " group by 1",
+            [f"%/daily/{days[-1]}/%"],
+        ).fetchall()
+    # one audit row per file written, for each of the two runs of the day
+    n_files = len(files) - 1  # not the manifest
+    assert sorted(n for _, n in audit) == [n_files, n_files]
 
 
 def test_a_day_must_be_a_real_date(daily_run, capsys):

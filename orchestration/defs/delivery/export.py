@@ -137,30 +137,33 @@ def _write_private(path: Path, data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def export_month(
-    con: duckdb.DuckDBPyConnection, month: str, exports_dir: Path
-) -> list[ExportedFile]:
-    folder = Path(exports_dir) / month
-    if folder.exists():  # a rerun replaces the month's files, nothing stale stays
+def _replace_folder(folder: Path) -> None:
+    """A rerun replaces the folder's files: nothing stale stays."""
+    if folder.exists():
         for old in sorted(folder.rglob("*"), reverse=True):
             old.unlink() if old.is_file() else old.rmdir()
-    files: list[ExportedFile] = []
-    for table in MATCH_LISTS:
-        rows = list_rows(con, table, month)
-        for office, part in rows.groupby("office_code", sort=True):
-            csv = part.to_csv(index=False, lineterminator="\n").encode("utf-8")
-            for suffix, data in (
-                (".csv", csv),
-                (".xlsx", _xlsx_bytes(part, MATCH_LISTS[table])),
-            ):
-                path = folder / str(office) / f"{table}{suffix}"
-                files.append(
-                    ExportedFile(
-                        path, table, str(office), len(part), _write_private(path, data)
-                    )
+
+
+def _office_files(
+    folder: Path, name: str, title: str, rows: pd.DataFrame
+) -> list[ExportedFile]:
+    """`rows` as <folder>/<office>/<name>.csv and .xlsx, one pair per office."""
+    files = []
+    for office, part in rows.groupby("office_code", sort=True):
+        csv = part.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        for suffix, data in ((".csv", csv), (".xlsx", _xlsx_bytes(part, title))):
+            path = folder / str(office) / f"{name}{suffix}"
+            files.append(
+                ExportedFile(
+                    path, name, str(office), len(part), _write_private(path, data)
                 )
+            )
+    return files
+
+
+def _write_manifest(folder: Path, period: dict, files: list[ExportedFile]) -> None:
     manifest = {
-        "report_month": month,
+        **period,
         "files": [
             {
                 "file": f.path.relative_to(folder).as_posix(),
@@ -176,4 +179,42 @@ def export_month(
         folder / "manifest.json", json.dumps(manifest, indent=2).encode() + b"\n"
     )
     os.chmod(folder, 0o700)
+
+
+def export_month(
+    con: duckdb.DuckDBPyConnection, month: str, exports_dir: Path
+) -> list[ExportedFile]:
+    folder = Path(exports_dir) / month
+    _replace_folder(folder)
+    files: list[ExportedFile] = []
+    for table in MATCH_LISTS:
+        files += _office_files(
+            folder, table, MATCH_LISTS[table], list_rows(con, table, month)
+        )
+    _write_manifest(folder, {"report_month": month}, files)
+    return files
+
+
+# the daily route's notices (dbt_project/models/daily/daily_notice_rows.sql)
+NOTICE_ROWS = "exports.daily_notice_rows"
+NOTICE_FILE = "new_mutual_families"
+NOTICE_COLUMNS = ["as_of_date", "event", "referral_id", *EXPORT_COLUMNS]
+
+
+def export_notices(
+    con: duckdb.DuckDBPyConnection, day: str, exports_dir: Path
+) -> list[ExportedFile]:
+    """The day's newly mutual families, per office, beside the monthly exports:
+    <exports>/daily/<day>/<office>/new_mutual_families.csv and .xlsx (an office
+    with no new family that day gets no file), and the day's manifest."""
+    folder = Path(exports_dir) / "daily" / day
+    _replace_folder(folder)
+    rows = con.execute(
+        f"select {', '.join(NOTICE_COLUMNS)} from {NOTICE_ROWS}"
+        f" where as_of_date = cast($day as date) order by event, {FILE_ORDER}, list",
+        {"day": day},
+    ).df()
+    rows["as_of_date"] = rows["as_of_date"].astype(str)
+    files = _office_files(folder, NOTICE_FILE, "New mutual families", rows)
+    _write_manifest(folder, {"as_of_date": day}, files)
     return files
