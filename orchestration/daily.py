@@ -2,44 +2,23 @@
 of each day. The same assets' code as the monthly job, built with day partitions
 and put under `daily/` keys, on its own warehouse (`daily_warehouse_path`): a day
 replaces its report month's rows there, so the monthly warehouse and its lists are
-never touched. Its own code location (workspace.yaml): the two graphs' resources
-differ (each run's configuration names its warehouse)."""
-
-from pathlib import Path
+never touched. Its own Definitions, not merged into the monthly ones: the two
+graphs' `config` resources differ (each names its warehouse). Not yet a code
+location in workspace.yaml: `linkages run --day` runs it."""
 
 import dagster as dg
-import pandas as pd
 
-from orchestration.defs.delivery.export import NOTICE_ROWS, audit_rows, export_notices
+from orchestration.defs.delivery.assets import build_notice_exports
 from orchestration.defs.ingest.definitions import ingest_definitions
 from orchestration.defs.linkage.definitions import linkage_definitions
 from orchestration.defs.transform.assets import build_dbt_assets, dbt_resource
-from orchestration.lib.catalog import EXPORTS_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
-from orchestration.lib.landing import landed_days
-from orchestration.lib.partitions import ONE_MONTH_PER_RUN, Snapshot
-from orchestration.lib.warehouse import WAREHOUSE_POOL, append_audit, open_warehouse
+from orchestration.lib.partitions import daily_partitions
 
 DAILY_JOB = "daily_pipeline"
 PREFIX = "daily"
-# the notices and what they are built from (the lists); no outcome measures, reports
-# or exports
+# the notices and what they are built from (the lists); no outcome measures or reports
 NOTICES = "+path:models/daily"
-
-
-def first_day(config: PipelineConfig) -> str:
-    """The configured first day, else the oldest landed one, else yesterday."""
-    if config.first_day:
-        return config.first_day
-    landed = landed_days(config.landing_dir)
-    return (
-        landed[0] if landed else f"{pd.Timestamp.now() - pd.Timedelta(days=1):%Y-%m-%d}"
-    )
-
-
-def daily_partitions(config: PipelineConfig) -> dg.DailyPartitionsDefinition:
-    # a day's partition exists once the day has ended
-    return dg.DailyPartitionsDefinition(start_date=first_day(config), fmt="%Y-%m-%d")
 
 
 def _prefixed(defs: dg.Definitions) -> list:
@@ -56,41 +35,6 @@ def _prefixed(defs: dg.Definitions) -> list:
     return out
 
 
-def build_notice_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
-    @dg.asset(
-        key=dg.AssetKey([PREFIX, "exports", "new_mutual_families"]),
-        group_name=EXPORTS_GROUP,
-        owners=OWNERS,
-        partitions_def=partitions,
-        backfill_policy=ONE_MONTH_PER_RUN,
-        deps=[dg.AssetKey([PREFIX, *NOTICE_ROWS.split(".")])],
-        kinds={"csv", "xlsx"},
-        pool=WAREHOUSE_POOL,
-        description="The day's newly mutual families for each office as CSV and XLSX under "
-        "<exports>/daily/<day>/<office>/, a manifest with rows and SHA-256 per file, and one "
-        "audit.export_log row per file.",
-    )
-    def new_mutual_families(
-        context: dg.AssetExecutionContext, config: PipelineConfig
-    ) -> dg.MaterializeResult:
-        snapshot = Snapshot(context.partition_key)
-        with open_warehouse(config) as con:
-            files = export_notices(con, snapshot.key, Path(config.exports_dir))
-            append_audit(con, snapshot.report_month, audit_rows(context.run_id, files))
-        csvs = [f for f in files if f.path.suffix == ".csv"]
-        return dg.MaterializeResult(
-            metadata={
-                "families' rows": sum(f.rows for f in csvs),
-                "offices": len(csvs),
-                "folder": dg.MetadataValue.path(
-                    str(Path(config.exports_dir) / snapshot.folder)
-                ),
-            }
-        )
-
-    return new_mutual_families
-
-
 def build_daily_definitions(config: PipelineConfig | None = None) -> dg.Definitions:
     config = (config or PipelineConfig.from_env()).for_days()
     partitions = daily_partitions(config)
@@ -104,14 +48,15 @@ def build_daily_definitions(config: PipelineConfig | None = None) -> dg.Definiti
             partitions, select=NOTICES, exclude="", prefix=PREFIX, name="daily_dbt"
         )
     )
-    assets.append(build_notice_exports(partitions))
+    assets.append(build_notice_exports(partitions, PREFIX))
     job = dg.define_asset_job(
         DAILY_JOB,
         selection=dg.AssetSelection.all(),
         partitions_def=partitions,
         executor_def=dg.in_process_executor,  # DuckDB: one writer at a time
-        description="One day (contract v2): ingest and gates, person linkage and the "
-        "match lists as of that day, on the daily warehouse.",
+        description="One day (contract v2): ingest and gates, person linkage, the "
+        "match lists and the notices of newly mutual families as of that day, and the "
+        "offices' notice files, on the daily warehouse.",
     )
     return dg.Definitions(
         assets=[a for a in assets if not isinstance(a, dg.AssetChecksDefinition)],

@@ -11,27 +11,24 @@ from contract import SOURCE_FILES
 MONTH_DIR = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-def landed_months(landing_dir: str | Path) -> list[str]:
-    """The YYYY-MM folders under the landing folder, oldest first."""
-    root = Path(landing_dir)
+DAY_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _folders(root: Path, name: re.Pattern) -> list[str]:
+    """The folders under `root` whose names match, oldest (smallest) first."""
     if not root.is_dir():
         return []
-    return sorted(
-        p.name for p in root.iterdir() if p.is_dir() and MONTH_DIR.match(p.name)
-    )
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and name.match(p.name))
 
 
-DAY_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+def landed_months(landing_dir: str | Path) -> list[str]:
+    """The YYYY-MM folders under the landing folder, oldest first."""
+    return _folders(Path(landing_dir), MONTH_DIR)
 
 
 def landed_days(landing_dir: str | Path) -> list[str]:
     """The YYYY-MM-DD folders under <landing>/daily/ (contract v2), oldest first."""
-    root = Path(landing_dir) / "daily"
-    if not root.is_dir():
-        return []
-    return sorted(
-        p.name for p in root.iterdir() if p.is_dir() and DAY_DIR.match(p.name)
-    )
+    return _folders(Path(landing_dir) / "daily", DAY_DIR)
 
 
 def source_path(month_dir: Path, name: str) -> Path | None:

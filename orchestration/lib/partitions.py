@@ -4,14 +4,13 @@ month a moment falls in -- written once here (dbt's twin: macros/report_month.sq
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import dagster as dg
 import pandas as pd
 
 from orchestration.lib.config import PipelineConfig
-from orchestration.lib.landing import landed_months
+from orchestration.lib.landing import DAY_DIR, landed_days, landed_months
 
 
 def first_month(config: PipelineConfig) -> str:
@@ -33,7 +32,19 @@ def monthly_partitions(config: PipelineConfig) -> dg.MonthlyPartitionsDefinition
     return dg.MonthlyPartitionsDefinition(start_date=first_month(config), fmt="%Y-%m")
 
 
-DAY_KEY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+def first_day(config: PipelineConfig) -> str:
+    """The daily route's first day: configured, else the oldest landed, else yesterday."""
+    if config.first_day:
+        return config.first_day
+    landed = landed_days(config.landing_dir)
+    return (
+        landed[0] if landed else f"{pd.Timestamp.now() - pd.Timedelta(days=1):%Y-%m-%d}"
+    )
+
+
+def daily_partitions(config: PipelineConfig) -> dg.DailyPartitionsDefinition:
+    # a day's partition exists once the day has ended
+    return dg.DailyPartitionsDefinition(start_date=first_day(config), fmt="%Y-%m-%d")
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,7 @@ class Snapshot:
 
     @property
     def is_day(self) -> bool:
-        return bool(DAY_KEY.match(self.key))
+        return bool(DAY_DIR.match(self.key))
 
     @property
     def report_month(self) -> str:

@@ -29,13 +29,10 @@ victim_referrals as (
         referrals.referral_id,
         row_number() over (
             partition by allegations.victim_client_id
-            order by stg.received_date, referrals.referral_id
+            order by referrals.received_date, referrals.referral_id
         ) as nth
 
     from {{ ref('int_recent_referrals') }} as referrals
-    inner join {{ ref('stg_cws__referrals') }} as stg
-        on referrals.referral_id = stg.referral_id
-        and stg.report_month = '{{ report_month() }}'
     inner join {{ ref('stg_cws__allegations') }} as allegations
         on referrals.referral_id = allegations.referral_id
         and allegations.report_month = '{{ report_month() }}'

@@ -1,6 +1,7 @@
 {#- Recent referral: received on or after the first day of the month 11 months before the report month -#}
 select
     referrals.referral_id,
+    referrals.received_date,
     referrals.response_type,
     {{ is_open_referral('referrals') }} as is_open
 

@@ -1,18 +1,21 @@
-"""Exports for the offices, and the audit log of every file written."""
+"""Exports for the offices (the month's lists; the daily route's notices), and the
+audit log of every file written."""
 
 from pathlib import Path
 
 import dagster as dg
 
 from orchestration.defs.delivery.export import (
+    NOTICE_ROWS,
     OFFICE_LIST_ROWS,
     audit_rows,
     export_month,
+    export_notices,
 )
 from orchestration.lib.catalog import EXPORTS_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.dbt_project import MATCH_LISTS
-from orchestration.lib.partitions import ONE_MONTH_PER_RUN
+from orchestration.lib.partitions import ONE_MONTH_PER_RUN, Snapshot
 from orchestration.lib.warehouse import WAREHOUSE_POOL, append_audit, open_warehouse
 
 # the dbt model the files are written from
@@ -58,3 +61,42 @@ def build_list_exports(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         )
 
     return office_lists
+
+
+def build_notice_exports(
+    partitions: dg.PartitionsDefinition, prefix: str
+) -> dg.AssetsDefinition:
+    """The daily route's notice files (orchestration/daily.py; its keys under `prefix`)."""
+
+    @dg.asset(
+        key=dg.AssetKey([prefix, "exports", "new_mutual_families"]),
+        group_name=EXPORTS_GROUP,
+        owners=OWNERS,
+        partitions_def=partitions,
+        backfill_policy=ONE_MONTH_PER_RUN,
+        deps=[dg.AssetKey([prefix, *NOTICE_ROWS.split(".")])],
+        kinds={"csv", "xlsx"},
+        pool=WAREHOUSE_POOL,
+        description="The day's newly mutual families for each office as CSV and XLSX under "
+        "<exports>/daily/<day>/<office>/, a manifest with rows and SHA-256 per file, and one "
+        "audit.export_log row per file.",
+    )
+    def new_mutual_families(
+        context: dg.AssetExecutionContext, config: PipelineConfig
+    ) -> dg.MaterializeResult:
+        snapshot = Snapshot(context.partition_key)
+        with open_warehouse(config) as con:
+            files = export_notices(con, snapshot.key, Path(config.exports_dir))
+            append_audit(con, snapshot.report_month, audit_rows(context.run_id, files))
+        csvs = [f for f in files if f.path.suffix == ".csv"]
+        return dg.MaterializeResult(
+            metadata={
+                "families' rows": sum(f.rows for f in csvs),
+                "offices": len(csvs),
+                "folder": dg.MetadataValue.path(
+                    str(Path(config.exports_dir) / snapshot.folder)
+                ),
+            }
+        )
+
+    return new_mutual_families
