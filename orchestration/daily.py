@@ -3,19 +3,23 @@ of each day. The same assets' code as the monthly job, built with day partitions
 and put under `daily/` keys, on its own warehouse (`daily_warehouse_path`): a day
 replaces its report month's rows there, so the monthly warehouse and its lists are
 never touched. Its own Definitions, not merged into the monthly ones: the two
-graphs' `config` resources differ (each names its warehouse). Not yet a code
-location in workspace.yaml: `linkages run --day` runs it."""
+graphs' `config` resources differ (each names its warehouse). In the Dagster UI it is
+the code location `linkages_daily` (workspace.yaml), with a sensor on
+<landing>/daily/; from the command line `linkages run --day` runs it."""
 
 import dagster as dg
 
-from orchestration.defs.delivery.assets import build_notice_exports
+from orchestration.defs.delivery.assets import build_notice_exports, build_notice_mail
 from orchestration.defs.ingest.definitions import ingest_definitions
 from orchestration.defs.linkage.definitions import linkage_definitions
 from orchestration.defs.transform.assets import build_dbt_assets, dbt_resource
 from orchestration.lib.config import PipelineConfig
+from orchestration.lib.landing import landed_days
 from orchestration.lib.partitions import daily_partitions
+from orchestration.sensors import landing_sensor, record_run_failures
 
 DAILY_JOB = "daily_pipeline"
+DAILY_SENSOR = "daily_landing_sensor"
 PREFIX = "daily"
 # the notices and what they are built from (the lists); no outcome measures or reports
 NOTICES = "+path:models/daily"
@@ -49,6 +53,7 @@ def build_daily_definitions(config: PipelineConfig | None = None) -> dg.Definiti
         )
     )
     assets.append(build_notice_exports(partitions, PREFIX))
+    assets.append(build_notice_mail(partitions, PREFIX))
     job = dg.define_asset_job(
         DAILY_JOB,
         selection=dg.AssetSelection.all(),
@@ -62,5 +67,25 @@ def build_daily_definitions(config: PipelineConfig | None = None) -> dg.Definiti
         assets=[a for a in assets if not isinstance(a, dg.AssetChecksDefinition)],
         asset_checks=[a for a in assets if isinstance(a, dg.AssetChecksDefinition)],
         jobs=[job],
+        sensors=[
+            landing_sensor(
+                job,
+                partitions,
+                name=DAILY_SENSOR,
+                landed=landed_days,
+                # a day ran to the end when its offices were mailed (or had no mail)
+                done_asset=dg.AssetKey([PREFIX, "exports", "office_mail"]),
+                folder="<landing>/daily/<YYYY-MM-DD>/",
+            ),
+            # the day's failed steps go to ops.run_failures in the daily warehouse
+            record_run_failures,
+        ],
         resources={"config": config, "dbt": dbt_resource()},
     )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    """The Dagster UI's code location `linkages_daily` (workspace.yaml), loaded only
+    there: configured from the environment like the monthly one."""
+    return build_daily_definitions()

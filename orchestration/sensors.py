@@ -1,8 +1,10 @@
-"""Sensors: run a month when its extracts have landed; record failed runs."""
+"""Sensors: run a month (or, on the daily route, a day) when its extracts have
+landed; record failed runs."""
 
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -29,13 +31,15 @@ def landing_requests(
     cursor: dict[str, str],
     now: float,
     done_at=lambda month: None,
+    landed: Callable[[str], list[str]] = landed_months,
 ) -> tuple[list[dg.RunRequest], dict[str, str]]:
     """Run requests for months whose files are complete, settled and new or
     changed since the cursor; the updated cursor (month -> fingerprint).
     `done_at(month)` is when the month last ran to the end: a month already
-    run since its files last changed (by the CLI, say) is not run again."""
+    run since its files last changed (by the CLI, say) is not run again.
+    `landed`: the landing's folders to watch (the daily route: its days)."""
     requests, seen = [], dict(cursor)
-    for month in landed_months(config.landing_dir):
+    for month in landed(config.landing_dir):
         if month not in partition_keys:  # not ended yet, or before the first month
             continue
         folder = config.month_dir(month)
@@ -61,15 +65,26 @@ def landing_requests(
     return requests, seen
 
 
-def landing_sensor(job, partitions: dg.PartitionsDefinition):
+def landing_sensor(
+    job,
+    partitions: dg.PartitionsDefinition,
+    name: str = LANDING_SENSOR,
+    landed: Callable[[str], list[str]] = landed_months,
+    done_asset: dg.AssetKey = DONE_ASSET,
+    folder: str = "<landing>/<YYYY-MM>/",
+):
+    """The sensor of one route: the monthly one by default; the daily route's
+    (orchestration/daily.py) watches <landing>/daily/ for its days."""
+    period = "day" if folder.endswith("DD>/") else "month"
+
     @dg.sensor(
-        name=LANDING_SENSOR,
+        name=name,
         job=job,
         minimum_interval_seconds=60,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        description="Starts a month's run once every required extract is in "
-        "<landing>/<YYYY-MM>/ and none has changed for the settling period; "
-        "again whenever a file of that month changes.",
+        description=f"Starts a {period}'s run once every required extract is in "
+        f"{folder} and none has changed for the settling period; "
+        f"again whenever a file of that {period} changes.",
     )
     def _sensor(context: dg.SensorEvaluationContext, config: PipelineConfig):
         cursor = json.loads(context.cursor) if context.cursor else {}
@@ -79,19 +94,22 @@ def landing_sensor(job, partitions: dg.PartitionsDefinition):
             keys,
             cursor,
             time.time(),
-            lambda month: _done_at(context.instance, month),
+            lambda key: _done_at(context.instance, done_asset, key),
+            landed,
         )
         context.update_cursor(json.dumps(cursor, sort_keys=True))
         if not requests:
-            return dg.SkipReason("no month newly complete or changed")
+            return dg.SkipReason(f"no {period} newly complete or changed")
         return requests
 
     return _sensor
 
 
-def _done_at(instance: dg.DagsterInstance, month: str) -> float | None:
+def _done_at(
+    instance: dg.DagsterInstance, asset: dg.AssetKey, key: str
+) -> float | None:
     records = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=DONE_ASSET, asset_partitions=[month]), limit=1
+        dg.AssetRecordsFilter(asset_key=asset, asset_partitions=[key]), limit=1
     ).records
     return records[0].timestamp if records else None
 

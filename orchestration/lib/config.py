@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 import dagster as dg
 import yaml
@@ -15,6 +16,7 @@ import yaml
 from orchestration.lib.warehouse import Engine
 
 ENV_PREFIX = "LINKAGES_"
+SmtpSecurity = Literal["starttls", "ssl", "none"]
 
 
 class PipelineConfig(dg.ConfigurableResource):
@@ -45,6 +47,18 @@ class PipelineConfig(dg.ConfigurableResource):
     first_month: str = ""
     # first day the daily route can run; empty: the oldest folder in <landing>/daily/
     first_day: str = ""
+    # the daily route's office inbox notice (orchestration/defs/delivery/mail.py): no
+    # host, no mail. smtp_security: starttls, ssl or none; smtp_ca_file: a CA bundle for
+    # a county's own certificate authority; smtp_user: log in as (the password only
+    # from LINKAGES_SMTP_PASSWORD); office_mail: office code -> inbox address (in the
+    # environment: 19=a@example.org,20=b@example.org)
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: SmtpSecurity = "starttls"
+    smtp_ca_file: str = ""
+    smtp_user: str = ""
+    smtp_sender: str = ""
+    office_mail: dict[str, str] = {}
     # the landing sensor runs a month once its files are all there and none
     # has changed for this long (an extract still being copied is not run)
     landing_settle_seconds: int = 600
@@ -128,4 +142,9 @@ def _from_text(annotation, text: str):
         return annotation(text)
     if annotation == list[float]:
         return [float(part) for part in text.split(",")]
+    if annotation == dict[str, str]:
+        pairs = [part.split("=", 1) for part in text.split(",") if part.strip()]
+        if any(len(pair) != 2 for pair in pairs):
+            raise ValueError("expected office=address pairs separated by commas")
+        return {key.strip(): value.strip() for key, value in pairs}
     return text

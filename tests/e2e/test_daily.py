@@ -2,12 +2,17 @@
 daily snapshots, into its own warehouse; its notices against the generator's
 truth of the day each family became mutual."""
 
+import re
+from pathlib import Path
+from typing import NamedTuple
+
 import duckdb
 import pandas as pd
 import pytest
 
 from orchestration.cli import main
 from synthetic.generate import generate
+from tests.smtp_server import smtp_server
 
 NOTICE = ["calworks_case_number", "cws_case_id", "referral_id", "event"]
 
@@ -27,8 +32,31 @@ def daily_run(tmp_path_factory):
     days = [f"{pd.Timestamp(day) - pd.Timedelta(days=n):%Y-%m-%d}" for n in (2, 1, 0)]
     warehouse = out / "run" / "warehouse.duckdb"
     args = ["run", "--landing", str(out / "landing"), "--warehouse", str(warehouse)]
-    code = main([*args, "--day", f"{days[0]}..{days[-1]}"])
-    return out, warehouse, days, truth, code, args
+    offices = pd.read_parquet(
+        out / "landing" / "daily" / days[-1] / "calworks_cases.parquet"
+    )["office_code"]
+    with smtp_server() as (inbox, port), pytest.MonkeyPatch.context() as env:
+        # every office an inbox: the office inbox notices go to a real SMTP server
+        env.setenv("LINKAGES_SMTP_HOST", "127.0.0.1")
+        env.setenv("LINKAGES_SMTP_PORT", str(port))
+        env.setenv("LINKAGES_SMTP_SECURITY", "none")
+        env.setenv("LINKAGES_SMTP_SENDER", "linkages@county.example")
+        env.setenv(
+            "LINKAGES_OFFICE_MAIL",
+            ",".join(f"{o}=office{o}@county.example" for o in sorted(set(offices))),
+        )
+        code = main([*args, "--day", f"{days[0]}..{days[-1]}"])
+        yield DailyRun(out, warehouse, days, truth, code, args, inbox)
+
+
+class DailyRun(NamedTuple):
+    out: Path
+    warehouse: Path
+    days: list
+    truth: dict
+    code: int
+    args: list
+    inbox: object
 
 
 def _notices(warehouse, day) -> pd.DataFrame:
@@ -48,14 +76,14 @@ def _truth(truth, day) -> pd.DataFrame:
 
 
 def test_the_daily_route_runs_and_leaves_the_monthly_warehouse_alone(daily_run):
-    out, warehouse, days, _, code, _ = daily_run
+    out, warehouse, days, _, code, _, _ = daily_run
     assert code == 0
     assert warehouse.with_name("daily_warehouse.duckdb").is_file()
     assert not warehouse.exists()  # the monthly warehouse is never opened
 
 
 def test_notices_are_the_true_newly_mutual_families_of_each_day(daily_run):
-    _, warehouse, days, truth, _, _ = daily_run
+    _, warehouse, days, truth, _, _, _ = daily_run
     assert _notices(warehouse, days[0]).empty  # the route's first day: its baseline
     for day in days[1:]:
         assert _notices(warehouse, day).to_dict("records") == _truth(
@@ -74,7 +102,7 @@ def _files(warehouse, day) -> dict[str, bytes]:
 
 
 def test_each_office_gets_its_new_families_as_csv_and_xlsx(daily_run):
-    _, warehouse, days, _, _, _ = daily_run
+    _, warehouse, days, _, _, _, _ = daily_run
     files = _files(warehouse, days[-1])
     csvs = [name for name in files if name.endswith("/new_mutual_families.csv")]
     assert csvs and all(n.replace(".csv", ".xlsx") in files for n in csvs)
@@ -91,10 +119,37 @@ def test_each_office_gets_its_new_families_as_csv_and_xlsx(daily_run):
     assert "manifest.json" in files
 
 
+def test_each_office_is_mailed_how_many_families_and_where_never_who(daily_run):
+    _, warehouse, days, _, _, _, inbox = daily_run
+    expected, personal = {}, set()
+    for day in days:
+        folder = warehouse.parent / "exports" / "daily" / day
+        for csv in sorted(folder.glob("*/new_mutual_families.csv")):
+            rows = pd.read_csv(csv, dtype=str)
+            family = ["calworks_case_number", "cws_case_id", "referral_id"]
+            n = len(rows[family].drop_duplicates())
+            expected[(f"office{csv.parent.name}@county.example", day)] = n
+            ids = [c for c in rows if c.endswith(("_id", "_number", "_name"))]
+            dates = ["date_of_birth", "cws_birth_date"]
+            personal |= {v for c in ids + dates for v in rows[c].dropna()}
+    assert expected  # the last day has notices
+    got = {}
+    for mail in inbox.messages:
+        day = mail["Subject"].rsplit(" ", 1)[-1]
+        got[(mail["To"], day)] = int(mail["Subject"].split()[1])
+        assert f"/exports/daily/{day}/" in mail.get_payload(decode=True).decode()
+    assert got == expected
+    words = set(re.findall(r"[\w'-]+", b"\n".join(inbox.raw).decode()))
+    leaked = sorted(personal & words)
+    assert leaked == [], f"{len(leaked)} personal values in the messages"
+
+
 def test_a_day_run_again_gives_the_same_notices_and_files(daily_run):
-    _, warehouse, days, _, _, args = daily_run
+    _, warehouse, days, _, _, args, inbox = daily_run
     before, files = _notices(warehouse, days[-1]), _files(warehouse, days[-1])
+    mails = len(inbox.raw)
     assert main([*args, "--day", days[-1]]) == 0
+    assert len(inbox.raw) == mails  # the same files: no office is mailed again
     assert _notices(warehouse, days[-1]).equals(before)
     assert _files(warehouse, days[-1]) == files  # byte for byte
     path = warehouse.with_name("daily_warehouse.duckdb")
@@ -110,7 +165,7 @@ def test_a_day_run_again_gives_the_same_notices_and_files(daily_run):
 
 
 def test_a_day_must_be_a_real_date(daily_run, capsys):
-    _, _, _, _, _, args = daily_run
+    _, _, _, _, _, args, _ = daily_run
     with pytest.raises(SystemExit) as exit_info:
         main([*args, "--day", "2026-02-30"])
     assert exit_info.value.code == 2

@@ -1,5 +1,10 @@
 """The asset graph: one lineage from landing files to office exports."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import dagster as dg
 
 from contract import SOURCE_FILES
@@ -108,3 +113,23 @@ def test_every_asset_has_one_backfill_policy_so_dagster_does_not_warn():
         build_definitions(PipelineConfig(first_month="2024-01")).resolve_job_def(
             MONTHLY_JOB
         )
+
+
+def test_the_workspace_loads_the_monthly_and_the_daily_code_locations(tmp_path):
+    """workspace.yaml, as `dagster dev` (and `make ui`) loads it."""
+    repo = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, LINKAGES_LANDING_DIR=str(tmp_path / "landing"))
+    env.pop("DAGSTER_HOME", None)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("dagster")), "definitions", "validate"]
+        + ["-w", "workspace.yaml"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-2000:]
+    for location in ("linkages", "linkages_daily"):
+        assert f"Validation successful for code location {location}." in out

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from contract import SOURCE_FILES
+from orchestration.daily import DAILY_JOB, DAILY_SENSOR, build_daily_definitions
 from orchestration.definitions import MONTHLY_JOB, build_definitions
 from orchestration.lib.config import PipelineConfig
 from orchestration.schedules import SCHEDULE_NAME
@@ -187,3 +188,23 @@ def test_a_failed_run_is_recorded_without_its_error_text(config):
     assert rows == [
         ("2026-09", "fails_with_a_value", "ValueError (details in the Dagster run log)")
     ]
+
+
+def test_the_daily_route_has_its_own_sensor_on_the_landed_days(config, tmp_path):
+    days = tmp_path / "landing" / "daily"
+    land(days, "2026-10-04")
+    land(days, "2026-10-05", files=SOURCE_FILES[:-1])  # still incomplete
+    land(tmp_path / "landing", "2026-09")  # a month: not the daily route's
+    config = config.replaced(first_day="2026-10-01")
+    defs = build_daily_definitions(config)
+    sensor = defs.get_sensor_def(DAILY_SENSOR)
+    assert sensor.job_name == DAILY_JOB
+    tick = sensor.evaluate_tick(
+        dg.build_sensor_context(
+            instance=dg.DagsterInstance.ephemeral(),
+            resources={"config": config.for_days()},
+            repository_def=defs.get_repository_def(),
+        )
+    )
+    assert [r.partition_key for r in tick.run_requests] == ["2026-10-04"]
+    assert defs.get_sensor_def(FAILURE_SENSOR)  # its failures are recorded too

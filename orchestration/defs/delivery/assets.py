@@ -4,6 +4,7 @@ audit log of every file written."""
 from pathlib import Path
 
 import dagster as dg
+import pandas as pd
 
 from orchestration.defs.delivery.export import (
     NOTICE_ROWS,
@@ -11,7 +12,10 @@ from orchestration.defs.delivery.export import (
     audit_rows,
     export_month,
     export_notices,
+    manifest_files,
+    notice_families,
 )
+from orchestration.defs.delivery.mail import MAIL_LOG, log_rows, notices, send, unsent
 from orchestration.lib.catalog import EXPORTS_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.dbt_project import MATCH_LISTS
@@ -100,3 +104,61 @@ def build_notice_exports(
         )
 
     return new_mutual_families
+
+
+def build_notice_mail(
+    partitions: dg.PartitionsDefinition, prefix: str
+) -> dg.AssetsDefinition:
+    """The daily route's office inbox notice (delivery/mail.py)."""
+
+    @dg.asset(
+        key=dg.AssetKey([prefix, "exports", "office_mail"]),
+        group_name=EXPORTS_GROUP,
+        owners=OWNERS,
+        partitions_def=partitions,
+        backfill_policy=ONE_MONTH_PER_RUN,
+        deps=[dg.AssetKey([prefix, "exports", "new_mutual_families"])],
+        kinds={"email"},
+        pool=WAREHOUSE_POOL,
+        description="One message to each office with new mutual families that day (its "
+        "address in office_mail): how many and where the file is, never a name, id or "
+        "birth date. No SMTP host configured: no mail. A rerun mails an office again only "
+        f"when its file changed ({MAIL_LOG}).",
+    )
+    def office_mail(
+        context: dg.AssetExecutionContext, config: PipelineConfig
+    ) -> dg.MaterializeResult:
+        snapshot = Snapshot(context.partition_key)
+        if not config.smtp_host:
+            return dg.MaterializeResult(metadata={"sent": 0, "mail": "not configured"})
+        folder = Path(config.exports_dir) / snapshot.folder
+        with open_warehouse(config) as con:
+            today = notices(
+                manifest_files(folder), notice_families(con, snapshot.key), snapshot.key
+            )
+            sent_before = (
+                con.native_frame(
+                    f"select office_code, cast(as_of_date as varchar) as as_of_date,"
+                    f" sha256 from {MAIL_LOG}"
+                )
+                if con.table_exists(*MAIL_LOG.split("."))
+                else pd.DataFrame(columns=["office_code", "as_of_date", "sha256"])
+            )
+            outgoing = unsent(today, sent_before)
+            sent, missing = send(config, outgoing)
+            if sent:
+                con.append_rows(MAIL_LOG, log_rows(context.run_id, sent))
+        if missing:
+            context.log.warning(
+                f"no office_mail address for office(s) {', '.join(missing)}: "
+                "their files are written, no message sent"
+            )
+        return dg.MaterializeResult(
+            metadata={
+                "sent": len(sent),
+                "already sent for the same file": len(today) - len(outgoing),
+                "offices without an address": ", ".join(missing) or "none",
+            }
+        )
+
+    return office_mail

@@ -218,3 +218,30 @@ def export_notices(
     files = _office_files(folder, NOTICE_FILE, "New mutual families", rows)
     _write_manifest(folder, {"as_of_date": day}, files)
     return files
+
+
+def notice_families(con: duckdb.DuckDBPyConnection, day: str) -> dict[str, int]:
+    """How many newly mutual families each office has on the day (a family: its
+    CalWORKs case with its CWS case or referral, however many rows it takes)."""
+    rows = con.execute(
+        "select cast(office_code as varchar), count(distinct (calworks_case_number,"
+        f" cws_case_id, referral_id)) from {NOTICE_ROWS}"
+        " where as_of_date = cast($day as date) group by all",
+        {"day": day},
+    ).fetchall()
+    return dict(rows)
+
+
+def manifest_files(folder: Path) -> list[ExportedFile]:
+    """The files a manifest lists, as they were written."""
+    manifest = json.loads((Path(folder) / "manifest.json").read_text())
+    return [
+        ExportedFile(
+            Path(folder) / f["file"],
+            f["list"],
+            f["office_code"],
+            f["rows"],
+            f["sha256"],
+        )
+        for f in manifest["files"]
+    ]
