@@ -31,6 +31,12 @@ def load_raw(con, month: str, frames: dict[str, pd.DataFrame]) -> None:
             present = ", ".join(f'"{c}"' for c in frame.columns) + ", report_month"
             con.execute(f"insert into raw.{name} ({present}) select {present} from _f")
             con.unregister("_f")
+    # the daily route's notices (orchestration/defs/transform/daily_notices.py): none
+    con.execute(
+        "create table if not exists raw.daily_notices (as_of_date date,"
+        " calworks_case_number varchar, cws_case_id varchar, referral_id varchar,"
+        " event varchar, report_month varchar)"
+    )
 
 
 def load_links(con, month: str, links: pd.DataFrame) -> None:

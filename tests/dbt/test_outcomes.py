@@ -17,6 +17,7 @@ REPORTING_TABLES = [
     "rpt_comparison_group",
     "rpt_event_types",
     "rpt_family_outcomes",
+    "rpt_identification_routes",
     "rpt_identification_timeliness",
     "rpt_link_quality",
     "rpt_list_counts",

@@ -170,3 +170,34 @@ def test_a_day_must_be_a_real_date(daily_run, capsys):
         main([*args, "--day", "2026-02-30"])
     assert exit_info.value.code == 2
     assert "not a day or range of days" in capsys.readouterr().err
+
+
+def test_the_monthly_marts_date_a_noticed_family_on_its_notice_day(daily_run):
+    """The month's run after the daily route: raw.daily_notices holds the route's
+    notices, and each noticed family is identified on its notice day."""
+    out, warehouse, days, _, _, args, _ = daily_run
+    month = days[-1][:7]
+    assert main([*args, "--month", month]) == 0
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        copied = con.execute(
+            "select count(*) from raw.daily_notices where report_month = ?", [month]
+        ).fetchone()[0]
+        history = con.execute(
+            "select calworks_case_number, cws_case_id, identified_date, identified_by"
+            " from marts.mutual_family_history where report_month = ?",
+            [month],
+        ).df()
+    noticed = pd.concat(_notices(warehouse, day).assign(day=day) for day in days)
+    assert copied == len(noticed) > 0
+    dated = history.merge(noticed, on=["calworks_case_number", "cws_case_id"])
+    # each noticed family on the month's list: dated by its notice (an earlier case
+    # review would win: CASE_REVIEW)
+    by_notice = dated[dated["identified_by"] == "DAILY_NOTICE"]
+    assert len(by_notice) > 0
+    assert (by_notice["identified_date"].astype(str) == by_notice["day"]).all()
+    assert set(dated["identified_by"]) <= {"DAILY_NOTICE", "CASE_REVIEW"}
+    assert set(history["identified_by"]) <= {
+        "DAILY_NOTICE",
+        "MONTHLY_LIST",
+        "CASE_REVIEW",
+    }

@@ -43,6 +43,7 @@ OUTCOMES = {
     "fct_comparison_families",
 }
 REPORTING = {
+    "rpt_identification_routes",
     "rpt_identification_timeliness",
     "rpt_event_types",
     "rpt_family_outcomes",

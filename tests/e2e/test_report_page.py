@@ -16,6 +16,7 @@ from tests.e2e.test_ui import SCREENSHOTS, chromium
 
 SECTIONS = (
     "This month at a glance",
+    "How soon families are identified: the daily route beside the monthly one",
     "Case reviews: indicators of coordinated case planning (the study's Table 3)",
     "Re-referrals before and after identification (Figure 4)",
     "CalWORKs participation and reunification (Figures 5–8)",

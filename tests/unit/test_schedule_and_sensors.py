@@ -208,3 +208,12 @@ def test_the_daily_route_has_its_own_sensor_on_the_landed_days(config, tmp_path)
     )
     assert [r.partition_key for r in tick.run_requests] == ["2026-10-04"]
     assert defs.get_sensor_def(FAILURE_SENSOR)  # its failures are recorded too
+
+
+def test_dbts_monthly_list_day_is_the_schedules_day(config):
+    """The monthly route's identification day in the daily-vs-monthly comparison
+    (dbt var monthly_list_day) is the day the schedule runs."""
+    from orchestration.lib.dbt_project import dbt_vars
+
+    cron = build_definitions(config).get_schedule_def(SCHEDULE_NAME).cron_schedule
+    assert int(cron.split()[2]) == dbt_vars()["monthly_list_day"]

@@ -27,6 +27,7 @@ def category(code: str) -> str:
 
 TABLE_TITLES = {
     "rpt_identification_timeliness": "Days to identification",
+    "rpt_identification_routes": "Daily and monthly route",
     "rpt_rereferral_rates": "Re-referral rates",
     "rpt_rereferral_families": "Families with re-referrals",
     "rpt_event_types": "Placements and allegations",
@@ -40,6 +41,7 @@ TABLE_TITLES = {
 
 SHORT = {
     "headlines": "At a glance",
+    "routes": "Daily route",
     "table3": "Table 3",
     "rereferrals": "Re-referrals",
     "associations": "Figures 5–8",
@@ -49,6 +51,19 @@ SHORT = {
     "wages": "Wages",
     "recurrence": "Recurrence",
     "link-quality": "Link quality",
+}
+
+ROUTES = {
+    "DAILY": "Daily route (notice day)",
+    "MONTHLY": "Monthly route (list day)",
+}
+ROUTE_COLUMNS = {
+    "n_families": "Families",
+    "median_days_to_identification": "Days from CWS case start (median)",
+    "mean_days_to_identification": "Days from CWS case start (mean)",
+    "median_days_from_both_records": "Days from both records existing (median)",
+    "mean_days_from_both_records": "Days from both records existing (mean)",
+    "share_same_day": "Identified the day both records existed",
 }
 
 # (row label, indicator, answer) of Table 3, in the study's order

@@ -22,6 +22,7 @@ from orchestration.defs.report import labels as L  # noqa: E402
 # the reporting tables the page reads (the asset depends on each)
 TABLES = (
     "rpt_identification_timeliness",
+    "rpt_identification_routes",
     "rpt_rereferral_rates",
     "rpt_rereferral_families",
     "rpt_event_types",
@@ -576,6 +577,32 @@ def comparison_section(t: dict[str, pd.DataFrame]) -> str:
     )
 
 
+def routes_section(t: dict[str, pd.DataFrame]) -> str:
+    """The daily route beside the monthly one, on the families the daily route noticed."""
+    frame = t["rpt_identification_routes"]
+    if frame.empty:
+        return (
+            "<p><strong>No comparison this month:</strong> the daily route (daily snapshots "
+            "in <code>landing/daily/</code>) noticed no family identified by now, so every "
+            "family is dated as the monthly route dates it: the first day of the month it "
+            "was first listed.</p>"
+        )
+    shown = frame.sort_values(["county_code", "route"]).assign(
+        County=lambda d: d["county_code"].map(L.county),
+        Route=lambda d: d["route"].map(L.ROUTES),
+    )
+    shown = shown.rename(columns=L.ROUTE_COLUMNS)[
+        ["County", "Route", *L.ROUTE_COLUMNS.values()]
+    ]
+    return (
+        "<p class='note'>The same families on both routes: those the daily route noticed. The "
+        "daily route identifies a family on the day of its notice; the monthly route on the "
+        "day it produces the lists of the month before (the 3rd). Both records exist from the "
+        "later of the CalWORKs application and the CWS case start.</p>"
+        + _html_table(shown)
+    )
+
+
 def trend_section(t: dict[str, pd.DataFrame]) -> tuple[str, dict]:
     trend = t["rpt_monthly_trend"]
     pictures = {}
@@ -766,6 +793,11 @@ def render(con: duckdb.DuckDBPyConnection, month: str) -> tuple[str, dict[str, s
         sections.append((anchor, title, body))
 
     add("headlines", "This month at a glance", headlines(t) + suppression_summary(t))
+    add(
+        "routes",
+        "How soon families are identified: the daily route beside the monthly one",
+        routes_section(t),
+    )
     add(
         "table3",
         "Case reviews: indicators of coordinated case planning (the study's Table 3)",

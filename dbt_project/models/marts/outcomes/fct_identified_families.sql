@@ -43,6 +43,15 @@ families as (
         cws_cases.case_start_date,
         cws_cases.case_end_date,
         history.identified_date,
+        history.identified_by,
+        history.daily_notice_date,
+        history.monthly_list_date,
+        -- both records exist: the later of the CalWORKs application and the CWS case start
+        case
+            when calworks_cases.application_date > cws_cases.case_start_date
+                then calworks_cases.application_date
+            else cws_cases.case_start_date
+        end as both_records_date,
         cast({{ dbt.date_trunc('month', 'cws_cases.case_start_date') }} as date)
             as case_start_month,
         cast({{ dbt.date_trunc('month', 'history.identified_date') }} as date) as identified_month,
@@ -83,6 +92,13 @@ final as (
         -- identified in the case-start month dates from the month's first day: 0 days, not fewer
         greatest({{ dbt.datediff('case_start_date', 'identified_date', 'day') }}, 0)
             as days_to_identification,
+        identified_by,
+        daily_notice_date,
+        monthly_list_date,
+        both_records_date,
+        -- the monthly route's first-of-month date can precede the second record: 0, not fewer
+        greatest({{ dbt.datediff('both_records_date', 'identified_date', 'day') }}, 0)
+            as days_from_both_records,
         case_start_month,
         identified_month,
         cast({{ dbt.date_trunc('month', 'observed_until') }} as date) as observed_until_month,
