@@ -100,7 +100,7 @@ def test_the_copy_holds_every_analyst_table_and_no_personal_column(copy_run, gen
             ).fetchall()
         ]
         assert sorted(tables) == analyst_tables()
-        assert len(tables) == 21 and "reporting.rpt_list_counts" in tables
+        assert len(tables) == 22 and "reporting.rpt_list_counts" in tables
         for table in tables:
             df = con.execute(f"select * from {table}").df()
             found += [f"{c} in {table}" for c in personal_columns(df.columns)]

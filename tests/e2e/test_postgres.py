@@ -246,7 +246,7 @@ def test_analysts_are_refused_every_table_holding_personal_data(pg_run):
     analyst = sorted(
         t for t in tables if t.startswith(("marts.fct_", "reporting.rpt_"))
     )
-    assert len(analyst) == 21  # 8 marts.fct_*, 13 reporting.rpt_*
+    assert len(analyst) == 22  # 8 marts.fct_*, 14 reporting.rpt_*
     assert all(can_read(pg_run.port, ANALYST_LOGIN, t) is True for t in analyst)
     # and everything the analysts can read is free of personal columns
     readable = []

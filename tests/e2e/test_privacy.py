@@ -205,10 +205,10 @@ def test_analyst_marts_and_reporting_hold_no_names_ssns_dates_of_birth_or_record
             "select table_schema || '.' || table_name from information_schema.tables "
             "where (table_schema = 'marts' and table_name like 'fct_%') or table_schema = 'reporting' order by 1"
         ).fetchall()
-        # 8 outcome marts (fct_comparison_families among them), 13 reporting tables
+        # 8 outcome marts (fct_comparison_families among them), 14 reporting tables
         # (rpt_link_quality, rpt_list_false_links, rpt_list_counts, rpt_comparison_group,
-        # rpt_monthly_trend, rpt_rereferral_families among them)
-        assert len(analyst) == 21
+        # rpt_monthly_trend, rpt_rereferral_families, rpt_identification_routes among them)
+        assert len(analyst) == 22
         for (table,) in analyst:
             df = con.execute(f"select * from {table}").df()
             found += [
