@@ -76,6 +76,7 @@ def build_daily_definitions(config: PipelineConfig | None = None) -> dg.Definiti
                 # a day ran to the end when its offices were mailed (or had no mail)
                 done_asset=dg.AssetKey([PREFIX, "exports", "office_mail"]),
                 folder="<landing>/daily/<YYYY-MM-DD>/",
+                period="day",
             ),
             # the day's failed steps go to ops.run_failures in the daily warehouse
             record_run_failures,

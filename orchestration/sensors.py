@@ -72,10 +72,10 @@ def landing_sensor(
     landed: Callable[[str], list[str]] = landed_months,
     done_asset: dg.AssetKey = DONE_ASSET,
     folder: str = "<landing>/<YYYY-MM>/",
+    period: str = "month",
 ):
     """The sensor of one route: the monthly one by default; the daily route's
     (orchestration/daily.py) watches <landing>/daily/ for its days."""
-    period = "day" if folder.endswith("DD>/") else "month"
 
     @dg.sensor(
         name=name,

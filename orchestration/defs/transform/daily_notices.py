@@ -17,7 +17,12 @@ import pyarrow as pa
 from orchestration.lib.catalog import INGEST_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
 from orchestration.lib.partitions import ONE_MONTH_PER_RUN
-from orchestration.lib.warehouse import WAREHOUSE_POOL, connect, open_warehouse
+from orchestration.lib.warehouse import (
+    WAREHOUSE_POOL,
+    DuckDBWarehouse,
+    connect,
+    open_warehouse,
+)
 
 DAILY_NOTICES = "raw.daily_notices"
 # the notices as the daily route's dbt model keeps them (models/daily)
@@ -38,18 +43,14 @@ def month_notices(daily_warehouse: Path, month: str) -> pa.Table:
     if not daily_warehouse.is_file():
         return COLUMNS.empty_table()
     with connect(daily_warehouse, read_only=True) as con:
-        has_table = con.execute(
-            "select count(*) from information_schema.tables"
-            " where table_schema = 'daily' and table_name = 'daily_new_mutual_families'"
-        ).fetchone()[0]
-        if not has_table:
+        daily = DuckDBWarehouse(con)
+        if not daily.table_exists(*SOURCE.split(".")):
             return COLUMNS.empty_table()
-        names = ", ".join(COLUMNS.names)
-        rows = con.execute(
-            f"select {names} from {SOURCE}"
+        rows = daily.arrow(
+            f"select {', '.join(COLUMNS.names)} from {SOURCE}"
             " where strftime(as_of_date, '%Y-%m') = ? order by all",
             [month],
-        ).to_arrow_table()
+        )
     return rows.cast(COLUMNS)
 
 
