@@ -74,7 +74,10 @@ class CwsBuilder:
             )
         else:
             first = self.history + pd.Timedelta(days=int(rng.integers(0, span)))
-        first = min(max(first, self.history), self.end)
+        # a first referral after the range's end is not in these extracts (the loop
+        # below stops at the end); clipped onto the last day, it piled about two months'
+        # referrals onto it, a spike in the last month's lists
+        first = max(first, self.history)
         dates = [first]
         for _ in range(rng.poisson(0.9)):
             dates.append(dates[-1] + pd.Timedelta(days=int(rng.integers(60, 540))))

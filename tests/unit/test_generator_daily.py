@@ -53,6 +53,21 @@ def test_a_snapshot_for_every_day_of_the_last_month_only(generated):
     assert notices == days
 
 
+def test_the_ranges_last_day_gets_no_pile_of_referrals(generated):
+    """A family's first referral drawn after the generated range is not in it: once
+    it was moved onto the last day (seed 5: 12 referrals on 2026-03-31, at most 2 on
+    any other day of the range), a spike in the last month's lists and notices."""
+    referrals = pd.read_csv(
+        generated / "landing" / DAILY / "cws_referrals.csv",
+        parse_dates=["received_date"],
+    )
+    received = referrals["received_date"]
+    per_day = received[received >= pd.Timestamp(MONTHS[0])].dt.date.value_counts()
+    last = dt.date(2026, 3, 31)
+    busiest_other = per_day.drop(last, errors="ignore").max()
+    assert per_day.get(last, 0) <= 2 * busiest_other + 1
+
+
 def test_the_last_day_is_the_monthly_extract(generated):
     """The month's last day and the monthly extract are the same as-of date: the
     same rows in every file (Parquet there, CSV here)."""
