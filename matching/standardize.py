@@ -36,7 +36,7 @@ PERSON_COLUMNS = [
 ]
 
 # the standardized columns that hold lists (of name forms, of surname parts)
-LIST_COLUMNS = frozenset({"first_name_forms", "surname_parts"})
+LIST_COLUMNS = frozenset({"first_name_forms", "surname_parts", "address_words"})
 
 NOT_NAME = re.compile(r"[^A-Za-z \-]")
 NOT_ADDRESS = re.compile(r"[^A-Za-z0-9 ]")
@@ -132,15 +132,59 @@ def phonetic(name: str | None) -> str | None:
     return jellyfish.metaphone(name.replace("-", "").replace(" ", "")) or None
 
 
+# Street words in the USPS's standard abbreviations (Publication 28, C1 and C2), and
+# the secondary unit words as one: clerks in two systems key STREET and ST, APT and
+# UNIT for the same home
+ADDRESS_WORDS = {
+    **{"STREET": "ST", "AVENUE": "AVE", "AV": "AVE", "ROAD": "RD", "DRIVE": "DR"},
+    **{"BOULEVARD": "BLVD", "LANE": "LN", "COURT": "CT", "PLACE": "PL"},
+    **{"CIRCLE": "CIR", "TERRACE": "TER", "HIGHWAY": "HWY", "PARKWAY": "PKWY"},
+    **{"SQUARE": "SQ", "TRAIL": "TRL", "CRESCENT": "CRES", "EXPRESSWAY": "EXPY"},
+    **{"NORTH": "N", "SOUTH": "S", "EAST": "E", "WEST": "W"},
+    **{"APARTMENT": "APT", "UNIT": "APT", "SUITE": "STE"},
+}
+DIRECTIONS = {"N", "S", "E", "W", "NE", "NW", "SE", "SW"}
+
+
 def clean_address(value) -> str | None:
-    """Upper case, accents and punctuation dropped, spaces squeezed."""
+    """Upper case, accents and punctuation dropped, spaces squeezed, street and
+    unit words abbreviated (ADDRESS_WORDS)."""
     text = text_or_none(value)
     return None if text is None else _clean_address(text)
 
 
 @lru_cache(maxsize=1 << 20)
 def _clean_address(text: str) -> str | None:
+    words = NOT_ADDRESS.sub(" ", _ascii(text)).upper().split()
+    return " ".join(ADDRESS_WORDS.get(w, w) for w in words) or None
+
+
+def clean_city(value) -> str | None:
+    """A city: as an address, without abbreviating (SOUTH PASADENA, not S PASADENA)."""
+    text = text_or_none(value)
+    return None if text is None else _clean_city(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _clean_city(text: str) -> str | None:
     return SPACES.sub(" ", NOT_ADDRESS.sub(" ", _ascii(text)).upper()).strip() or None
+
+
+def address_words(address: str | None) -> list[str] | None:
+    """The address's distinct words, sorted: the same home keyed with its words in
+    another order (the unit before the street) or with one of them left out."""
+    return sorted(set(address.split())) if address else None
+
+
+def street(address: str | None) -> str | None:
+    """House number and street name ("1200 N MAIN ST APT 4" -> "1200 MAIN"): the
+    building, whatever the unit, street type or a misspelled word after it.
+    None when the address does not start with a number (a PO box, a place name)."""
+    words = address.split() if address else []
+    if not words or not any(ch.isdigit() for ch in words[0]):
+        return None
+    name = next((w for w in words[1:] if w not in DIRECTIONS and len(w) > 1), None)
+    return f"{words[0]} {name}" if name else None
 
 
 def _ascii(text: str) -> str:
@@ -291,6 +335,8 @@ def standardize(df: pd.DataFrame, source: str) -> pd.DataFrame:
     out["sex"] = [_sex(v) for v in col["sex"]]
     out["ssn"] = [_ssn(v) for v in col["ssn"]]
     out["address"] = [clean_address(v) for v in col["address_line1"]]
-    out["city"] = [clean_address(v) for v in col["city"]]
+    out["address_words"] = [address_words(a) for a in out["address"]]
+    out["street"] = [street(a) for a in out["address"]]
+    out["city"] = [clean_city(v) for v in col["city"]]
     out["zip"] = [_zip(v) for v in col["zip"]]
     return pd.DataFrame(out, dtype=object)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from synthetic.draws import address, base36, days
+from synthetic.draws import address, base36, days, rekeyed_address
 from synthetic.population import (
     CWS_NOISE,
     Population,
@@ -374,6 +374,14 @@ class CwsBuilder:
         )
         cols = ["address_line1", "city", "zip"]
         clients.loc[shared, cols] = self.cw_address.loc[family[shared], cols].to_numpy()
+        # ... keyed its own way now and then (street type, unit first or left out)
+        rekeyed = shared & (rng.random(len(clients)) < rates["address_rekeyed"])
+        clients.loc[rekeyed, "address_line1"] = [
+            rekeyed_address(rng, a) for a in clients.loc[rekeyed, "address_line1"]
+        ]
+        clients.loc[rekeyed, "noise"] = (
+            clients.loc[rekeyed, "noise"] + ";address_rekeyed"
+        )
         # an unborn or just-born child is often recorded without a first name
         age_at_entry = (clients["created"] - clients["true_dob"]).dt.days
         unnamed = (age_at_entry < 30) & (

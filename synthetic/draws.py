@@ -30,18 +30,28 @@ def base36(n: int, rng: np.random.Generator) -> np.ndarray:
     return out
 
 
+# share of homes that are flats with a unit number ("1234 Main St Apt 12")
+UNIT_SHARE = 0.25
+
+
 def address(rng: np.random.Generator, n: int) -> pd.DataFrame:
     city_idx = rng.integers(0, len(names.CITIES), n)
     cities = np.array([c for c, _ in names.CITIES], dtype=object)[city_idx]
     zip3 = np.array([z for _, z in names.CITIES], dtype=object)[city_idx]
+    units = np.where(
+        rng.random(n) < UNIT_SHARE,
+        np.char.add(" Apt ", rng.integers(1, 40, n).astype(str)).astype(object),
+        "",
+    )
     return pd.DataFrame(
         {
             "address_line1": [
-                f"{num} {s} {t}"
-                for num, s, t in zip(
+                f"{num} {s} {t}{unit}"
+                for num, s, t, unit in zip(
                     rng.integers(100, 19999, n),
                     rng.choice(names.STREETS, n),
                     rng.choice(names.STREET_TYPES, n),
+                    units,
                     strict=True,
                 )
             ],
@@ -59,3 +69,20 @@ def address(rng: np.random.Generator, n: int) -> pd.DataFrame:
             ],
         }
     )
+
+
+SPELLED_OUT = {"St": "Street", "Ave": "Avenue", "Blvd": "Boulevard", "Dr": "Drive"}
+
+
+def rekeyed_address(rng: np.random.Generator, address: str) -> str:
+    """The same home as another clerk keys it: the street type spelled out, the
+    unit written first, or the unit left out."""
+    street, _, unit = address.partition(" Apt ")
+    kind = int(rng.integers(0, 3 if unit else 1))
+    if kind == 1:
+        return f"Apt {unit}, {street}"
+    if kind == 2:
+        return street
+    words = street.split(" ")
+    words[-1] = SPELLED_OUT.get(words[-1], words[-1])
+    return " ".join(words) + (f" Apt {unit}" if unit else "")

@@ -763,4 +763,6 @@ CWS_NOISE = {
     "first_missing_newborn": 0.3,  # first name left empty
     "baby_placeholder": 0.4,  # of the rest: BABY BOY / BABY GIRL / UNBORN
     "dob_missing": 0.02,  # of all client records
+    # of the records with the CalWORKs household's address
+    "address_rekeyed": 0.15,
 }
