@@ -54,6 +54,37 @@ def relative_like(pairs: pd.DataFrame) -> pd.Series:
     return _outright(pairs, "gamma_first_name") | _outright(pairs, "gamma_dob")
 
 
+def borrowed_birth_date(
+    pairs: pd.DataFrame, households: pd.DataFrame, frames: dict[str, pd.DataFrame]
+) -> pd.Series:
+    """Pairs (calworks_person_id, cws_client_id) where one record's birth date is
+    that of another member of the other record's family in the other system: a
+    child's record keyed with the mother's birth date (from her documents, on a
+    hotline call) shows the mother's date, and the mother, in the other system's
+    family, has it too. The birth dates' disagreement is then explained, not a
+    sign of two people. (A junior with a twin, whose senior alone is in the other
+    system, has that shape too; the first name, the suffix and the family's
+    evidence still have to carry the pair.)"""
+    dob = {name: frames[name].set_index("unique_id")["dob"].dropna() for name in frames}
+    cw, cws = _by_system(households)
+
+    def borrowed(own: str, own_dob, other_side, other: str, other_dob) -> np.ndarray:
+        # own record's birth date among the other's family members' (not the other)
+        fam = pairs[[own, other]].rename_axis("pair").reset_index()
+        fam = fam.merge(other_side, on=other).merge(
+            other_side.rename(columns={other: "member"}), on="household"
+        )
+        fam = fam.loc[fam["member"] != fam[other]]
+        same = fam[own].map(own_dob) == fam["member"].map(other_dob)
+        return pairs.index.isin(fam.loc[same.fillna(False), "pair"].unique())
+
+    cw_id, cws_id = "calworks_person_id", "cws_client_id"
+    flags = borrowed(cws_id, dob[CWS], cw, cw_id, dob[CALWORKS]) | borrowed(
+        cw_id, dob[CALWORKS], cws, cws_id, dob[CWS]
+    )
+    return pd.Series(flags, index=pairs.index)
+
+
 def two_people(pairs: pd.DataFrame) -> pd.Series:
     """First names and birth dates both disagree outright: two members of one
     household (a mother and her son), whose shared surname and address the model
@@ -170,20 +201,27 @@ def person_evidence(pairs: pd.DataFrame, model: dict) -> np.ndarray:
     comparison levels (gamma_*) and the model's m and u. Null levels weigh 0."""
     total = np.zeros(len(pairs))
     for comparison in model["comparisons"]:
-        name = comparison["output_column_name"]
-        if name in FAMILY_SHARED or f"gamma_{name}" not in pairs:
-            continue
-        # Splink numbers the levels after null from the top down to 0 ("else")
-        levels = [
-            lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")
-        ]
-        weights = {}
-        for gamma, level in zip(range(len(levels) - 1, -1, -1), levels, strict=True):
-            m, u = level.get("m_probability"), level.get("u_probability")
-            if m and u:
-                weights[gamma] = np.log2(m / u)
-        total += pairs[f"gamma_{name}"].map(weights).fillna(0.0).to_numpy(float)
+        if comparison["output_column_name"] not in FAMILY_SHARED:
+            total += comparison_evidence(pairs, comparison)
     return total
+
+
+def comparison_evidence(pairs: pd.DataFrame, comparison: dict) -> np.ndarray:
+    """log2 Bayes factor of each pair's level of one comparison (0 for null, and
+    where the pairs have no such comparison)."""
+    column = f"gamma_{comparison['output_column_name']}"
+    if column not in pairs:
+        return np.zeros(len(pairs))
+    # Splink numbers the levels after null from the top down to 0 ("else")
+    levels = [
+        lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")
+    ]
+    weights = {}
+    for gamma, level in zip(range(len(levels) - 1, -1, -1), levels, strict=True):
+        m, u = level.get("m_probability"), level.get("u_probability")
+        if m and u:
+            weights[gamma] = np.log2(m / u)
+    return pairs[column].map(weights).fillna(0.0).to_numpy(float)
 
 
 def family_prior(evidence: np.ndarray, iterations: int = 100) -> float:
@@ -209,7 +247,11 @@ def in_family_probability(evidence: np.ndarray, family: float) -> np.ndarray:
 
 
 def household_links(
-    cross: pd.DataFrame, linked: pd.Series, households: pd.DataFrame, model: dict
+    cross: pd.DataFrame,
+    linked: pd.Series,
+    households: pd.DataFrame,
+    model: dict,
+    explained: pd.Series | None = None,
 ) -> pd.Series:
     """The in-family probability of each pair of `cross` (calworks_person_id,
     cws_client_id, gamma_*) whose two records are both unlinked and in families
@@ -218,7 +260,9 @@ def household_links(
     evidence leaves out what the family shares (person_evidence): a grandmother
     and an absent mother share surname and address, and that is no evidence that
     they are one person. households: system, record_id, household (a CalWORKs case
-    number or a CWS case id; a record may be in several)."""
+    number or a CWS case id; a record may be in several). `explained`: pairs whose
+    birth dates' disagreement the family explains (borrowed_birth_date): their
+    birth dates weigh nothing either way."""
     done = cross.loc[linked, ["calworks_person_id", "cws_client_id"]]
     open_ = cross.loc[
         ~linked
@@ -231,6 +275,11 @@ def household_links(
     )
     cand = cand.drop_duplicates("pair")
     evidence = person_evidence(cand, model)
+    if explained is not None:
+        dob = [c for c in model["comparisons"] if c["output_column_name"] == "dob"]
+        if dob:
+            borrowed = explained.reindex(cand["pair"]).fillna(False).to_numpy(bool)
+            evidence -= np.where(borrowed, comparison_evidence(cand, dob[0]), 0.0)
     cand = cand[["pair", "calworks_person_id", "cws_client_id"]].assign(
         p=in_family_probability(evidence, family_prior(evidence))
     )
@@ -466,18 +515,28 @@ def link_month(
     linked = _decided(cross, threshold)
     by_household = pd.Series(False, index=cross.index)
     if households is not None:
+        explained = _outright(cross, "gamma_dob") & ~linked & ~rejected
+        explained &= ~_outright(cross, "gamma_first_name")
+        explained.loc[explained] = borrowed_birth_date(
+            cross.loc[explained], households, frames
+        )
         in_family = household_links(
-            cross.loc[~rejected], linked.loc[~rejected], households, model
+            cross.loc[~rejected], linked.loc[~rejected], households, model, explained
         )
         in_family = in_family.reindex(cross.index).where(
             cross["match_probability"] >= household_floor
         )
         # the family's evidence is in the probability; the relatives' guard holds
-        # here most of all: a relative's birth date or SSN keyed on a child's record
-        # makes that child look like the parent
+        # here most of all (a relative's SSN keyed on a child's record makes that
+        # child look like the sibling), except for a birth date the family explains
         cross["match_probability"] = in_family.fillna(cross["match_probability"])
+        guard = relative_like(cross) & ~explained
         by_household = (
-            in_family.notna() & auto_match(cross, threshold) & ~linked & ~rejected
+            in_family.notna()
+            & (cross["match_probability"] >= threshold)
+            & ~guard
+            & ~linked
+            & ~rejected
         )
         linked |= by_household
     prob = cross["match_probability"]

@@ -305,3 +305,114 @@ def test_a_family_member_blocking_never_paired_is_scored_and_linked_by_household
         ["P-MOM", "C-MOM", "HOUSEHOLD"],
         ["P-SON", "C-SON", "MODEL"],
     ]
+
+
+# a family whose child's CWS record carries the mother's birth date (keyed from her
+# papers), and the same family with a junior in CalWORKs and his senior in CWS
+BORROWED = pd.DataFrame(
+    [
+        ("calworks", "mom5", "case:CA5"),
+        ("calworks", "kid5", "case:CA5"),
+        ("cws", "c_mom5", "case:K5"),
+        ("cws", "c_kid5", "case:K5"),
+    ],
+    columns=["system", "record_id", "household"],
+)
+
+
+def _frames(kid_dob: str, c_kid_dob: str) -> dict[str, pd.DataFrame]:
+    return {
+        "calworks": pd.DataFrame(
+            {"unique_id": ["mom5", "kid5"], "dob": ["1980-01-01", kid_dob]}
+        ),
+        "cws": pd.DataFrame(
+            {"unique_id": ["c_mom5", "c_kid5"], "dob": ["1980-01-01", c_kid_dob]}
+        ),
+    }
+
+
+def test_a_birth_date_is_borrowed_when_a_member_of_the_other_family_has_it():
+    from matching.links import borrowed_birth_date
+
+    pairs = pd.DataFrame(
+        {
+            "calworks_person_id": ["kid5", "kid5", "mom5"],
+            "cws_client_id": ["c_kid5", "c_mom5", "c_kid5"],
+        }
+    )
+    # kid5/c_kid5: c_kid5 has 1980-01-01, which mom5 (CalWORKs, not kid5) has: borrowed.
+    # kid5/c_mom5: c_mom5's date is mom5's, and mom5 is not kid5: borrowed too (the
+    # first names tell these two apart; the flag only explains a birth date).
+    # mom5/c_kid5: c_kid5's date is mom5's own -- the pair's own record, not
+    # another member -- and mom5's date is c_mom5's, another CWS member: borrowed.
+    assert borrowed_birth_date(
+        pairs, BORROWED, _frames("2015-06-01", "1980-01-01")
+    ).tolist() == [True, True, True]
+    # every member with a date of their own: nothing to explain
+    assert borrowed_birth_date(
+        pairs.iloc[[0]], BORROWED, _frames("2015-06-01", "1979-03-03")
+    ).tolist() == [False]
+    # families on neither side: nothing
+    other = BORROWED.assign(household="case:" + BORROWED["record_id"])
+    assert borrowed_birth_date(
+        pairs, other, _frames("2015-06-01", "1980-01-01")
+    ).tolist() == [False, False, False]
+
+
+@pytest.mark.parametrize(
+    "c_kid_dob, linked",
+    [
+        ("1980-01-01", True),  # the mother's birth date on the child's CWS record
+        (
+            "1979-03-03",
+            False,
+        ),  # a date no one else in the family has: a junior / senior
+    ],
+)
+def test_a_birth_date_the_family_explains_does_not_hold_a_household_link(
+    monkeypatch, c_kid_dob, linked
+):
+    from matching.links import link_month
+
+    scored = pd.DataFrame(
+        {
+            "source_dataset_l": "calworks",
+            "unique_id_l": ["mom5", "kid5"],
+            "source_dataset_r": "cws",
+            "unique_id_r": ["c_mom5", "c_kid5"],
+            "match_probability": [0.99, 0.60],
+            "match_weight": 1.0,
+            "gamma_first_name": 1,
+            "gamma_dob": [1, 0],
+            "gamma_last_name": 1,
+        }
+    )
+    monkeypatch.setattr(
+        "matching.links.predict",
+        lambda frames, model, floor, engine="duckdb": scored,
+    )
+    frames = _frames("2015-06-01", c_kid_dob)
+    records = {
+        name: pd.DataFrame(
+            {
+                "record_id": df["unique_id"],
+                "first_name": ["ANA", "LUIS"],
+                "last_name": "REYES",
+                "date_of_birth": df["dob"],
+            }
+        )
+        for name, df in frames.items()
+    }
+    no_decisions = pd.DataFrame(
+        columns=["calworks_person_id", "cws_client_id", "decision"]
+    )
+    result = link_month(records, MODEL, no_decisions, 0.95, 0.5, BORROWED, FLOOR)
+    basis = result.links.set_index("calworks_person_id")["link_basis"].to_dict()
+    # kid5/c_kid5 is the family's only candidate: first name +4 and, when the date
+    # is explained, no birth-date weight (else -3 bits): the prior's fixed point is 1
+    # either way, so only the relatives' guard decides
+    assert basis == (
+        {"mom5": "MODEL", "kid5": "HOUSEHOLD"} if linked else {"mom5": "MODEL"}
+    )
+    queued = result.review_queue["calworks_person_id"].tolist()
+    assert queued == ([] if linked else ["kid5"])
