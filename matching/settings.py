@@ -98,6 +98,35 @@ class _SameWords(ComparisonLevelCreator):
         return "the same address words, in another order or some left out"
 
 
+class _NicknameMisspelled(ComparisonLevelCreator):
+    """A form of one name (a nickname, the name itself) one edit from the other
+    name, same first letter, four letters or more: BARBY keyed BRABY, BETTY
+    keyed BEFTY. Each of the two errors is common on a hotline call; a level for
+    nicknames alone leaves the two together in "else", where the relatives'
+    guard holds a true pair."""
+
+    def create_sql(self, sql_dialect) -> str:
+        name = sql_dialect.sql_dialect_str
+        dl = sql_dialect.damerau_levenshtein_function_name
+
+        def near(forms: str, other: str) -> str:
+            test = (
+                f"substr(x, 1, 1) = substr({other}, 1, 1) and length(x) >= 4"
+                f" and abs(length(x) - length({other})) <= 1 and {dl}(x, {other}) <= 1"
+            )
+            if name == "spark":
+                return f"exists({forms}, x -> {test})"
+            return f"list_bool_or(list_transform({forms}, lambda x: {test}))"
+
+        return (
+            f"{near('first_name_forms_l', 'first_name_r')}"
+            f" or {near('first_name_forms_r', 'first_name_l')}"
+        )
+
+    def create_label_for_charts(self) -> str:
+        return "a nickname of the same name, misspelled"
+
+
 # Standardized birth dates are always YYYY-MM-DD: one slip (a digit wrong, two
 # swapped) leaves either the year or the month and day as they were -- a test
 # that spares nearly every pair the slow Damerau-Levenshtein
@@ -120,6 +149,7 @@ def _first_name() -> cl.CustomComparison:
             ),
             cll.JaroWinklerLevel("first_name", 0.92),
             _SharesOne("first_name_forms", "nickname of the same name"),
+            _NicknameMisspelled(),
             cll.CustomLevel(
                 "(length(first_name_l) = 1 or length(first_name_r) = 1) "
                 "and substr(first_name_l, 1, 1) = substr(first_name_r, 1, 1)",
