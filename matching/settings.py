@@ -99,9 +99,10 @@ class _SameWords(ComparisonLevelCreator):
 
 
 class _NicknameMisspelled(ComparisonLevelCreator):
-    """A form of one name (a nickname, the name itself) one edit from the other
-    name, same first letter, four letters or more: BARBY keyed BRABY, BETTY
-    keyed BEFTY. Each of the two errors is common on a hotline call; a level for
+    """One name one Damerau-Levenshtein edit from a variant of the other (the
+    formal names it stands for and their nicknames, standardize.name_variants),
+    same first letter: ANDY keyed ADNY against ANDREA, BETTY keyed BEFTY against
+    ELIZABETH. Each of the two errors is common on a hotline call; a level for
     nicknames alone leaves the two together in "else", where the relatives'
     guard holds a true pair."""
 
@@ -109,19 +110,25 @@ class _NicknameMisspelled(ComparisonLevelCreator):
         name = sql_dialect.sql_dialect_str
         dl = sql_dialect.damerau_levenshtein_function_name
 
-        def near(forms: str, other: str) -> str:
+        def near(side: str, other: str) -> str:
             test = (
-                f"substr(x, 1, 1) = substr({other}, 1, 1) and length(x) >= 4"
+                f"substr(x, 1, 1) = substr({other}, 1, 1)"
                 f" and abs(length(x) - length({other})) <= 1 and {dl}(x, {other}) <= 1"
             )
-            if name == "spark":
-                return f"exists({forms}, x -> {test})"
-            return f"list_bool_or(list_transform({forms}, lambda x: {test}))"
+            variants = f"first_name_variants_{side}"
+            walk = (
+                f"exists({variants}, x -> {test})"
+                if name == "spark"
+                else f"list_bool_or(list_transform({variants}, lambda x: {test}))"
+            )
+            # the variants' first letters first: a plain string test that spares
+            # most pairs the list walk (eight times faster on random pairs)
+            may = (
+                f"instr(first_name_variant_initials_{side}, substr({other}, 1, 1)) > 0"
+            )
+            return f"({may} and {walk})"
 
-        return (
-            f"{near('first_name_forms_l', 'first_name_r')}"
-            f" or {near('first_name_forms_r', 'first_name_l')}"
-        )
+        return f"{near('l', 'first_name_r')} or {near('r', 'first_name_l')}"
 
     def create_label_for_charts(self) -> str:
         return "a nickname of the same name, misspelled"
@@ -353,6 +360,8 @@ COMPARISON_READS = {
         "first_name",
         "last_name",
         "first_name_forms",
+        "first_name_variants",
+        "first_name_variant_initials",
         "first_name_phonetic",
     ),
     "last_name": ("last_name", "first_name", "surname_parts", "last_name_phonetic"),

@@ -36,7 +36,9 @@ PERSON_COLUMNS = [
 ]
 
 # the standardized columns that hold lists (of name forms, of surname parts)
-LIST_COLUMNS = frozenset({"first_name_forms", "surname_parts", "address_words"})
+LIST_COLUMNS = frozenset(
+    {"first_name_forms", "first_name_variants", "surname_parts", "address_words"}
+)
 
 NOT_NAME = re.compile(r"[^A-Za-z \-]")
 NOT_ADDRESS = re.compile(r"[^A-Za-z0-9 ]")
@@ -230,6 +232,44 @@ def nickname_forms() -> dict[str, frozenset[str]]:
     return out
 
 
+@cache
+def _nicknames_of() -> dict[str, frozenset[str]]:
+    """Formal name -> its nicknames (the `nicknames` data set and SPANISH_NAMES)."""
+    out: dict[str, set[str]] = {}
+    for row in _name_rows():
+        if row["relationship"] == "has_nickname":
+            out.setdefault(row["name1"].upper(), set()).add(row["name2"].upper())
+    return {name: frozenset(short) for name, short in out.items()}
+
+
+# a variant shorter than this is too close to too many other names to be
+# compared one edit apart (ED / EL, AL / AB)
+MIN_VARIANT_LENGTH = 4
+
+
+@lru_cache(maxsize=1 << 16)
+def _variants(name: str) -> tuple[str, ...] | None:
+    forms = nickname_forms().get(name, frozenset({name}))
+    short = _nicknames_of()
+    every = set(forms).union(*(short.get(f, frozenset()) for f in forms))
+    return tuple(sorted(v for v in every if len(v) >= MIN_VARIANT_LENGTH)) or None
+
+
+def name_variants(name: str) -> list[str] | None:
+    """The name, the formal names it can stand for and their nicknames, four
+    letters or more: ANDREA -> ANDREA, ANDIE, DREA ...; ANDY -> ANDREA, ANDREW ...
+    A nickname keyed with a typo is one edit from one of the other name's."""
+    variants = _variants(name)
+    return list(variants) if variants else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _initials(variants: tuple[str, ...]) -> str | None:
+    """The distinct first letters of a name's variants ("BEIL" for ELIZABETH:
+    BETTY, ELIZA, ISABEL, LIZZIE ...)."""
+    return "".join(sorted({v[0] for v in variants})) or None
+
+
 @lru_cache(maxsize=1 << 20)
 def _split_suffix(name: str | None) -> tuple[str | None, str | None]:
     if not isinstance(name, str) or not name:
@@ -325,6 +365,10 @@ def standardize(df: pd.DataFrame, source: str) -> pd.DataFrame:
     out["middle_initial"] = [m[0] if m else None for m in middle]
     forms = nickname_forms()
     out["first_name_forms"] = [sorted(forms.get(f, {f})) if f else None for f in first]
+    out["first_name_variants"] = [name_variants(f) if f else None for f in first]
+    out["first_name_variant_initials"] = [
+        _initials(tuple(v)) if v else None for v in out["first_name_variants"]
+    ]
     parts = [surname_parts(x) or None for x in last]
     out["surname_parts"] = parts
     out["last_name_1"] = [p[0] if p else None for p in parts]

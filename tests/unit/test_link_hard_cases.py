@@ -48,6 +48,13 @@ CASES = [
         True,
     ),
     (
+        # ANDY keyed with two letters swapped, against the formal name
+        "nickname_misspelled",
+        ("ANDREA", "", "YODER", "1989-12-28", "F", "", "91793"),
+        ("Adny", "", "Yoder", "1989-12-28", "F", "", "91793"),
+        True,
+    ),
+    (
         "twins",
         ("MARIA", "", "NGUYEN", "2015-05-05", "F", "", "91731"),
         ("Anh", "", "Nguyen", "2015-05-05", "F", "", "91731"),

@@ -526,3 +526,17 @@ def test_spanish_diminutives_and_english_forms_share_a_name(a, b, same):
 
     forms = nickname_forms()
     assert bool(forms.get(a, {a}) & forms.get(b, {b})) == same
+
+
+def test_name_variants_are_the_formal_names_and_their_nicknames():
+    from matching.standardize import name_variants
+
+    # ANDREA's nicknames; ANDY stands for ANDREA and ANDREW, and brings theirs
+    assert {"ANDY", "ANDI", "DREA"} <= set(name_variants("ANDREA"))
+    assert {"ANDREA", "ANDREW", "DREW"} <= set(name_variants("ANDY"))
+    # under four letters a variant is too close to too many names to compare
+    assert all(len(v) >= 4 for v in name_variants("AL"))
+    assert "ED" not in (name_variants("EDWARD") or [])
+    # a name no data set knows is its own only variant
+    assert name_variants("XOCHITL") == ["XOCHITL"]
+    assert name_variants("QY") is None  # unknown and too short
