@@ -157,8 +157,12 @@ def clean_address(value) -> str | None:
 
 @lru_cache(maxsize=1 << 20)
 def _clean_address(text: str) -> str | None:
-    words = NOT_ADDRESS.sub(" ", _ascii(text)).upper().split()
-    return " ".join(ADDRESS_WORDS.get(w, w) for w in words) or None
+    return " ".join(ADDRESS_WORDS.get(w, w) for w in _place_words(text)) or None
+
+
+def _place_words(text: str) -> list[str]:
+    """Upper-case words, accents and punctuation dropped."""
+    return NOT_ADDRESS.sub(" ", _ascii(text)).upper().split()
 
 
 def clean_city(value) -> str | None:
@@ -169,7 +173,7 @@ def clean_city(value) -> str | None:
 
 @lru_cache(maxsize=1 << 16)
 def _clean_city(text: str) -> str | None:
-    return SPACES.sub(" ", NOT_ADDRESS.sub(" ", _ascii(text)).upper()).strip() or None
+    return " ".join(_place_words(text)) or None
 
 
 def address_words(address: str | None) -> list[str] | None:
@@ -365,10 +369,9 @@ def standardize(df: pd.DataFrame, source: str) -> pd.DataFrame:
     out["middle_initial"] = [m[0] if m else None for m in middle]
     forms = nickname_forms()
     out["first_name_forms"] = [sorted(forms.get(f, {f})) if f else None for f in first]
-    out["first_name_variants"] = [name_variants(f) if f else None for f in first]
-    out["first_name_variant_initials"] = [
-        _initials(tuple(v)) if v else None for v in out["first_name_variants"]
-    ]
+    variants = [_variants(f) if f else None for f in first]
+    out["first_name_variants"] = [list(v) if v else None for v in variants]
+    out["first_name_variant_initials"] = [_initials(v) if v else None for v in variants]
     parts = [surname_parts(x) or None for x in last]
     out["surname_parts"] = parts
     out["last_name_1"] = [p[0] if p else None for p in parts]
