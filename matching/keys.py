@@ -99,16 +99,19 @@ def assign_keys(
     df.loc[drop, "person_key"] = None
 
     # a cluster keeps its oldest key; a merge when it held more than one
-    keys = (
-        df.dropna(subset=["person_key"])
-        .groupby("cluster")["person_key"]
-        .agg(["min", "nunique", lambda s: sorted(set(s))])
-    )
-    keys.columns = ["key", "n_keys", "all_keys"]
-    for cl, row in keys.loc[keys["n_keys"] > 1].iterrows():
-        for other in row["all_keys"][1:]:
+    keyed = df.dropna(subset=["person_key"])
+    keys = keyed.groupby("cluster")["person_key"].agg(["min", "nunique"])
+    keys.columns = ["key", "n_keys"]
+    merged = keys.index[keys["n_keys"] > 1]
+    # the keys each merging cluster held (few a month: the rest hold one)
+    held_keys = keyed.loc[keyed["cluster"].isin(merged)].groupby("cluster")[
+        "person_key"
+    ]
+    for cl, cluster_keys in held_keys:
+        ordered = sorted(set(cluster_keys))
+        for other in ordered[1:]:
             events.append(
-                ("MERGE", row["key"], other, int((df["cluster"] == cl).sum()))
+                ("MERGE", ordered[0], other, int((df["cluster"] == cl).sum()))
             )
     df["person_key"] = df["cluster"].map(keys["key"]).astype(object)
     fresh = sorted(df.loc[df["person_key"].isna(), "cluster"].unique())

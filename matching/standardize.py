@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import jellyfish
+import numpy as np
 import pandas as pd
 
 from expectations.contract import ssn_is_valid
@@ -295,16 +296,14 @@ def _surname_parts(last: str) -> tuple[str, ...]:
     return parts or (last,)
 
 
-def _dates(values: list) -> tuple[list, list, list]:
-    """ISO birth dates -> (date, the same with day and month swapped, year); a value
-    that is not a real date is missing."""
-    dates, swapped, years = [], [], []
-    for value in values:
-        d = _parse_date(text_or_none(value))
-        dates.append(d.isoformat() if d else None)
-        swapped.append(_swap(d))
-        years.append(str(d.year) if d else None)
-    return dates, swapped, years
+def _date_fields(value) -> tuple:
+    """An ISO birth date -> (date, the same with day and month swapped, year, year
+    and month); a value that is not a real date is missing."""
+    d = _parse_date(text_or_none(value))
+    if d is None:
+        return None, None, None, None
+    iso = d.isoformat()
+    return iso, _swap(d), str(d.year), iso[:7]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -343,47 +342,102 @@ def _sex(value) -> str | None:
     return text if text in ("M", "F") else None
 
 
+def _first_name_fields(value) -> tuple:
+    """A first name -> (name, suffix keyed after it, formal forms, variants, the
+    variants' first letters, phonetic code)."""
+    first, suffix = _split_suffix(_first_name(value))
+    if first is None:
+        return None, suffix, None, None, None, None
+    variants = _variants(first)
+    return (
+        first,
+        suffix,
+        sorted(nickname_forms().get(first, {first})),
+        list(variants) if variants else None,
+        _initials(variants) if variants else None,
+        phonetic(first),
+    )
+
+
+def _last_name_fields(value) -> tuple:
+    """A last name -> (name, suffix, surname parts, first part, its phonetic code)."""
+    last, suffix = _split_suffix(clean_name(value))
+    parts = surname_parts(last) or None
+    first_part = parts[0] if parts else None
+    return last, suffix, parts, first_part, phonetic(first_part)
+
+
+def _middle_initial(value) -> str | None:
+    middle = clean_name(value)
+    return middle[0] if middle else None
+
+
+def _address_fields(value) -> tuple:
+    """An address line -> (cleaned line, its words, house number and street)."""
+    address = clean_address(value)
+    return address, address_words(address), street(address)
+
+
+def _per_distinct(values: pd.Series, fields) -> list[np.ndarray]:
+    """`fields(value)` (a tuple) for each row, computed once per distinct value:
+    a county's 500,000 people have ~5,000 first names and ~100,000 addresses.
+    One object array per element of the tuple; every missing cell (None, NaN,
+    pandas' NA) gets `fields(None)`."""
+    codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
+    rows = [fields(v) for v in distinct]
+    rows.append(fields(None))  # code -1, a missing cell, indexes the last row
+    out = []
+    for i in range(len(rows[0])):
+        column = np.empty(len(rows), dtype=object)
+        column[:] = [row[i] for row in rows]
+        out.append(column[codes])
+    return out
+
+
+# "II" and "2ND" say what "JR" says
+SAME_SUFFIX = {"II": "JR", "2ND": "JR"}
+
+
 def standardize(df: pd.DataFrame, source: str) -> pd.DataFrame:
     """`df` has PERSON_COLUMNS (missing ones are treated as empty). Every column
-    is built from plain Python lists, so a missing value is None in every column,
+    is built from object arrays, so a missing value is None in every column,
     whatever dtype pandas read the file with (pandas 3's string dtype turns None
     into NaN inside .map / .where)."""
     df = df.reindex(columns=PERSON_COLUMNS)
-    col = {name: df[name].tolist() for name in PERSON_COLUMNS}
-    out: dict[str, list] = {
-        "unique_id": [text_or_none(v) or "" for v in col["record_id"]]
+    out: dict[str, object] = {
+        "unique_id": [text_or_none(v) or "" for v in df["record_id"].tolist()]
     }
     out["source_dataset"] = [source] * len(df)
-    first_suffix = [_split_suffix(_first_name(v)) for v in col["first_name"]]
-    last_suffix = [_split_suffix(clean_name(v)) for v in col["last_name"]]
-    first = [f for f, _ in first_suffix]
-    last = [name for name, _ in last_suffix]
+    first, first_suffix, forms, variants, initials, first_phonetic = _per_distinct(
+        df["first_name"], _first_name_fields
+    )
+    last, last_suffix, parts, last_1, last_phonetic = _per_distinct(
+        df["last_name"], _last_name_fields
+    )
     out["first_name"] = first
     out["last_name"] = last
-    same_as = {"II": "JR", "2ND": "JR"}
     out["name_suffix"] = [
-        same_as.get(a or b, a or b)
-        for (_, a), (_, b) in zip(last_suffix, first_suffix, strict=True)
+        SAME_SUFFIX.get(a or b, a or b)
+        for a, b in zip(last_suffix, first_suffix, strict=True)
     ]
-    middle = [clean_name(v) for v in col["middle_name"]]
-    out["middle_initial"] = [m[0] if m else None for m in middle]
-    forms = nickname_forms()
-    out["first_name_forms"] = [sorted(forms.get(f, {f})) if f else None for f in first]
-    variants = [_variants(f) if f else None for f in first]
-    out["first_name_variants"] = [list(v) if v else None for v in variants]
-    out["first_name_variant_initials"] = [_initials(v) if v else None for v in variants]
-    parts = [surname_parts(x) or None for x in last]
+    (out["middle_initial"],) = _per_distinct(
+        df["middle_name"], lambda v: (_middle_initial(v),)
+    )
+    out["first_name_forms"] = forms
+    out["first_name_variants"] = variants
+    out["first_name_variant_initials"] = initials
     out["surname_parts"] = parts
-    out["last_name_1"] = [p[0] if p else None for p in parts]
-    out["first_name_phonetic"] = [phonetic(f) for f in first]
-    out["last_name_phonetic"] = [phonetic(p[0]) if p else None for p in parts]
-    out["dob"], out["dob_swapped"], out["birth_year"] = _dates(col["date_of_birth"])
-    out["birth_month"] = [d[:7] if d else None for d in out["dob"]]
-    out["sex"] = [_sex(v) for v in col["sex"]]
-    out["ssn"] = [_ssn(v) for v in col["ssn"]]
-    out["address"] = [clean_address(v) for v in col["address_line1"]]
-    out["address_words"] = [address_words(a) for a in out["address"]]
-    out["street"] = [street(a) for a in out["address"]]
-    out["city"] = [clean_city(v) for v in col["city"]]
-    out["zip"] = [_zip(v) for v in col["zip"]]
+    out["last_name_1"] = last_1
+    out["first_name_phonetic"] = first_phonetic
+    out["last_name_phonetic"] = last_phonetic
+    out["dob"], out["dob_swapped"], out["birth_year"], out["birth_month"] = (
+        _per_distinct(df["date_of_birth"], _date_fields)
+    )
+    (out["sex"],) = _per_distinct(df["sex"], lambda v: (_sex(v),))
+    (out["ssn"],) = _per_distinct(df["ssn"], lambda v: (_ssn(v),))
+    out["address"], out["address_words"], out["street"] = _per_distinct(
+        df["address_line1"], _address_fields
+    )
+    (out["city"],) = _per_distinct(df["city"], lambda v: (clean_city(v),))
+    (out["zip"],) = _per_distinct(df["zip"], lambda v: (_zip(v),))
     return pd.DataFrame(out, dtype=object)

@@ -43,9 +43,17 @@ def pseudonym(value: object) -> str:
 
 
 def keyed_hashes(values) -> list[str]:
-    """pseudonym() of each value, computed once per distinct value."""
+    """pseudonym() of each value, computed once per distinct value, from one keyed
+    HMAC copied for each (a county's 500,000 person keys: ~1 s, not ~4 s)."""
+    keyed = hmac.new(hash_secret(), digestmod=hashlib.sha256)
     memo: dict = {}
-    return [memo[v] if v in memo else memo.setdefault(v, pseudonym(v)) for v in values]
+
+    def one(value) -> str:
+        mac = keyed.copy()
+        mac.update(str(value).encode())
+        return mac.hexdigest()[:16]
+
+    return [memo[v] if v in memo else memo.setdefault(v, one(v)) for v in values]
 
 
 # The contract's columns that name or identify a person (CONTRACT.md §2-3):
