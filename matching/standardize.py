@@ -394,6 +394,12 @@ def _per_distinct(values: pd.Series, fields) -> list[np.ndarray]:
     return out
 
 
+def _one_per_distinct(values: pd.Series, field) -> np.ndarray:
+    """_per_distinct for a field with one derived column."""
+    (column,) = _per_distinct(values, lambda v: (field(v),))
+    return column
+
+
 # "II" and "2ND" say what "JR" says
 SAME_SUFFIX = {"II": "JR", "2ND": "JR"}
 
@@ -420,9 +426,7 @@ def standardize(df: pd.DataFrame, source: str) -> pd.DataFrame:
         SAME_SUFFIX.get(a or b, a or b)
         for a, b in zip(last_suffix, first_suffix, strict=True)
     ]
-    (out["middle_initial"],) = _per_distinct(
-        df["middle_name"], lambda v: (_middle_initial(v),)
-    )
+    out["middle_initial"] = _one_per_distinct(df["middle_name"], _middle_initial)
     out["first_name_forms"] = forms
     out["first_name_variants"] = variants
     out["first_name_variant_initials"] = initials
@@ -433,11 +437,11 @@ def standardize(df: pd.DataFrame, source: str) -> pd.DataFrame:
     out["dob"], out["dob_swapped"], out["birth_year"], out["birth_month"] = (
         _per_distinct(df["date_of_birth"], _date_fields)
     )
-    (out["sex"],) = _per_distinct(df["sex"], lambda v: (_sex(v),))
-    (out["ssn"],) = _per_distinct(df["ssn"], lambda v: (_ssn(v),))
+    out["sex"] = _one_per_distinct(df["sex"], _sex)
+    out["ssn"] = _one_per_distinct(df["ssn"], _ssn)
     out["address"], out["address_words"], out["street"] = _per_distinct(
         df["address_line1"], _address_fields
     )
-    (out["city"],) = _per_distinct(df["city"], lambda v: (clean_city(v),))
-    (out["zip"],) = _per_distinct(df["zip"], lambda v: (_zip(v),))
+    out["city"] = _one_per_distinct(df["city"], clean_city)
+    out["zip"] = _one_per_distinct(df["zip"], _zip)
     return pd.DataFrame(out, dtype=object)

@@ -37,23 +37,30 @@ def hash_secret() -> bytes:
     )
 
 
+def _keyed_mac():
+    return hmac.new(hash_secret(), digestmod=hashlib.sha256)
+
+
+def _digest(keyed, value: object) -> str:
+    """16 hex characters of `keyed` (the secret's HMAC, copied) over `value`."""
+    mac = keyed.copy()
+    mac.update(str(value).encode())
+    return mac.hexdigest()[:16]
+
+
 def pseudonym(value: object) -> str:
     """16 hex characters standing for `value`."""
-    return hmac.new(hash_secret(), str(value).encode(), hashlib.sha256).hexdigest()[:16]
+    return _digest(_keyed_mac(), value)
 
 
 def keyed_hashes(values) -> list[str]:
     """pseudonym() of each value, computed once per distinct value, from one keyed
     HMAC copied for each (a county's 500,000 person keys: ~1 s, not ~4 s)."""
-    keyed = hmac.new(hash_secret(), digestmod=hashlib.sha256)
+    keyed = _keyed_mac()
     memo: dict = {}
-
-    def one(value) -> str:
-        mac = keyed.copy()
-        mac.update(str(value).encode())
-        return mac.hexdigest()[:16]
-
-    return [memo[v] if v in memo else memo.setdefault(v, one(v)) for v in values]
+    return [
+        memo[v] if v in memo else memo.setdefault(v, _digest(keyed, v)) for v in values
+    ]
 
 
 # The contract's columns that name or identify a person (CONTRACT.md §2-3):
