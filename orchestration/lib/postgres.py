@@ -189,6 +189,10 @@ class PostgresWarehouse:
         """Nothing outlives a connection."""
 
     @staticmethod
+    def release_dbt() -> None:
+        """dbt runs in its own process (dbt_in_process False)."""
+
+    @staticmethod
     def dbt_env(config) -> dict[str, str]:
         """What dbt's profile (target postgres) reads from the environment."""
         return {

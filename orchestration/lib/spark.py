@@ -158,6 +158,10 @@ class SparkWarehouse:
         stop_session()
 
     @staticmethod
+    def release_dbt() -> None:
+        """dbt-spark holds nothing but the process's session, which the run keeps."""
+
+    @staticmethod
     def dbt_env(config) -> dict[str, str]:
         """dbt runs on this process's session; its profile needs nothing."""
         return {}

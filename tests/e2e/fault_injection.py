@@ -2,7 +2,7 @@
 
     python -m tests.e2e.fault_injection linkage|dbt|exports|none  run --landing ... --month ...
 
-The kill is SIGKILL to the whole process group (the run and dbt's process):
+The kill is SIGKILL to the whole process group (the run, dbt inside it):
 nothing gets to clean up, as in a power cut or an out-of-memory kill.
 """
 
@@ -31,21 +31,20 @@ def in_linkage() -> None:
 
 def in_dbt() -> None:
     """When dbt reports its first list mart built: the others and the outcome marts not yet."""
-    from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
+    from dbt.cli import main as dbt_main
 
-    original = DbtCliInvocation.stream_raw_events
+    original = dbt_main.dbtRunner.__init__
 
-    def stream_then_die(self):
-        for event in original(self):
-            yield event
-            raw = event.raw_event
-            node = raw.get("data", {}).get("node_info", {}).get("unique_id", "")
-            if raw["info"]["name"] == "LogModelResult" and node.endswith(
-                ".match_list_homeless"
-            ):
-                die()
+    def die_after_homeless(msg) -> None:
+        if msg.info.name == "LogModelResult" and msg.data.node_info.unique_id.endswith(
+            ".match_list_homeless"
+        ):
+            die()
 
-    DbtCliInvocation.stream_raw_events = stream_then_die
+    def with_kill(self, manifest=None, callbacks=None):
+        original(self, manifest, [*(callbacks or []), die_after_homeless])
+
+    dbt_main.dbtRunner.__init__ = with_kill
 
 
 def in_exports() -> None:

@@ -30,7 +30,7 @@ def linkages(
     fault: str = "none",
     wait: bool = True,
 ) -> subprocess.CompletedProcess | subprocess.Popen:
-    """`linkages run` in its own process group (a planted kill takes dbt's process too)."""
+    """`linkages run` in its own process group (a planted kill takes all it started)."""
     cmd = [
         sys.executable,
         "-m",
