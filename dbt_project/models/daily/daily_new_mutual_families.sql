@@ -43,7 +43,11 @@ yesterday_families as (
 
 state as (
 
+    -- the two days compared: the table keeps every day the route ran, and a month's
+    -- days of a county are millions of rows (read whole, the model slowed day by day)
     select * from {{ ref('daily_record_state') }}
+    where as_of_date = {{ today }}
+        or as_of_date = (select previous_day.as_of_date from previous_day)
 
 ),
 
