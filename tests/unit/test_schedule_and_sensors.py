@@ -217,3 +217,39 @@ def test_dbts_monthly_list_day_is_the_schedules_day(config):
 
     cron = build_definitions(config).get_schedule_def(SCHEDULE_NAME).cron_schedule
     assert int(cron.split()[2]) == dbt_vars()["monthly_list_day"]
+
+
+def test_the_daily_route_ingests_and_gates_only_the_files_its_lists_read(config):
+    """A day builds what its notices are built from: the eight landing files the
+    lists and the linkage read, each with its rows check and contract gate; the
+    evaluation's files are the monthly route's alone."""
+    defs = build_daily_definitions(config.replaced(first_day="2026-10-01"))
+    graph = defs.resolve_job_def(DAILY_JOB).asset_layer.asset_graph
+    ingested = {
+        k.path[-1]
+        for k in graph.executable_asset_keys
+        if k.path[:2] == ["daily", "raw"]
+    }
+    assert ingested == {
+        "calworks_cases",
+        "calworks_persons",
+        "wtw_status",
+        "cws_clients",
+        "cws_referrals",
+        "cws_allegations",
+        "cws_cases",
+        "cws_case_participants",
+    }
+    gated = {
+        c.asset_key.path[-1]
+        for c in graph.asset_check_keys
+        if c.name == "contract_gate"
+    }
+    assert gated == ingested
+    # the UI's code location holds nothing the job does not build
+    assert set(defs.resolve_asset_graph().materializable_asset_keys) == set(
+        graph.executable_asset_keys
+    )
+    assert (
+        dg.AssetKey(["daily", "exports", "office_mail"]) in graph.executable_asset_keys
+    )
