@@ -53,7 +53,8 @@ def step_times(dagster_home: Path) -> tuple[dict[str, float], float, int]:
 
 
 def minutes(seconds: float) -> str:
-    return f"{int(seconds // 60)} min {round(seconds % 60):02d} s"
+    whole_minutes, rest = divmod(round(seconds), 60)  # 359.6 s is 6 min 00 s
+    return f"{whole_minutes} min {rest:02d} s"
 
 
 def main() -> int:
