@@ -124,6 +124,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         args.format,
         progress=lambda line: print(line, flush=True),
         noise_level=args.noise_level,
+        extract_noise_level=args.extract_noise_level,
         counties=args.counties,
         review_share=args.review_share,
         daily_months=args.daily,
@@ -577,6 +578,14 @@ def parser() -> argparse.ArgumentParser:
         type=float,
         default=1.0,
         help="multiply every record-noise rate by this (default 1.0; 0 = clean records)",
+    )
+    gen.add_argument(
+        "--extract-noise-level",
+        type=float,
+        default=1.0,
+        help="multiply besides the rates of the noise real extracts have that the others "
+        "do not cover (names in each other's fields, a relative's SSN or birth date, "
+        "OCR and phonetic misspellings, ...); 3 puts them on ~30%% of CWS clients",
     )
     gen.add_argument(
         "--daily",

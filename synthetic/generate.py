@@ -81,13 +81,17 @@ def generate(
     progress: Callable[[str], None] = print,
     noise_level: float = 1.0,
     counties: int = 1,
+    extract_noise_level: float = 1.0,
     review_share: float = 0.5,
     daily_months: int = 0,
 ) -> dict[str, float]:
     """Write `months` monthly extracts from `start` (YYYY-MM); return timings.
 
     `noise_level` multiplies every record-noise rate (0 = clean records, 3 = three
-    times the default noise; rates capped at population.MAX_RATE). `counties` = 2
+    times the default noise; rates capped at population.MAX_RATE);
+    `extract_noise_level` multiplies, besides, the kinds of noise real extracts have
+    that no other rate covers (population.NEW_KINDS: names in each other's fields, a
+    relative's SSN or birth date, OCR and phonetic misspellings, ...). `counties` = 2
     puts every other family in a second county with its own code and offices, whose
     case reviews follow the other documentation practice (synthetic/reviews.py);
     `review_share` of identified families get a case review. `daily_months`: daily
@@ -96,8 +100,12 @@ def generate(
         raise ValueError(f"daily_months must be 0..{months}, got {daily_months!r}")
     if size not in SIZES:
         raise ValueError(f"size must be one of {sorted(SIZES)}, got {size!r}")
-    if not noise_level >= 0:
-        raise ValueError(f"noise_level must be >= 0, got {noise_level!r}")
+    for name, level in (
+        ("noise_level", noise_level),
+        ("extract_noise_level", extract_noise_level),
+    ):
+        if not level >= 0:
+            raise ValueError(f"{name} must be >= 0, got {level!r}")
     if counties not in (1, 2):
         raise ValueError(f"counties must be 1 or 2, got {counties!r}")
     t0 = time.perf_counter()
@@ -108,7 +116,9 @@ def generate(
     pop = build_population(rng, SIZES[size], end)
     if counties == 2:
         split_counties(pop.families)
-    timeline = build_timeline(rng, pop, first.start_time, end, noise_level)
+    timeline = build_timeline(
+        rng, pop, first.start_time, end, noise_level, extract_noise_level
+    )
     timings = {"population_and_timeline_s": time.perf_counter() - t0}
     progress(
         f"population: {len(pop.people):,} people in {len(pop.families):,} families"

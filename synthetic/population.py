@@ -326,14 +326,22 @@ PRESENCE_RATES = frozenset({"ssn_present", "ssn_present_child"})
 MAX_RATE = 0.9
 
 
-def noise_rates(rates: dict[str, float], level: float = 1.0) -> dict[str, float]:
-    """`rates` with every noise rate multiplied by `level`, capped at MAX_RATE."""
-    if not level >= 0:
-        raise ValueError(f"noise level must be >= 0, got {level!r}")
-    return {
-        k: v if k in PRESENCE_RATES else min(v * level, max(v, MAX_RATE))
-        for k, v in rates.items()
-    }
+def noise_rates(
+    rates: dict[str, float], level: float = 1.0, extract_level: float = 1.0
+) -> dict[str, float]:
+    """`rates` with every noise rate multiplied by `level`, and the kinds real
+    extracts have (NEW_KINDS) by `extract_level` too, capped at MAX_RATE."""
+    for name, value in (("noise level", level), ("extract noise level", extract_level)):
+        if not value >= 0:
+            raise ValueError(f"{name} must be >= 0, got {value!r}")
+
+    def scaled(kind: str, rate: float) -> float:
+        if kind in PRESENCE_RATES:
+            return rate
+        factor = level * (extract_level if kind in NEW_KINDS else 1.0)
+        return min(rate * factor, max(rate, MAX_RATE))
+
+    return {k: scaled(k, v) for k, v in rates.items()}
 
 
 # misreads of a scanned form: letter shapes, never digits (O/0 is no name)

@@ -47,17 +47,24 @@ def build_timeline(
     start: pd.Timestamp,
     end: pd.Timestamp,
     noise_level: float = 1.0,
+    extract_noise_level: float = 1.0,
 ) -> Timeline:
-    """`noise_level` multiplies every record-noise rate (population.noise_rates)."""
+    """`noise_level` multiplies every record-noise rate, `extract_noise_level` those
+    of the kinds real extracts have besides (population.noise_rates)."""
     history = start - pd.DateOffset(months=30)
     fam = pop.families
     cases = cw_cases(rng, fam, history, end)
-    cw_rates = noise_rates(CALWORKS_NOISE, noise_level)
+    cw_rates = noise_rates(CALWORKS_NOISE, noise_level, extract_noise_level)
     members = cw_members(rng, pop.people, cases, end, cw_rates)
     statuses = wtw(rng, members, cases)
     months = participation(rng, members, cases, start, end)
     earnings = wages(rng, members, start, end)
     cws = CwsBuilder(
-        rng, pop, cases, history, end, noise_rates(CWS_NOISE, noise_level)
+        rng,
+        pop,
+        cases,
+        history,
+        end,
+        noise_rates(CWS_NOISE, noise_level, extract_noise_level),
     ).build()
     return Timeline(cases, members, statuses, months, earnings, **cws)

@@ -325,6 +325,22 @@ def test_level_three_gives_about_three_times_the_new_noise(people):
     )
 
 
+def test_extract_level_raises_only_the_kinds_real_extracts_have(people):
+    rates = noise_rates(CWS_NOISE, 1, extract_level=3)
+    for k, v in CWS_NOISE.items():
+        expected = min(3 * v, MAX_RATE) if k in NEW_KINDS else v
+        assert rates[k] == pytest.approx(expected), k
+    # both levels multiply the new kinds; a presence rate is never scaled
+    both = noise_rates(CWS_NOISE, 2, extract_level=3)
+    assert both["ocr"] == pytest.approx(6 * CWS_NOISE["ocr"])
+    assert both["typo"] == pytest.approx(2 * CWS_NOISE["typo"])
+    assert both["ssn_present"] == CWS_NOISE["ssn_present"]
+    # about 30% of CWS clients carry one of the new kinds at extract level 3
+    assert 0.24 < _new_share(_records(people, rates)) < 0.36
+    with pytest.raises(ValueError, match="extract noise level"):
+        noise_rates(CWS_NOISE, 1, extract_level=-1)
+
+
 def test_older_kinds_are_untouched_by_the_new_ones(people):
     older = {k: v for k, v in CWS_NOISE.items() if k not in NEW_KINDS}
     before, after = _records(people, older, seed=4), _records(people, CWS_NOISE, seed=4)
