@@ -94,6 +94,16 @@ NOT_FIRST_NAMES = {
     *("FEMALE", "INFANT BOY", "INFANT GIRL", "WOMAN"),
     # not MAN or LADY: both are given names (Man is common in Vietnamese and Chinese)
 }
+# words that only describe someone (a census or intake form's "ADULT MALE", "OLDEST
+# SON", "FRIEND"): a first name made of them alone is no name; nor is a phrase with
+# OF in it ("LADY OF THE HOUSE", "MAN OF THE HOUS", "GENTLEMAN OF"), though LADY and
+# MAN alone are names
+DESCRIBING_WORDS = {
+    *(word for phrase in NOT_FIRST_NAMES for word in phrase.split()),
+    *("FRIEND", "INMATE", "ROOMMATE", "BOARDER", "LODGER", "TENANT", "SPOUSE"),
+    *("PARTNER", "OLDEST", "YOUNGEST", "ELDEST", "HEAD", "HOUSEHOLD", "HOUSEHOLDER"),
+    *("GENTLEMAN", "GENTLEMEN", "UNNAMED", "OF", "THE"),
+}
 
 
 def text_or_none(value) -> str | None:
@@ -114,7 +124,11 @@ def clean_name(value) -> str | None:
 
 def _first_name(value) -> str | None:
     name = clean_name(value)
-    return None if name in NOT_FIRST_NAMES else name
+    if name is None or name in NOT_FIRST_NAMES:
+        return None
+    words = name.split()
+    describes = "OF" in words or all(w in DESCRIBING_WORDS for w in words)
+    return None if describes else name
 
 
 @lru_cache(maxsize=1 << 20)

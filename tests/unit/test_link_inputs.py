@@ -496,6 +496,39 @@ def test_a_generic_word_for_a_person_is_no_first_name():
     assert out["last_name"].tolist() == ["MAN", "LADY", "WOMAN", "NGUYEN"]
 
 
+def test_a_description_in_place_of_a_first_name_is_missing():
+    # words that only describe someone, alone or together, and any phrase with OF;
+    # a real name among them, or MAN / LADY alone, stays a name
+    names = [
+        "Adult Male",  # both describing words: missing
+        "Friend",
+        "Oldest",
+        "Lady Of The",  # OF: a description, though LADY alone is a name
+        "man of the hous",
+        "Gentleman Of",
+        "Head of Household",
+        "Inmate",
+        "Maria Friend",  # MARIA is a name: kept
+        "Man",
+        "Lady",
+        "Theodore",  # THE inside a word is no word
+    ]
+    df = pd.DataFrame(
+        {
+            "record_id": [str(i) for i in range(len(names))],
+            "first_name": names,
+            "last_name": "Nguyen",
+        }
+    )
+    out = standardize(df, "x")
+    assert out["first_name"].tolist() == [None] * 8 + [
+        "MARIA FRIEND",
+        "MAN",
+        "LADY",
+        "THEODORE",
+    ]
+
+
 def test_an_impossible_birth_year_is_missing():
     df = pd.DataFrame(
         {
