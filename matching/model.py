@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import math
 from pathlib import Path
 
 import duckdb
@@ -317,6 +318,16 @@ PAIR_COLUMNS = [
 ]
 
 
+# Splink scores an input this large in slices of it, one after the other, keeping
+# only the pairs at or above the floor of each: the blocked pairs of a whole state
+# month at once held 5.8 GiB (docs/benchmarks.md); a county month is one slice
+RECORDS_PER_CHUNK = 500_000
+
+
+def chunks(records: int) -> int:
+    return max(1, math.ceil(records / RECORDS_PER_CHUNK))
+
+
 def predict(
     frames: dict[str, pd.DataFrame], model: dict, floor: float, engine: str = "duckdb"
 ) -> pd.DataFrame:
@@ -324,8 +335,12 @@ def predict(
     if sum(len(df) for df in frames.values()) < MIN_RECORDS_FOR_TERM_FREQUENCIES:
         model = without_term_frequencies(model)
     linker = _linker(frames, model, engine)
+    # Splink's left side is the input whose name sorts first, its right the other
+    first, *other = sorted(frames)
     pairs = linker.inference.predict(
-        threshold_match_probability=floor
+        threshold_match_probability=floor,
+        num_chunks_left=chunks(len(frames[first])),
+        num_chunks_right=chunks(len(frames[other[-1]])) if other else 1,
     ).as_pandas_dataframe()
     keep = PAIR_COLUMNS
     gammas = [c for c in pairs.columns if c.startswith("gamma_")]
