@@ -2,6 +2,8 @@
 recall >= 0.99 each on `county` data), and the month's end-to-end time.
 
     python benchmarks/lists_quality.py [--size county] [--months 1]
+    python benchmarks/lists_quality.py --extract-noise-level 3   # issue 14's goal month:
+        the kinds of noise real extracts have on ~30% of CWS clients (recall >= 0.98)
 """
 
 import argparse
@@ -95,7 +97,9 @@ def main() -> None:
     ap.add_argument("--size", default="county")
     ap.add_argument("--months", type=int, default=1)
     ap.add_argument("--start", default="2026-10")
+    ap.add_argument("--extract-noise-level", type=float, default=1.0)
     args = ap.parse_args()
+    extract = args.extract_noise_level != 1.0
     first = pd.Period(args.start, "M")
     months = [str(first + i) for i in range(args.months)]
     with tempfile.TemporaryDirectory() as tmp:
@@ -115,6 +119,8 @@ def main() -> None:
                 args.size,
                 "--seed",
                 "1",
+                "--extract-noise-level",
+                str(args.extract_noise_level),
             ]
         )
         wall, peak, _ = measure(
@@ -135,9 +141,15 @@ def main() -> None:
         f"| {name} | {listed:,} | {true:,} | {both / max(listed, 1):.4f} | {both / max(true, 1):.4f} |"
         for name, (listed, true, both) in result.items()
     )
+    noise = f", extract noise level {args.extract_noise_level:g}" if extract else ""
+    goal = (
+        "recall >= 0.98 (issue 14's goal month)"
+        if extract
+        else "precision and recall >= 0.99"
+    )
     write_section(
-        f"Lists against ground truth, {args.size} size",
-        f"""`linkages run` over {args.months} month(s) from {args.start} of `{args.size}` data (seed 1):
+        f"Lists against ground truth, {args.size} size{noise}",
+        f"""`linkages run` over {args.months} month(s) from {args.start} of `{args.size}` data (seed 1{noise}):
 ingest and gates, linkage with the saved model, dbt build (lists, outcome measures, reporting), exports and the evaluation report. Keys compared:
 (case, person, CWS case); prevention level by (case, level).
 
@@ -145,7 +157,7 @@ ingest and gates, linkage with the saved model, dbt build (lists, outcome measur
 |---|---|---|---|---|
 {rows}
 
-Goal: precision and recall >= 0.99 for each list. End-to-end time for the run:
+Goal for each list: {goal}. End-to-end time for the run:
 {wall:.0f} s ({wall / args.months:.0f} s a month), peak memory {peak:.2f} GiB.
 
 {stability}
