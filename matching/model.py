@@ -318,14 +318,15 @@ PAIR_COLUMNS = [
 ]
 
 
-# Splink scores an input this large in slices of it, one after the other, keeping
-# only the pairs at or above the floor of each: the blocked pairs of a whole state
-# month at once held 5.8 GiB (docs/benchmarks.md); a county month is one slice
+# On DuckDB, one machine's memory, Splink scores an input this large in slices of
+# it, one after the other, keeping only the pairs at or above the floor of each: a
+# state month's linkage stage held 7.5 GiB scored at once, 5.3 GiB in three slices
+# (docs/benchmarks.md); a county month is one slice. Spark spreads the work itself.
 RECORDS_PER_CHUNK = 500_000
 
 
-def chunks(records: int) -> int:
-    return max(1, math.ceil(records / RECORDS_PER_CHUNK))
+def chunks(records: int, engine: str = "duckdb") -> int:
+    return max(1, math.ceil(records / RECORDS_PER_CHUNK)) if engine == "duckdb" else 1
 
 
 def predict(
@@ -339,8 +340,8 @@ def predict(
     first, *other = sorted(frames)
     pairs = linker.inference.predict(
         threshold_match_probability=floor,
-        num_chunks_left=chunks(len(frames[first])),
-        num_chunks_right=chunks(len(frames[other[-1]])) if other else 1,
+        num_chunks_left=chunks(len(frames[first]), engine),
+        num_chunks_right=chunks(len(frames[other[-1]]), engine) if other else 1,
     ).as_pandas_dataframe()
     keep = PAIR_COLUMNS
     gammas = [c for c in pairs.columns if c.startswith("gamma_")]

@@ -37,6 +37,7 @@ def _people() -> dict[str, pd.DataFrame]:
 def test_slices_follow_the_record_count():
     size = model_module.RECORDS_PER_CHUNK
     assert [chunks(n) for n in (0, 1, size, size + 1, 3 * size)] == [1, 1, 1, 2, 3]
+    assert chunks(3 * size, "spark") == 1  # Spark spreads the work itself
 
 
 def test_scoring_in_slices_gives_the_pairs_scored_at_once(monkeypatch):
