@@ -124,8 +124,9 @@ def clean_name(value) -> str | None:
 
 def _first_name(value) -> str | None:
     name = clean_name(value)
-    if name is None or name in NOT_FIRST_NAMES:
+    if name is None:
         return None
+    # NOT_FIRST_NAMES' words are all describing words: each of them is caught here too
     words = name.split()
     describes = "OF" in words or all(w in DESCRIBING_WORDS for w in words)
     return None if describes else name
