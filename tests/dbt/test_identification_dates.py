@@ -158,3 +158,18 @@ def test_the_daily_and_the_monthly_route_side_by_side(built):
         ["DAILY", 2, 266.0, 266.0, 109.0, 109.0, 0.5],
         ["MONTHLY", 2, 290.5, 290.5, 133.5, 133.5, 0.0],
     ]
+
+
+def test_this_months_data_tests_read_the_month_built(built):
+    """A data test's `where` names the month as __report_month__, filled in as the test
+    runs (macros/report_month.sql): unfilled, it would test no row and always pass."""
+    compiled = list((built.parent / NOV / "run").rglob("*.sql"))
+    filtered = [p for p in compiled if "dbt_subquery" in p.read_text()]
+    assert {p.parent.name for p in filtered} >= {
+        "mutual_family_history.yml",
+        "fct_identified_families.yml",
+        "office_list_rows.yml",
+    }
+    for path in filtered:
+        assert f"report_month = '{NOV}'" in path.read_text(), path.name
+        assert "__report_month__" not in path.read_text(), path.name

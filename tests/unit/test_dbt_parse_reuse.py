@@ -64,3 +64,18 @@ def test_the_month_is_no_dbt_variable_of_the_project():
         if month_var.search(p.read_text())
     ]
     assert reading_it == []
+
+
+def test_no_config_reads_the_month_while_dbt_parses():
+    """A config (a test's `where`) is rendered as dbt parses: one reading the month from
+    the environment makes dbt parse its file again every month; __report_month__ in
+    its place is filled in as the test runs."""
+    reads_month = re.compile(
+        r"""LINKAGES_REPORT_MONTH|LINKAGES_AS_OF_DATE|var\((["'])report_month\1"""
+    )
+    reading_it = [
+        p.relative_to(DBT_DIR)
+        for p in (DBT_DIR / "models").rglob("*.yml")
+        if reads_month.search(p.read_text())
+    ]
+    assert reading_it == []
