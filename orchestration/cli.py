@@ -257,12 +257,10 @@ def _model_charts(model: dict, path: Path, plan: dict, folder: str | None) -> No
     charts = save_model_charts(model, Path(folder))
     print(f"charts: {', '.join(str(p['png']) for p in charts.values())}")
     if os.environ.get("DAGSTER_HOME"):
-        import dagster as dg
-
         from orchestration.defs.linkage.assets import record_training
+        from orchestration.lib.instance import recorded_instance
 
-        Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
-        record_training(dg.DagsterInstance.get(), path, charts, plan)
+        record_training(recorded_instance(), path, charts, plan)
         print("training recorded on asset linkage/person_link_model (Dagster UI)")
 
 

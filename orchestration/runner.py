@@ -3,7 +3,6 @@ said by name, and the later months a late correction changes rebuilt in order.""
 
 import contextlib
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -175,11 +174,10 @@ def run_month(
     into a dbt selection), until nothing is left that could still be built."""
     import dagster as dg
 
-    home = os.environ.get("DAGSTER_HOME")
-    if instance is None and home:
-        Path(home).mkdir(parents=True, exist_ok=True)  # Dagster refuses a missing home
-        instance = dg.DagsterInstance.get()  # the UI then shows these runs too
-    instance = instance or dg.DagsterInstance.ephemeral()
+    from orchestration.lib.instance import recorded_instance
+
+    # the UI then shows these runs too
+    instance = instance or recorded_instance() or dg.DagsterInstance.ephemeral()
     if log_file is not None and log_file.exists():
         log_file.unlink()  # one month's log per run
     built, failed, failures, passed, held = set(), set(), [], 0, None
