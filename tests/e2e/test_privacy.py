@@ -12,14 +12,13 @@ import sys
 import time
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
-from dagster._core.instance.ref import InstanceRef
 from dagster._serdes import serialize_value
 
 from orchestration.defs.transform.assets import DBT_DIR
+from orchestration.lib.instance import recorded_instance
 from tests.conftest import DEMO_START
 
 REPO = Path(__file__).resolve().parents[2]
@@ -142,7 +141,7 @@ def privacy_run(generated, tmp_path_factory):
 
 
 def test_a_failed_and_a_good_run_leave_no_personal_data_outside_their_place(
-    generated, privacy_run
+    generated, privacy_run, monkeypatch
 ):
     root, (good, bad), started = privacy_run
     assert good.returncode == 0, good.stdout + good.stderr
@@ -167,9 +166,8 @@ def test_a_failed_and_a_good_run_leave_no_personal_data_outside_their_place(
         )
     assert (root / "good" / "analytics.duckdb") in scanned
 
-    instance = dg.DagsterInstance.from_ref(
-        InstanceRef.from_dir(str(root / "dagster_home"))
-    )
+    monkeypatch.setenv("DAGSTER_HOME", str(root / "dagster_home"))
+    instance = recorded_instance()
     records = instance.get_run_records()
     # the good run; the failed one, and its second pass over what the failure did not reach
     assert len(records) == 3

@@ -4,21 +4,20 @@ import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
-from dagster._core.instance.ref import (
-    InstanceRef,
-)  # public API opens a home only via the env
 
 from contract import SOURCE_FILES
 from orchestration.cli import main
+from orchestration.lib.instance import recorded_instance
 from tests.conftest import DEMO_START
 from tests.e2e.conftest import MONTHS
 from tests.fixtures.rules_case import list_keys
 
 
-def test_the_month_range_is_a_backfill_that_materializes_every_month(recorded_run):
-    instance = dg.DagsterInstance.from_ref(
-        InstanceRef.from_dir(str(recorded_run.dagster_home))
-    )
+def test_the_month_range_is_a_backfill_that_materializes_every_month(
+    recorded_run, monkeypatch
+):
+    monkeypatch.setenv("DAGSTER_HOME", str(recorded_run.dagster_home))
+    instance = recorded_instance()
     runs = instance.get_runs()
     assert sorted(r.tags["dagster/partition"] for r in runs) == MONTHS
     assert all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
