@@ -15,8 +15,7 @@ open instead; everything else is Dagster's.
 The UI follows a running run by watching the run's file for changes, and SQLite's
 write-ahead log holds a kept-open connection's writes apart from the file until a
 checkpoint: each write to a run's file is checkpointed at once, so the UI still sees
-every event as it happens (tests/unit/test_event_log.py).
-
+every event as it happens (tests/unit/test_instance.py).
 """
 
 from __future__ import annotations
