@@ -121,6 +121,9 @@ def snapshot(page, name: str) -> None:
 def test_the_asset_graph_shows_the_lists(page, dagster_ui):
     page.goto(dagster_ui + "/locations/linkages/asset-groups/lists")
     page.get_by_text("match_list_mutual_cases").first.wait_for()
+    # the checks' status comes by a query of its own, after the graph (a fixed wait
+    # missed it once in a full `make test`)
+    page.get_by_text("Passed").first.wait_for()
     page.wait_for_timeout(2000)  # the graph lays itself out
     graph = page.inner_text("body")
     assert "match_list_mutual_cases" in graph and "Passed" in graph
