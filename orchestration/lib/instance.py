@@ -10,7 +10,9 @@ connection, for every read and write. A demo month's run writes ~900 events (eve
 test is a check: planned, its output, its evaluation), most of them two to four times
 over (the run's file, then the cross-run index), and reads the index for each
 materialization's inputs: ~7 s of a 29 s month. This class keeps one engine per file
-open instead; everything else is Dagster's.
+open instead; everything else is Dagster's. The class it extends is not Dagster's public
+API: tests/unit/test_instance.py reads runs back against Dagster's own storage, so an
+upgrade that changes it fails there.
 
 The UI follows a running run by watching the run's file for changes, and SQLite's
 write-ahead log holds a kept-open connection's writes apart from the file until a
