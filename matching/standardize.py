@@ -7,9 +7,11 @@ name is cleaned the same way wherever it comes from.
 from __future__ import annotations
 
 import csv
+import gc
 import importlib.resources
 import re
 import unicodedata
+from contextlib import contextmanager
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
@@ -419,11 +421,31 @@ def _one_per_distinct(values: pd.Series, field) -> np.ndarray:
 SAME_SUFFIX = {"II": "JR", "2ND": "JR"}
 
 
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector off for a while. Standardizing makes millions of
+    small objects (strings, word lists, tuples) and no reference cycles; each
+    collection walks every object the process holds, the records included, and
+    they were ~45% of a county month's standardizing time (6.3 s -> 3.2 s)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def standardize(df: pd.DataFrame, source: str) -> pd.DataFrame:
     """`df` has PERSON_COLUMNS (missing ones are treated as empty). Every column
     is built from object arrays, so a missing value is None in every column,
     whatever dtype pandas read the file with (pandas 3's string dtype turns None
     into NaN inside .map / .where)."""
+    with _collector_paused():
+        return _standardized(df, source)
+
+
+def _standardized(df: pd.DataFrame, source: str) -> pd.DataFrame:
     df = df.reindex(columns=PERSON_COLUMNS)
     out: dict[str, object] = {
         "unique_id": [text_or_none(v) or "" for v in df["record_id"].tolist()]

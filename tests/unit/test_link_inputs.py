@@ -573,3 +573,22 @@ def test_name_variants_are_the_formal_names_and_their_nicknames():
     # a name no data set knows is its own only variant
     assert name_variants("XOCHITL") == ["XOCHITL"]
     assert name_variants("QY") is None  # unknown and too short
+
+
+def test_standardizing_leaves_the_cycle_collector_as_it_found_it():
+    # standardize pauses Python's cycle collector while it builds its columns
+    import gc
+
+    frame = pd.DataFrame([["1", "ANA", "", "LOPEZ"]], columns=PERSON_COLUMNS[:4])
+    assert gc.isenabled()
+    assert standardize(frame, "calworks")["first_name"].tolist() == ["ANA"]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        standardize(frame, "calworks")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(AttributeError):
+        standardize(None, "calworks")
+    assert gc.isenabled()
