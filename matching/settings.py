@@ -296,11 +296,27 @@ COMPARISON_COLUMNS = {
 # keeps them small.
 FIRST_INITIAL = 'substr(l."first_name", 1, 1) = substr(r."first_name", 1, 1)'
 LAST_INITIAL = 'substr(l."last_name", 1, 1) = substr(r."last_name", 1, 1)'
+# Keys that are names alone (a full name, a name's sound with the ZIP or the birth
+# month) also grew with the square of the records, 11 of a state month's 13.7
+# million comparisons: they keep only the pairs whose birth dates could still be
+# one date keyed twice (either blank, the same year, or the same day and month:
+# a slip changes one or the other) or that share a place. A date so different
+# and a place so different leave a pair the fields alone never link; the family
+# pass still scores it when another link joins the two families. Measured on the
+# county sets: 5.5 million comparisons for a state month instead of 13.7; links
+# unchanged at usual noise, 3 true links fewer in ~47,000 at raised noise
+# (docs/benchmarks.md).
+DATES_MAY_AGREE = (
+    'l."dob" is null or r."dob" is null or l."birth_year" = r."birth_year"'
+    ' or substr(l."dob", 6) = substr(r."dob", 6)'
+)
 BLOCKING_RULES = [
     block_on("ssn"),
     f'l."dob" = r."dob" and {FIRST_INITIAL}',
     f'l."dob" = r."dob" and {LAST_INITIAL}',
-    block_on("first_name", "last_name_1"),
+    # birth date wrong or missing: the full name
+    'l."first_name" = r."first_name" and l."last_name_1" = r."last_name_1"'
+    f' and ({DATES_MAY_AGREE} or l."zip" = r."zip" or l."city" = r."city")',
     f"l.dob_swapped = r.dob and ({FIRST_INITIAL} or {LAST_INITIAL})",
     # both names wrong or swapped: birth date and where they live
     block_on("dob", "zip"),
@@ -309,8 +325,10 @@ BLOCKING_RULES = [
     # month, 6.7 million for a state)
     block_on("first_name_phonetic", "last_name_phonetic", "birth_year"),
     # one name replaced or missing and the other misspelled: its sound and the ZIP
-    block_on("first_name_phonetic", "zip"),
-    block_on("last_name_phonetic", "zip"),
+    'l."first_name_phonetic" = r."first_name_phonetic" and l."zip" = r."zip"'
+    f' and ({DATES_MAY_AGREE} or l."street" = r."street")',
+    'l."last_name_phonetic" = r."last_name_phonetic" and l."zip" = r."zip"'
+    f' and ({DATES_MAY_AGREE} or l."street" = r."street")',
     # names and birth date wrong, or missing: the same home (household-sized blocks)
     block_on("address"),
     # the same building with the address keyed differently (a unit, the words'
@@ -324,8 +342,11 @@ BLOCKING_RULES = [
     'l."last_name" = r."first_name" and l."zip" = r."zip"',
     'l."first_name" = r."last_name" and l."dob" = r."dob"',
     'l."last_name" = r."first_name" and l."dob" = r."dob"',
-    # a first name and a birth date slip at once (nickname, day keyed a day off)
-    block_on("last_name_phonetic", "birth_month"),
+    # a first name and a birth date slip at once (nickname, day keyed a day off):
+    # the surname's sound and the year and month of birth, in one place or with
+    # the first initial
+    'l."last_name_phonetic" = r."last_name_phonetic" and l."birth_month" = r."birth_month"'
+    f' and (l."zip" = r."zip" or l."city" = r."city" or {FIRST_INITIAL})',
 ]
 # Measured and left out (docs/benchmarks.md): first name's sound + birth month
 # (386,523 comparisons on a county month for 26 true pairs no other rule

@@ -204,3 +204,24 @@ def test_names_crossed_with_one_replaced_and_the_birth_date_wrong_are_compared(
     assert pairs[["left_record_id", "right_record_id"]].values.tolist() == [
         ["L1", "R1"]
     ]
+
+
+def test_a_full_name_is_compared_when_the_birth_dates_could_be_one_date(tmp_path):
+    """Blocking on a full name alone grew with the square of the records; the key
+    keeps a pair whose birth dates could still be one date keyed twice (a year
+    digit wrong, a date missing), wherever they live, and leaves out a namesake
+    born on another day of another year in another place."""
+    left = [("L1", "JOHN", "", "SMITH", "1980-05-01", "", "", "", "", "90011")]
+    right = [
+        # the year keyed wrong, and moved: no other key brings these two together
+        ("R1", "John", "", "Smith", "1986-05-01", "", "", "", "", "93534"),
+        ("R2", "John", "", "Smith", "1962-11-23", "", "", "", "", "93534"),
+        ("R3", "John", "", "Smith", "", "", "", "", "", "93534"),
+    ]
+    pd.DataFrame(left, columns=COLUMNS).to_csv(tmp_path / "l.csv", index=False)
+    pd.DataFrame(right, columns=COLUMNS).to_csv(tmp_path / "r.csv", index=False)
+    out = tmp_path / "pairs.csv"
+    args = ["link", str(tmp_path / "l.csv"), str(tmp_path / "r.csv"), "--out", str(out)]
+    assert main([*args, "--model", str(MODEL_PATH), "--floor", "0.0"]) == 0
+    pairs = pd.read_csv(out, dtype=str)
+    assert sorted(pairs["right_record_id"]) == ["R1", "R3"]
