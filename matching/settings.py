@@ -310,6 +310,7 @@ DATES_MAY_AGREE = (
     'l."dob" is null or r."dob" is null or l."birth_year" = r."birth_year"'
     ' or substr(l."dob", 6) = substr(r."dob", 6)'
 )
+SAME_HOUSE_NUMBER = "split_part(l.\"address\", ' ', 1) = split_part(r.\"address\", ' ', 1)"
 BLOCKING_RULES = [
     block_on("ssn"),
     f'l."dob" = r."dob" and {FIRST_INITIAL}',
@@ -325,10 +326,11 @@ BLOCKING_RULES = [
     # month, 6.7 million for a state)
     block_on("first_name_phonetic", "last_name_phonetic", "birth_year"),
     # one name replaced or missing and the other misspelled: its sound and the ZIP
+    # (or the same house number: the street's name is what gets misspelled)
     'l."first_name_phonetic" = r."first_name_phonetic" and l."zip" = r."zip"'
-    f' and ({DATES_MAY_AGREE} or l."street" = r."street")',
+    f" and ({DATES_MAY_AGREE} or {SAME_HOUSE_NUMBER})",
     'l."last_name_phonetic" = r."last_name_phonetic" and l."zip" = r."zip"'
-    f' and ({DATES_MAY_AGREE} or l."street" = r."street")',
+    f" and ({DATES_MAY_AGREE} or {SAME_HOUSE_NUMBER})",
     # names and birth date wrong, or missing: the same home (household-sized blocks)
     block_on("address"),
     # the same building with the address keyed differently (a unit, the words'
