@@ -310,7 +310,9 @@ DATES_MAY_AGREE = (
     'l."dob" is null or r."dob" is null or l."birth_year" = r."birth_year"'
     ' or substr(l."dob", 6) = substr(r."dob", 6)'
 )
-SAME_HOUSE_NUMBER = "split_part(l.\"address\", ' ', 1) = split_part(r.\"address\", ' ', 1)"
+SAME_HOUSE_NUMBER = (
+    "split_part(l.\"address\", ' ', 1) = split_part(r.\"address\", ' ', 1)"
+)
 BLOCKING_RULES = [
     block_on("ssn"),
     f'l."dob" = r."dob" and {FIRST_INITIAL}',

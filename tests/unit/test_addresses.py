@@ -5,9 +5,8 @@ from USPS Publication 28's abbreviations."""
 import pandas as pd
 import pytest
 
-from matching.model import MODEL_PATH
 from matching.standardize import PERSON_COLUMNS, address_words, standardize, street
-from orchestration.cli import main
+from tests.unit.saved_model_link import every_blocked_pair
 
 
 def _standardized(address: str, city: str = "") -> pd.Series:
@@ -55,18 +54,6 @@ def test_street_is_house_number_and_street_name(address, building):
     assert street(address) == building
 
 
-COLUMNS = PERSON_COLUMNS
-
-
-def _link(tmp_path, left, right) -> pd.DataFrame:
-    pd.DataFrame(left, columns=COLUMNS).to_csv(tmp_path / "l.csv", index=False)
-    pd.DataFrame(right, columns=COLUMNS).to_csv(tmp_path / "r.csv", index=False)
-    out = tmp_path / "pairs.csv"
-    args = ["link", str(tmp_path / "l.csv"), str(tmp_path / "r.csv"), "--out", str(out)]
-    assert main([*args, "--model", str(MODEL_PATH), "--floor", "0.0"]) == 0
-    return pd.read_csv(out, dtype={"left_record_id": str, "right_record_id": str})
-
-
 def test_the_same_address_in_another_order_is_evidence(tmp_path):
     """Names agree, no birth date on one side, the ZIP keyed wrong: the address
     with its unit written first is the same home, and weighs more than another
@@ -79,7 +66,7 @@ def test_the_same_address_in_another_order_is_evidence(tmp_path):
         ("R1", "Teresa", "", "Okafor", "1984-02-03", "F", "", "Apt 4, 1200 Main Street")
         + ("", "90012"),
     ]
-    pairs = _link(tmp_path, left, right).set_index("left_record_id")
+    pairs = every_blocked_pair(tmp_path, left, right).set_index("left_record_id")
     assert pairs.loc["L1", "match_probability"] > pairs.loc["L2", "match_probability"]
 
 
@@ -95,7 +82,7 @@ def test_the_same_building_brings_records_to_be_compared(tmp_path):
         ("R1", "Adaeze", "", "Okafor", "1908-03-01", "", "", "415 5TH STREET")
         + ("LOS ANGELES", "90012"),
     ]
-    pairs = _link(tmp_path, left, right)
+    pairs = every_blocked_pair(tmp_path, left, right)
     assert pairs[["left_record_id", "right_record_id"]].values.tolist() == [
         ["L1", "R1"]
     ]

@@ -7,6 +7,7 @@ import pytest
 from matching.model import MODEL_PATH
 from matching.standardize import PERSON_COLUMNS
 from orchestration.cli import main
+from tests.unit.saved_model_link import every_blocked_pair
 
 COLUMNS = PERSON_COLUMNS  # the columns `linkages link` reads
 # (case, CalWORKs-side record, CWS-side record, same person?)
@@ -195,12 +196,7 @@ def test_names_crossed_with_one_replaced_and_the_birth_date_wrong_are_compared(
     two records together to be scored at all."""
     left = [("L1", "ROBIN", "", "MORRISON", "1925-01-24", "", "", "", "", "90011")]
     right = [("R1", "Morrison", "", "Robyne", "1931-07-02", "", "", "", "", "90011")]
-    pd.DataFrame(left, columns=COLUMNS).to_csv(tmp_path / "l.csv", index=False)
-    pd.DataFrame(right, columns=COLUMNS).to_csv(tmp_path / "r.csv", index=False)
-    out = tmp_path / "pairs.csv"
-    args = ["link", str(tmp_path / "l.csv"), str(tmp_path / "r.csv"), "--out", str(out)]
-    assert main([*args, "--model", str(MODEL_PATH), "--floor", "0.0"]) == 0
-    pairs = pd.read_csv(out, dtype=str)
+    pairs = every_blocked_pair(tmp_path, left, right)
     assert pairs[["left_record_id", "right_record_id"]].values.tolist() == [
         ["L1", "R1"]
     ]
@@ -218,10 +214,5 @@ def test_a_full_name_is_compared_when_the_birth_dates_could_be_one_date(tmp_path
         ("R2", "John", "", "Smith", "1962-11-23", "", "", "", "", "93534"),
         ("R3", "John", "", "Smith", "", "", "", "", "", "93534"),
     ]
-    pd.DataFrame(left, columns=COLUMNS).to_csv(tmp_path / "l.csv", index=False)
-    pd.DataFrame(right, columns=COLUMNS).to_csv(tmp_path / "r.csv", index=False)
-    out = tmp_path / "pairs.csv"
-    args = ["link", str(tmp_path / "l.csv"), str(tmp_path / "r.csv"), "--out", str(out)]
-    assert main([*args, "--model", str(MODEL_PATH), "--floor", "0.0"]) == 0
-    pairs = pd.read_csv(out, dtype=str)
+    pairs = every_blocked_pair(tmp_path, left, right)
     assert sorted(pairs["right_record_id"]) == ["R1", "R3"]
