@@ -216,3 +216,21 @@ def test_a_full_name_is_compared_when_the_birth_dates_could_be_one_date(tmp_path
     ]
     pairs = every_blocked_pair(tmp_path, left, right)
     assert sorted(pairs["right_record_id"]) == ["R1", "R3"]
+
+
+def test_a_misspelled_name_in_the_same_zip_is_compared_at_the_same_house_number(
+    tmp_path,
+):
+    """Surname misspelled, birth date rekeyed, street name run together: the first
+    name's sound and the ZIP bring the two together when the house number agrees;
+    the same at another house number is a neighbour, not compared."""
+    place = ("", "", "4 CHILLAGOE ST EDITH HALL", "", "6152")
+    rekeyed = ("", "", "4 CHILLAGOESTREET EDITSHH ALL", "", "6152")
+    next_door = ("", "", "9 CHILLAGOESTREET EDITSHH ALL", "", "6152")
+    left = [("L1", "CAMERON", "", "BISHOP", "1929-03-25", *place)]
+    right = [
+        ("R1", "Cameron", "", "Bisohp", "1972-03-19", *rekeyed),
+        ("R2", "Cameron", "", "Bisohp", "1972-03-19", *next_door),
+    ]
+    pairs = every_blocked_pair(tmp_path, left, right)
+    assert pairs["right_record_id"].tolist() == ["R1"]
