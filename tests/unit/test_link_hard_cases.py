@@ -127,25 +127,9 @@ def test_day_month_swap_goes_to_review(scored, tmp_path):
     """A swapped birth date is weaker evidence than an exact one (swaps are rare
     among true pairs, as common as exact dates among random ones): with names
     alike it must at least reach the review queue."""
-    rows = [("L", "GRACIELA", "", "MORALES", "1990-04-07", "F", "", "", "", "93550")]
-    pd.DataFrame(rows, columns=COLUMNS).to_csv(tmp_path / "l.csv", index=False)
-    rows = [("R", "Graciela", "", "Morales", "1990-07-04", "F", "", "", "", "93550")]
-    pd.DataFrame(rows, columns=COLUMNS).to_csv(tmp_path / "r.csv", index=False)
-    assert (
-        main(
-            [
-                "link",
-                str(tmp_path / "l.csv"),
-                str(tmp_path / "r.csv"),
-                "--out",
-                str(tmp_path / "p.csv"),
-                "--model",
-                str(MODEL_PATH),
-            ]
-        )
-        == 0
-    )
-    pairs = pd.read_csv(tmp_path / "p.csv")
+    left = [("L", "GRACIELA", "", "MORALES", "1990-04-07", "F", "", "", "", "93550")]
+    right = [("R", "Graciela", "", "Morales", "1990-07-04", "F", "", "", "", "93550")]
+    pairs = every_blocked_pair(tmp_path, left, right)
     assert (
         pairs["match_probability"].tolist()
         and pairs["match_probability"].iloc[0] >= 0.5
@@ -178,12 +162,7 @@ def test_names_swapped_with_one_altered_reach_review(tmp_path):
             "90011",
         )
     ]
-    pd.DataFrame(left, columns=COLUMNS).to_csv(tmp_path / "l.csv", index=False)
-    pd.DataFrame(right, columns=COLUMNS).to_csv(tmp_path / "r.csv", index=False)
-    out = tmp_path / "pairs.csv"
-    args = ["link", str(tmp_path / "l.csv"), str(tmp_path / "r.csv"), "--out", str(out)]
-    assert main([*args, "--model", str(MODEL_PATH), "--floor", "0.0"]) == 0
-    pairs = pd.read_csv(out)
+    pairs = every_blocked_pair(tmp_path, left, right)
     assert len(pairs) == 1 and pairs["match_probability"].iloc[0] >= 0.5
 
 
