@@ -302,8 +302,8 @@ LAST_INITIAL = 'substr(l."last_name", 1, 1) = substr(r."last_name", 1, 1)'
 # one date keyed twice (either blank, the same year, or the same day and month:
 # a slip changes one or the other) or that share a place. A date so different
 # and a place so different leave a pair the fields alone never link; the family
-# pass still scores it when another link joins the two families. Measured on the
-# county sets: 5.5 million comparisons for a state month instead of 13.7; links
+# pass still scores it when another link joins the two families. Measured: 5.5
+# million comparisons for a state month instead of 13.7; on the county months links
 # unchanged at usual noise, 3 true links fewer in ~47,000 at raised noise
 # (docs/benchmarks.md).
 DATES_MAY_AGREE = (
