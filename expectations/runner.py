@@ -84,9 +84,16 @@ def validate(
     )
     # the definition stores its result for the Data Docs itself; a Checkpoint around it
     # (no actions here) cost ~0.15 s a file in bookkeeping
-    result = definition.run(
-        batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT
-    )
+    try:
+        result = definition.run(
+            batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT
+        )
+    finally:
+        # the source's execution engine keeps every frame it validated for as long
+        # as the (process-wide) context lives: a state month's files, 0.7 GiB, held
+        # through the linkage step. The stored result and the Data Docs do not need
+        # the source; the next validation of this file makes it anew.
+        context.data_sources.delete(source.name)
     failures = [_plain(r) for r in result.results if not r.success]
     return GateResult(
         success=result.success,

@@ -9,7 +9,7 @@ import pandas as pd
 
 from contract import DATE
 from contract.columns import Column
-from expectations.runner import validate
+from expectations.runner import build_data_docs, validate
 from expectations.suites import _column_expectations
 
 
@@ -50,3 +50,32 @@ def test_dates_outside_1900_to_as_of_fail_whatever_their_year():
 def test_dates_inside_the_range_pass():
     result = _gate(_dates(["1900-01-01", "2001-02-03", "2026-10-02", None]))
     assert result.success and result.failures == []
+
+
+def test_a_validated_frame_is_not_kept_after_its_gate(tmp_path):
+    # GX's context lives as long as the process and its data source held every frame
+    # it validated (a state month's files through the linkage step): after the gate
+    # nothing may hold the frame, a second gate on the same file still runs, and the
+    # Data Docs still render both results
+    import gc
+    import weakref
+
+    # nanosecond dates: the gate validates this very frame, not a converted copy
+    frame = _dates(["2001-02-03"]).astype("datetime64[ns]")
+    held = weakref.ref(frame)
+    column = Column("received_date", DATE, not_after_as_of=True)
+
+    def gate(f):
+        return validate(
+            f, "dates", _column_expectations(column, dt.date(2026, 10, 2)), tmp_path
+        )
+
+    assert gate(frame).success
+    del frame
+    gc.collect()
+    assert held() is None
+    again = gate(_dates(["1899-12-31"]))
+    assert not again.success
+    index = build_data_docs(tmp_path)
+    assert index is not None and index.exists()
+    assert len(list(index.parent.glob("validations/dates/**/*.html"))) == 2
