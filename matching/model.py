@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 from splink import DuckDBAPI, Linker, block_on
 from splink.blocking_analysis import count_comparisons_from_blocking_rules
 from splink.internals.exceptions import EMTrainingException
@@ -37,38 +38,44 @@ logging.getLogger("splink").setLevel(logging.WARNING)
 ENGINES = ("duckdb", "spark")
 
 
-def _backend(frames: dict[str, pd.DataFrame], engine: str):
-    """Splink's backend and its input tables. DuckDB: a new in-memory database and
-    the pandas frames. Spark: the process's session (orchestration.lib.spark made it,
-    with Splink's similarity UDF jar) and DataFrames built from Arrow, since Splink's
-    own pandas conversion turns a column with no value this month into Spark's
-    untypeable VOID; the session still holds the input views of the last predict
-    (Splink names them after the datasets), so they are dropped first."""
-    frames = {
-        name: df.drop(columns=["source_dataset"], errors="ignore")
-        for name, df in frames.items()
-    }
+def _backend(frames: dict[str, pd.DataFrame | pa.Table], engine: str):
+    """Splink's backend and its input tables, from standardized records as pandas
+    or Arrow. Arrow with every all-empty column typed as text: a file with no SSN at
+    all must still give the SSN comparison a string column, not an untyped NULL.
+    DuckDB: a new in-memory database and the Arrow tables. Spark: the process's
+    session (orchestration.lib.spark made it, with Splink's similarity UDF jar) and
+    DataFrames built from the Arrow, since Splink's own pandas conversion turns a
+    column with no value this month into Spark's untypeable VOID; the session still
+    holds the input views of the last predict (Splink names them after the
+    datasets), so they are dropped first."""
+    tables = {}
+    for name, frame in frames.items():
+        table = arrow_table(frame, LIST_COLUMNS)
+        if "source_dataset" in table.column_names:
+            table = table.drop_columns(["source_dataset"])
+        tables[name] = table
     if engine == "duckdb":
-        return DuckDBAPI(connection=duckdb.connect()), frames
+        return DuckDBAPI(connection=duckdb.connect()), tables
     if engine != "spark":
         raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
     from pyspark.sql import SparkSession
     from splink.backends.spark import SparkAPI
 
     spark = SparkSession.builder.getOrCreate()
-    for name in frames:
+    for name in tables:
         spark.catalog.dropTempView(name)
     return SparkAPI(spark_session=spark), {
-        n: spark.createDataFrame(arrow_table(df, LIST_COLUMNS))
-        for n, df in frames.items()
+        n: spark.createDataFrame(table) for n, table in tables.items()
     }
 
 
-def _linker(frames: dict[str, pd.DataFrame], model, engine: str = "duckdb"):
+def _linker(frames: dict[str, pd.DataFrame | pa.Table], model, engine: str = "duckdb"):
     return _linker_and_tables(frames, model, engine)[0]
 
 
-def _linker_and_tables(frames: dict[str, pd.DataFrame], model, engine: str = "duckdb"):
+def _linker_and_tables(
+    frames: dict[str, pd.DataFrame | pa.Table], model, engine: str = "duckdb"
+):
     db, inputs = _backend(frames, engine)
     if (
         isinstance(model, dict)
@@ -76,10 +83,6 @@ def _linker_and_tables(frames: dict[str, pd.DataFrame], model, engine: str = "du
         and engine != model.get("sql_dialect", engine)
     ):
         model = in_dialect(model, engine)
-    # Arrow with every all-empty column typed as text: a file with no SSN at all must
-    # still give the SSN comparison a string column, not DuckDB's untyped NULL
-    if engine == "duckdb":
-        inputs = {name: arrow_table(df, LIST_COLUMNS) for name, df in inputs.items()}
     tables = [db.register(df, dataset_display_name=name) for name, df in inputs.items()]
     # Splink's settings validation parses every level's SQL with sqlglot to log
     # columns it cannot find (a second or more per linker, three linkers a run);
@@ -330,9 +333,14 @@ def chunks(records: int, engine: str = "duckdb") -> int:
 
 
 def predict(
-    frames: dict[str, pd.DataFrame], model: dict, floor: float, engine: str = "duckdb"
+    frames: dict[str, pd.DataFrame | pa.Table],
+    model: dict,
+    floor: float,
+    engine: str = "duckdb",
 ) -> pd.DataFrame:
-    """Every blocked pair scored at or above `floor`, with its comparison levels."""
+    """Every blocked pair scored at or above `floor`, with its comparison levels.
+    `frames`: standardized records, as pandas or as Arrow (link_month keeps a
+    month's as Arrow)."""
     if sum(len(df) for df in frames.values()) < MIN_RECORDS_FOR_TERM_FREQUENCIES:
         model = without_term_frequencies(model)
     linker = _linker(frames, model, engine)

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from matching.links import (
@@ -320,12 +321,13 @@ BORROWED = pd.DataFrame(
 )
 
 
-def _frames(kid_dob: str, c_kid_dob: str) -> dict[str, pd.DataFrame]:
+def _frames(kid_dob: str, c_kid_dob: str) -> dict[str, pa.Table]:
+    # standardized records as link_month keeps them (Arrow)
     return {
-        "calworks": pd.DataFrame(
+        "calworks": pa.table(
             {"unique_id": ["mom5", "kid5"], "dob": ["1980-01-01", kid_dob]}
         ),
-        "cws": pd.DataFrame(
+        "cws": pa.table(
             {"unique_id": ["c_mom5", "c_kid5"], "dob": ["1980-01-01", c_kid_dob]}
         ),
     }
