@@ -346,14 +346,19 @@ def predict(
     linker = _linker(frames, model, engine)
     # Splink's left side is the input whose name sorts first, its right the other
     first, *other = sorted(frames)
-    pairs = linker.inference.predict(
+    scored = linker.inference.predict(
         threshold_match_probability=floor,
         num_chunks_left=chunks(len(frames[first]), engine),
         num_chunks_right=chunks(len(frames[other[-1]]), engine) if other else 1,
-    ).as_pandas_dataframe()
-    keep = PAIR_COLUMNS
-    gammas = [c for c in pairs.columns if c.startswith("gamma_")]
-    out = pairs[keep + gammas].copy()
+    )
+    # Splink gives each pair's comparison levels only beside both records' fields;
+    # the pairs leave the backend without them (as pandas, a state month's fields
+    # held 0.3 GiB after the predict, read by nothing)
+    names = [c.unquote().name for c in scored.columns]
+    keep = PAIR_COLUMNS + [c for c in names if c.startswith("gamma_")]
+    out = linker.misc.query_sql(
+        f"select {', '.join(keep)} from {scored.physical_name}", output_type="pandas"
+    )
     # one orientation per pair, so a pair's key does not depend on Splink's join order
     flip = (out["source_dataset_l"] > out["source_dataset_r"]) | (
         (out["source_dataset_l"] == out["source_dataset_r"])
