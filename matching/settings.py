@@ -154,6 +154,16 @@ def _first_name() -> cl.CustomComparison:
             _SwappedOneAltered().configure(
                 m_probability=0.001, u_probability=1e-7, fix_u_probability=True
             ),
+            # a swap with the other name also changed (a nickname, an initial, a
+            # married surname): one record's given name in the other's surname
+            # field. Only a given name: a crossed surname is the whole family's.
+            # Strangers' names cross often enough for random sampling to see (u
+            # learned).
+            cll.CustomLevel(
+                "(first_name_l = last_name_r and first_name_is_given_l)"
+                " or (last_name_l = first_name_r and first_name_is_given_r)",
+                label_for_charts="a given name in the other's surname field",
+            ).configure(m_probability=0.002),
             cll.JaroWinklerLevel("first_name", 0.92),
             _SharesOne("first_name_forms", "nickname of the same name"),
             _NicknameMisspelled(),
@@ -388,6 +398,7 @@ COMPARISON_READS = {
         "first_name_variants",
         "first_name_variant_initials",
         "first_name_phonetic",
+        "first_name_is_given",
     ),
     "last_name": ("last_name", "first_name", "surname_parts", "last_name_phonetic"),
     "dob": ("dob", "dob_swapped", "birth_year"),

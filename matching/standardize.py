@@ -417,6 +417,17 @@ def _one_per_distinct(values: pd.Series, field) -> np.ndarray:
     return column
 
 
+def _given_names(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Whether each record's first name is, in this file, more often a first name
+    than a surname. A name found in the other system's surname field says "one
+    person" only when it is a given name: a crossed surname is the whole family's
+    (a twin whose names were keyed the wrong way round shares it)."""
+    as_first = pd.Series(first, dtype=object).value_counts()
+    as_last = pd.Series(last, dtype=object).value_counts()
+    given = as_first > as_last.reindex(as_first.index, fill_value=0)
+    return np.array([bool(given.get(name, False)) for name in first], dtype=object)
+
+
 # "II" and "2ND" say what "JR" says
 SAME_SUFFIX = {"II": "JR", "2ND": "JR"}
 
@@ -459,6 +470,7 @@ def _standardized(df: pd.DataFrame, source: str) -> pd.DataFrame:
     )
     out["first_name"] = first
     out["last_name"] = last
+    out["first_name_is_given"] = _given_names(first, last)
     out["name_suffix"] = [
         SAME_SUFFIX.get(a or b, a or b)
         for a, b in zip(last_suffix, first_suffix, strict=True)

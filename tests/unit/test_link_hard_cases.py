@@ -213,3 +213,39 @@ def test_a_misspelled_name_in_the_same_zip_is_compared_at_the_same_house_number(
     ]
     pairs = every_blocked_pair(tmp_path, left, right)
     assert pairs["right_record_id"].tolist() == ["R1"]
+
+
+def test_a_given_name_keyed_as_the_surname_with_a_married_name_is_linked(tmp_path):
+    """Names keyed the wrong way round and the surname changed since (married): the
+    given name sits in the other's surname field, and birth date and home agree."""
+    left = [
+        ("L1", "JOSEFINA", "", "OCHOA", "1990-05-03", "F", "", "14358 OLYMPIC BLVD")
+        + ("DOWNEY", "90215")
+    ]
+    right = [
+        ("R1", "Dominguez", "", "Josefina", "1990-05-03", "F", "", "14358 Olympic Blvd")
+        + ("Downey", "90215")
+    ]
+    pairs = every_blocked_pair(tmp_path, left, right)
+    assert pairs[["right_record_id", "is_match"]].values.tolist() == [["R1", True]]
+
+
+def test_a_twin_keyed_with_the_names_reversed_is_not_her_sister(tmp_path):
+    """Twins share birth date, surname and home. Daniela's CWS record has her names
+    the wrong way round, so its first-name field holds the family's surname, which
+    her sister's CalWORKs record has as its surname (a surname in this file: the
+    mother and the sister carry it there). A crossed surname is the family's
+    evidence, not the person's: Jessica is not linked to Daniela's record."""
+    home = ("4590 WESTERN AVE", "LOS ANGELES", "91149")
+    left = [
+        ("L1", "JESSICA", "", "NAVARRO", "2023-09-13", "F", "", *home),
+        ("L2", "MARIA", "", "NAVARRO", "1995-01-10", "F", "", *home),
+    ]
+    right = [
+        ("R1", "Navarro", "", "Daniela", "2023-09-13", "F", "", *home),
+        ("R2", "Maria", "", "Navarro", "1995-01-10", "F", "", *home),
+        ("R3", "Jessica", "", "Navarro", "2023-09-13", "F", "", *home),
+    ]
+    pairs = every_blocked_pair(tmp_path, left, right)
+    linked = pairs.loc[pairs["is_match"], ["left_record_id", "right_record_id"]]
+    assert sorted(map(tuple, linked.values.tolist())) == [("L1", "R3"), ("L2", "R2")]

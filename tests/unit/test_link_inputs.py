@@ -481,6 +481,20 @@ def test_a_relationship_for_a_first_name_is_missing_but_kept_as_a_surname():
     assert out["last_name"].tolist() == ["SON", "MINOR", "CHILD", "DAD"]
 
 
+def test_a_first_name_is_given_when_the_file_has_it_more_often_as_a_first_name():
+    # NAVARRO once as a first name (a record keyed the wrong way round), three times as
+    # a surname: not a given name in this file; MARIA, JOSEFINA are; a blank one is not
+    df = pd.DataFrame(
+        {
+            "record_id": ["1", "2", "3", "4", "5"],
+            "first_name": ["Navarro", "Maria", "Jessica", "Josefina", None],
+            "last_name": ["Daniela", "Navarro", "Navarro", "Ochoa", "Navarro"],
+        }
+    )
+    out = standardize(df, "x")
+    assert out["first_name_is_given"].tolist() == [False, True, True, True, False]
+
+
 def test_a_generic_word_for_a_person_is_no_first_name():
     # a form filled with "WOMAN" names nobody, as "MALE" does; Man and Lady are
     # given names (Man Nguyen), and any of them may be a surname
