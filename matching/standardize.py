@@ -424,8 +424,8 @@ def _given_names(first: np.ndarray, last: np.ndarray) -> np.ndarray:
     (a twin whose names were keyed the wrong way round shares it)."""
     as_first = pd.Series(first, dtype=object).value_counts()
     as_last = pd.Series(last, dtype=object).value_counts()
-    given = as_first > as_last.reindex(as_first.index, fill_value=0)
-    return np.array([bool(given.get(name, False)) for name in first], dtype=object)
+    given = (as_first > as_last.reindex(as_first.index, fill_value=0)).to_dict()
+    return np.array([given.get(name, False) for name in first], dtype=object)
 
 
 # "II" and "2ND" say what "JR" says
