@@ -343,6 +343,9 @@ def predict(
     month's as Arrow)."""
     if sum(len(df) for df in frames.values()) < MIN_RECORDS_FOR_TERM_FREQUENCIES:
         model = without_term_frequencies(model)
+    # Splink writes the comparison levels only beside both records' fields; without
+    # them the relatives' guard would find no level and hold nothing back
+    model = {**model, "retain_matching_columns": True}
     linker = _linker(frames, model, engine)
     # Splink's left side is the input whose name sorts first, its right the other
     first, *other = sorted(frames)

@@ -58,3 +58,15 @@ def test_scoring_in_slices_gives_the_pairs_scored_at_once(monkeypatch):
     assert len(slices) == 16 and ((4, 4), (4, 4)) in slices
     assert len(whole) >= 10  # every true pair is blocked, and a few others
     pd.testing.assert_frame_equal(sliced, whole)
+
+
+def test_every_comparison_level_is_kept_whatever_the_model_file_says():
+    # Splink writes the levels (gamma_*) only beside both records' fields: a model
+    # file saying not to keep the fields must not leave the relatives' guard with no
+    # level to read
+    frames, model = _people(), load_model()
+    model["retain_matching_columns"] = False
+    pairs = predict(frames, model, 0.0)
+    gammas = [c for c in pairs.columns if c.startswith("gamma_")]
+    assert {"gamma_first_name", "gamma_dob"} <= set(gammas)
+    assert pairs[gammas].notna().all().all()
