@@ -354,9 +354,8 @@ def predict(
         num_chunks_left=chunks(len(frames[first]), engine),
         num_chunks_right=chunks(len(frames[other[-1]]), engine) if other else 1,
     )
-    # Splink gives each pair's comparison levels only beside both records' fields;
-    # the pairs leave the backend without them (as pandas, a state month's fields
-    # held 0.3 GiB after the predict, read by nothing)
+    # only ids, scores and levels leave the backend: as pandas, the records' fields
+    # beside them held 0.3 GiB after a state month's predict, read by nothing
     names = [c.unquote().name for c in scored.columns]
     keep = PAIR_COLUMNS + [c for c in names if c.startswith("gamma_")]
     out = linker.misc.query_sql(
