@@ -223,7 +223,8 @@ def train(
         raise TrainingError(
             "no compared field (names, birth date, SSN, address) has values in both inputs"
         )
-    if isinstance(link_type, str):
+    ours = isinstance(link_type, str)
+    if ours:
         model = settings(link_type, plan["columns"]).get_settings("duckdb").as_dict()
         model = _starting_from(model, start if start is not None else _shipped())
     else:
@@ -246,7 +247,49 @@ def train(
             EMTrainingException
         ):  # counted enough pairs, yet EM found nothing to learn
             continue
-    return linker.misc.save_model_to_json()
+    model = linker.misc.save_model_to_json()
+    # the project's model only: benchmarks train plain Splink here too, as Splink does
+    return _u_among_non_matches(frames, model, max_pairs) if ours else model
+
+
+def _u_among_non_matches(frames, model: dict, max_pairs: float) -> dict:
+    """Random sampling counts every pair it draws as two different people. Where
+    the same people are a large share of all pairs (two small files of mostly the
+    same people: FEBRL's 500 x 500 holds one match in 500 pairs), the matches it
+    drew inflate u of every level they agree on -- a birth date's u 20 times its
+    strangers' -- and a true pair with one field replaced scored below the
+    threshold. So the model scores the blocked pairs once: their summed
+    probability over all pairs is the share of matches, and each sampled u loses
+    the matches' part, u = (u_sampled - share * m) / (1 - share), never below one
+    pair in the sample. A county month's share is about 1e-6: u barely moves.
+    The prior stays the deterministic rules' estimate: where files hold families
+    the summed probability also counts relatives' partial scores (a county month's
+    1.6e-6 against 1.25e-6 true), and as the prior it added 26 false links."""
+    scored = predict(frames, model, floor=0.001)
+    share = float(scored["match_probability"].sum()) / math.prod(
+        len(df) for df in frames.values()
+    )
+    return u_less_matches(model, share, smallest=1 / max_pairs)
+
+
+def u_less_matches(model: dict, share: float, smallest: float) -> dict:
+    """`model` with each sampled u (levels whose u is declared stay) taken from a
+    sample where `share` of the pairs were matches: (u - share * m) / (1 - share),
+    not below `smallest` (or the sampled u, if lower) nor above 1."""
+    if not 0 < share < 1:
+        return model
+    model = copy.deepcopy(model)
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if level.get("fix_u_probability") or not (
+                isinstance(m, float) and isinstance(u, float)
+            ):
+                continue
+            level["u_probability"] = min(
+                1.0, max((u - share * m) / (1 - share), min(u, smallest))
+            )
+    return model
 
 
 def _shipped() -> dict | None:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from matching.model import MIN_RECORDS_TO_TRAIN, train, training_plan
+from matching.model import MIN_RECORDS_TO_TRAIN, train, training_plan, u_less_matches
 from matching.standardize import PERSON_COLUMNS, standardize
 from orchestration.cli import main
 
@@ -606,3 +606,40 @@ def test_standardizing_leaves_the_cycle_collector_as_it_found_it():
     with pytest.raises(AttributeError):
         standardize(None, "calworks")
     assert gc.isenabled()
+
+
+def test_u_loses_the_matches_the_random_sample_drew():
+    levels = [
+        {"sql_condition": "null", "is_null_level": True},
+        # worked by hand: (0.003 - 0.002 * 0.9) / 0.998 = 0.0012024...
+        {"sql_condition": "a", "m_probability": 0.9, "u_probability": 0.003},
+        # only matches agreed here: never below one pair in the sample
+        {"sql_condition": "b", "m_probability": 0.05, "u_probability": 0.0001},
+        # declared, not sampled: kept
+        {
+            "sql_condition": "c",
+            "m_probability": 0.01,
+            "u_probability": 1e-8,
+            "fix_u_probability": True,
+        },
+        # (1.0 - 0.002 * 0.04) / 0.998 is above 1: a probability stays <= 1
+        {"sql_condition": "else", "m_probability": 0.04, "u_probability": 1.0},
+    ]
+    model = {"comparisons": [{"comparison_levels": levels}]}
+    out = u_less_matches(model, share=0.002, smallest=1e-6)
+    u = [lv.get("u_probability") for lv in out["comparisons"][0]["comparison_levels"]]
+    assert u[1] == pytest.approx(0.0012 / 0.998)
+    assert u[2:] == [1e-6, 1e-8, 1.0]
+    assert model["comparisons"][0]["comparison_levels"][1]["u_probability"] == 0.003
+    assert u_less_matches(model, share=0.0, smallest=1e-6) == model
+
+
+def test_two_files_of_the_same_people_learn_strangers_u_for_the_birth_date():
+    # 400 people a side, all the same: one pair in 400 is a match, and random
+    # sampling draws them; strangers share a birth date once in ~25,000 pairs
+    left, right = _population(400, seed=31)
+    model = train(_frames(left, right))
+    (dob,) = [c for c in model["comparisons"] if c["output_column_name"] == "dob"]
+    exact = dob["comparison_levels"][1]
+    assert exact["sql_condition"] == '"dob_l" = "dob_r"'
+    assert exact["u_probability"] < 0.1 / 400
