@@ -423,10 +423,14 @@ def _cross(
         on=["calworks_person_id", "cws_client_id"],
         how="outer",
     )
-    known = among(cross["calworks_person_id"], records[CALWORKS]["record_id"]) & among(
-        cross["cws_client_id"], records[CWS]["record_id"]
+    # the model scored only this month's records; a decision alone may name a
+    # record not in it (1 s of a county month's linkage when every pair was looked up)
+    only_decided = cross.loc[cross["match_probability"].isna()]
+    gone = ~(
+        among(only_decided["calworks_person_id"], records[CALWORKS]["record_id"])
+        & among(only_decided["cws_client_id"], records[CWS]["record_id"])
     )
-    return cross.loc[known]
+    return cross.drop(index=gone.index[gone])
 
 
 def _decided(cross: pd.DataFrame, threshold: float) -> pd.Series:

@@ -124,14 +124,15 @@ def test_decisions_override_the_model(monkeypatch):
     records = {k: v.assign(first_name="A", last_name="B") for k, v in records.items()}
     decisions = pd.DataFrame(
         {
-            "calworks_person_id": ["p1", "p2", "p4"],
-            "cws_client_id": ["c1", "c2", "c4"],
-            "decision": ["NON_MATCH", "MATCH", "MATCH"],
+            "calworks_person_id": ["p1", "p2", "p4", "p9", "p4"],
+            "cws_client_id": ["c1", "c2", "c4", "c4", "c9"],
+            "decision": ["NON_MATCH", "MATCH", "MATCH", "MATCH", "MATCH"],
         }
     )
     result = link_month(records, _Model(), decisions, threshold=0.95, floor=0.5)
     links = result.links.set_index("calworks_person_id")["link_basis"].to_dict()
-    # p1 rejected despite 0.99; p2 confirmed from the queue; p4 confirmed though never scored
+    # p1 rejected despite 0.99; p2 confirmed from the queue; p4 confirmed though never
+    # scored; p9 and c9 are not in this month's records, so their confirmations link nothing
     assert links == {"p2": "REVIEWER", "p4": "REVIEWER"}
     # only p3 is left to review
     assert result.review_queue["calworks_person_id"].tolist() == ["p3"]
