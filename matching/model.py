@@ -24,6 +24,8 @@ from matching.arrow import arrow_table
 from matching.settings import (
     COMPARISON_COLUMNS,
     COMPARISON_READS,
+    CROSSED_NAME_JOINS,
+    CROSSED_NAME_LEVELS,
     DETERMINISTIC_RULES,
     TRAINING_BLOCKS,
     settings,
@@ -227,6 +229,7 @@ def train(
     if ours:
         model = settings(link_type, plan["columns"]).get_settings("duckdb").as_dict()
         model = _starting_from(model, start if start is not None else _shipped())
+        model = _crossed_name_u(frames, model)
     else:
         model = link_type
     linker = _linker(frames, model)
@@ -289,6 +292,63 @@ def u_less_matches(model: dict, share: float, smallest: float) -> dict:
             level["u_probability"] = min(
                 1.0, max((u - share * m) / (1 - share), min(u, smallest))
             )
+    return model
+
+
+# a declared u weighs as much as a count over this many pairs: a county month's
+# 4e10 pairs outweigh it, two files of 500 records (2.5e5 pairs, where no two
+# strangers are likely to show a swap) leave it nearly as declared
+DECLARED_U_PAIRS = 1e8
+
+
+def _crossed_name_u(frames, model: dict) -> dict:
+    """The u of the crossed-name levels (settings.CROSSED_NAME_LEVELS) from every
+    pair of the two files: the pairs with a first name in the other's surname field
+    (two equi-joins), each in the first level of the first-name comparison it meets,
+    as Splink would put it. Declared, these levels said one pair in 10^8 and 10^7; a
+    county month counted 1.2e-7 and 2.5e-7 (given names that are also surnames:
+    THOMAS EDWARDS / EDWARD THOMAS). The declared value is a prior worth
+    DECLARED_U_PAIRS pairs. (The count includes the true swaps, ~10% of a county
+    month's: the estimate errs towards weaker evidence.)"""
+    names = [c["output_column_name"] for c in model["comparisons"]]
+    if len(frames) != 2 or "first_name" not in names:
+        return model
+    model = copy.deepcopy(model)
+    levels = model["comparisons"][names.index("first_name")]["comparison_levels"]
+    counted = [
+        i
+        for i, lv in enumerate(levels)
+        if lv.get("label_for_charts") in CROSSED_NAME_LEVELS
+    ]
+    if not counted:
+        return model
+    first, second = (arrow_table(frames[n], LIST_COLUMNS) for n in sorted(frames))
+    con = duckdb.connect()
+    con.register("l", first)
+    con.register("r", second)
+    both = ", ".join(
+        f'l."{c}" as "{c}_l", r."{c}" as "{c}_r"' for c in first.column_names
+    )
+    case = " ".join(
+        f"when {lv['sql_condition']} then {i}"
+        for i, lv in enumerate(levels)
+        if lv["sql_condition"] != "ELSE"
+    )
+    one, other = CROSSED_NAME_JOINS
+    rows = con.execute(
+        f"select level, count(*) from (select case {case} end as level from ("
+        f"select {both} from l join r on {one} union all "
+        f"select {both} from l join r on {other} and not coalesce({one}, false)"
+        ")) group by level"
+    ).fetchall()
+    con.close()
+    counts = {level: n for level, n in rows if level is not None}
+    pairs = first.num_rows * second.num_rows
+    for i in counted:
+        declared = levels[i]["u_probability"]
+        levels[i]["u_probability"] = (
+            counts.get(i, 0) + declared * DECLARED_U_PAIRS
+        ) / (pairs + DECLARED_U_PAIRS)
     return model
 
 

@@ -40,7 +40,13 @@ PERSON_COLUMNS = [
 
 # the standardized columns that hold lists (of name forms, of surname parts)
 LIST_COLUMNS = frozenset(
-    {"first_name_forms", "first_name_variants", "surname_parts", "address_words"}
+    {
+        "first_name_forms",
+        "first_name_variants",
+        "last_name_forms",
+        "surname_parts",
+        "address_words",
+    }
 )
 
 NOT_NAME = re.compile(r"[^A-Za-z \-]")
@@ -377,11 +383,21 @@ def _first_name_fields(value) -> tuple:
 
 
 def _last_name_fields(value) -> tuple:
-    """A last name -> (name, suffix, surname parts, first part, its phonetic code)."""
+    """A last name -> (name, suffix, surname parts, first part, its phonetic code,
+    its formal forms if it is a known given name: a name keyed in the surname
+    field, as DEBBIE where the other system has DEBRA as the first name)."""
     last, suffix = _split_suffix(clean_name(value))
     parts = surname_parts(last) or None
     first_part = parts[0] if parts else None
-    return last, suffix, parts, first_part, phonetic(first_part)
+    forms = nickname_forms().get(last) if last else None
+    return (
+        last,
+        suffix,
+        parts,
+        first_part,
+        phonetic(first_part),
+        sorted(forms) if forms else None,
+    )
 
 
 def _middle_initial(value) -> str | None:
@@ -465,7 +481,7 @@ def _standardized(df: pd.DataFrame, source: str) -> pd.DataFrame:
     first, first_suffix, forms, variants, initials, first_phonetic = _per_distinct(
         df["first_name"], _first_name_fields
     )
-    last, last_suffix, parts, last_1, last_phonetic = _per_distinct(
+    last, last_suffix, parts, last_1, last_phonetic, last_forms = _per_distinct(
         df["last_name"], _last_name_fields
     )
     out["first_name"] = first
@@ -479,6 +495,7 @@ def _standardized(df: pd.DataFrame, source: str) -> pd.DataFrame:
     out["first_name_forms"] = forms
     out["first_name_variants"] = variants
     out["first_name_variant_initials"] = initials
+    out["last_name_forms"] = last_forms
     out["surname_parts"] = parts
     out["last_name_1"] = last_1
     out["first_name_phonetic"] = first_phonetic

@@ -249,3 +249,20 @@ def test_a_twin_keyed_with_the_names_reversed_is_not_her_sister(tmp_path):
     pairs = every_blocked_pair(tmp_path, left, right)
     linked = pairs.loc[pairs["is_match"], ["left_record_id", "right_record_id"]]
     assert sorted(map(tuple, linked.values.tolist())) == [("L1", "R3"), ("L2", "R2")]
+
+
+def test_a_nickname_keyed_as_the_surname_with_the_names_reversed_is_linked(tmp_path):
+    """The CWS record has the names the wrong way round and the given name as a
+    nickname: the surname sits in the first-name field exactly, and the nickname in
+    the surname field is a form of the CalWORKs first name; birth date and home
+    agree, no SSN. Her son's record carries the surname as a surname, so it is no
+    given name in that file."""
+    home = ("4562 IMPERIAL WAY", "LOS ANGELES", "90077")
+    left = [("L1", "DEBRA", "", "WILLHOITE", "1988-12-30", "F", "", *home)]
+    right = [
+        ("R1", "Willhoite", "", "Debbie", "1988-12-30", "F", "", *home),
+        ("R2", "Marcus", "", "Willhoite", "2015-04-02", "M", "", *home),
+    ]
+    pairs = every_blocked_pair(tmp_path, left, right)
+    linked = pairs.loc[pairs["is_match"], "right_record_id"].tolist()
+    assert linked == ["R1"]

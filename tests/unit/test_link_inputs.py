@@ -643,3 +643,52 @@ def test_two_files_of_the_same_people_learn_strangers_u_for_the_birth_date():
     exact = dob["comparison_levels"][1]
     assert exact["sql_condition"] == '"dob_l" = "dob_r"'
     assert exact["u_probability"] < 0.1 / 400
+
+
+def test_crossed_name_levels_count_every_pair_of_the_two_files(monkeypatch):
+    from matching import model as linkage_model
+    from matching.settings import settings
+
+    def people(rows, prefix):
+        return pd.DataFrame(
+            [
+                {"record_id": f"{prefix}{i}", "first_name": f, "last_name": s}
+                for i, (f, s) in enumerate(rows, 1)
+            ]
+        )
+
+    left = people(
+        [
+            ("THOMAS", "EDWARD"),
+            ("ANA", "GARCIA"),
+            ("JOHN", "SMITH"),
+            ("THOMAS", "THOMAS"),
+        ],
+        "L",
+    )
+    right = people(
+        [
+            ("EDWARD", "THOMAS"),  # L1's names swapped
+            ("GARCIA", "ANNA"),  # L2's swapped, ANA keyed ANNA
+            ("PETER", "JONES"),  # nothing crossed
+            # swapped with L4 too, but its first name agrees first (an earlier level)
+            ("THOMAS", "THOMAS"),
+        ],
+        "R",
+    )
+    model = settings("link_only").get_settings("duckdb").as_dict()
+    monkeypatch.setattr(linkage_model, "DECLARED_U_PAIRS", 0)
+    counted = linkage_model._crossed_name_u(_frames(left, right), model)
+    u = {
+        lv.get("label_for_charts"): lv.get("u_probability")
+        for lv in counted["comparisons"][0]["comparison_levels"]
+    }
+    # 4 x 4 = 16 pairs, one in each level
+    assert u["first and last names swapped"] == pytest.approx(1 / 16)
+    assert u["names swapped, one of them altered"] == pytest.approx(1 / 16)
+    # as declared when the prior outweighs 16 pairs
+    monkeypatch.setattr(linkage_model, "DECLARED_U_PAIRS", 1e8)
+    counted = linkage_model._crossed_name_u(_frames(left, right), model)
+    swap = counted["comparisons"][0]["comparison_levels"][2]
+    assert swap["label_for_charts"] == "first and last names swapped"
+    assert swap["u_probability"] == pytest.approx((1 + 1e-8 * 1e8) / (16 + 1e8))
