@@ -229,7 +229,6 @@ def train(
     if ours:
         model = settings(link_type, plan["columns"]).get_settings("duckdb").as_dict()
         model = _starting_from(model, start if start is not None else _shipped())
-        model = _crossed_name_u(frames, model)
     else:
         model = link_type
     linker = _linker(frames, model)
@@ -272,7 +271,8 @@ def _u_among_non_matches(frames, model: dict, max_pairs: float) -> dict:
     share = float(scored["match_probability"].sum()) / math.prod(
         len(df) for df in frames.values()
     )
-    return u_less_matches(model, share, smallest=1 / max_pairs)
+    model = u_less_matches(model, share, smallest=1 / max_pairs)
+    return _crossed_name_u(frames, model, share)
 
 
 def u_less_matches(model: dict, share: float, smallest: float) -> dict:
@@ -301,15 +301,15 @@ def u_less_matches(model: dict, share: float, smallest: float) -> dict:
 DECLARED_U_PAIRS = 1e8
 
 
-def _crossed_name_u(frames, model: dict) -> dict:
+def _crossed_name_u(frames, model: dict, share: float = 0.0) -> dict:
     """The u of the crossed-name levels (settings.CROSSED_NAME_LEVELS) from every
     pair of the two files: the pairs with a first name in the other's surname field
     (two equi-joins), each in the first level of the first-name comparison it meets,
-    as Splink would put it. Declared, these levels said one pair in 10^8 and 10^7; a
-    county month counted 1.2e-7 and 2.5e-7 (given names that are also surnames:
-    THOMAS EDWARDS / EDWARD THOMAS). The declared value is a prior worth
-    DECLARED_U_PAIRS pairs. (The count includes the true swaps, ~10% of a county
-    month's: the estimate errs towards weaker evidence.)"""
+    as Splink would put it, less the matches' part (`share` of all pairs are
+    matches, m of them in the level: FEBRL's duplicates hold swapped names).
+    Declared, these levels said one pair in 10^8 and 10^7; a county month counted
+    1.3e-7 and 2.4e-7 (given names that are also surnames: EDWARD THOMAS / THOMAS
+    EDWARDS). The declared value is a prior worth DECLARED_U_PAIRS pairs."""
     names = [c["output_column_name"] for c in model["comparisons"]]
     if len(frames) != 2 or "first_name" not in names:
         return model
@@ -345,10 +345,12 @@ def _crossed_name_u(frames, model: dict) -> dict:
     counts = {level: n for level, n in rows if level is not None}
     pairs = first.num_rows * second.num_rows
     for i in counted:
-        declared = levels[i]["u_probability"]
-        levels[i]["u_probability"] = (
-            counts.get(i, 0) + declared * DECLARED_U_PAIRS
-        ) / (pairs + DECLARED_U_PAIRS)
+        declared, m = levels[i]["u_probability"], levels[i].get("m_probability")
+        m = m if isinstance(m, float) else 0.0
+        strangers = max(counts.get(i, 0) - share * m * pairs, 0.0)
+        levels[i]["u_probability"] = (strangers + declared * DECLARED_U_PAIRS) / (
+            pairs + DECLARED_U_PAIRS
+        )
     return model
 
 

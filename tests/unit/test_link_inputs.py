@@ -686,6 +686,16 @@ def test_crossed_name_levels_count_every_pair_of_the_two_files(monkeypatch):
     # 4 x 4 = 16 pairs, one in each level
     assert u["first and last names swapped"] == pytest.approx(1 / 16)
     assert u["names swapped, one of them altered"] == pytest.approx(1 / 16)
+    # the matches' part taken out: with an eighth of the pairs matches and half
+    # of them swapped, the swapped pair counted is a match (1 - 1/8 * 1/2 * 16 = 0),
+    # and a prior worth 16 pairs halves the declared u
+    swap = model["comparisons"][0]["comparison_levels"][2]
+    swap["m_probability"] = 0.5
+    monkeypatch.setattr(linkage_model, "DECLARED_U_PAIRS", 16)
+    counted = linkage_model._crossed_name_u(_frames(left, right), model, share=1 / 8)
+    assert counted["comparisons"][0]["comparison_levels"][2][
+        "u_probability"
+    ] == pytest.approx(swap["u_probability"] / 2)
     # as declared when the prior outweighs 16 pairs
     monkeypatch.setattr(linkage_model, "DECLARED_U_PAIRS", 1e8)
     counted = linkage_model._crossed_name_u(_frames(left, right), model)
