@@ -308,7 +308,7 @@ def _crossed_name_u(frames, model: dict, share: float = 0.0) -> dict:
     as Splink would put it, less the matches' part (`share` of all pairs are
     matches, m of them in the level: FEBRL's duplicates hold swapped names).
     Declared, these levels said one pair in 10^8 and 10^7; a county month counted
-    1.3e-7 and 2.4e-7 (given names that are also surnames: EDWARD THOMAS / THOMAS
+    1.2e-7 and 2.4e-7 (given names that are also surnames: EDWARD THOMAS / THOMAS
     EDWARDS). The declared value is a prior worth DECLARED_U_PAIRS pairs."""
     names = [c["output_column_name"] for c in model["comparisons"]]
     if len(frames) != 2 or "first_name" not in names:
