@@ -3,6 +3,8 @@
 the gate converts before Great Expectations compares them (expectations/runner.py)."""
 
 import datetime as dt
+import gc
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -57,9 +59,6 @@ def test_a_validated_frame_is_not_kept_after_its_gate(tmp_path):
     # it validated (a state month's files through the linkage step): after the gate
     # nothing may hold the frame, a second gate on the same file still runs, and the
     # Data Docs still render both results
-    import gc
-    import weakref
-
     # nanosecond dates: the gate validates this very frame, not a converted copy
     frame = _dates(["2001-02-03"]).astype("datetime64[ns]")
     held = weakref.ref(frame)

@@ -123,7 +123,7 @@ def test_hard_case_decision(scored, i, case):
     assert linked is case[3], f"{case[0]}: {pair['match_probability'].tolist()}"
 
 
-def test_day_month_swap_goes_to_review(scored, tmp_path):
+def test_day_month_swap_goes_to_review(tmp_path):
     """A swapped birth date is weaker evidence than an exact one (swaps are rare
     among true pairs, as common as exact dates among random ones): with names
     alike it must at least reach the review queue."""
