@@ -267,12 +267,15 @@ def _u_among_non_matches(frames, model: dict, max_pairs: float) -> dict:
     The prior stays the deterministic rules' estimate: where files hold families
     the summed probability also counts relatives' partial scores (a county month's
     1.6e-6 against 1.25e-6 true), and as the prior it added 26 false links."""
-    scored = predict(frames, model, floor=0.001)
+    # as Arrow once: the scoring and the crossed-name count both read it (1.6 s
+    # per conversion of a county month)
+    tables = {name: arrow_table(df, LIST_COLUMNS) for name, df in frames.items()}
+    scored = predict(tables, model, floor=0.001)
     share = float(scored["match_probability"].sum()) / math.prod(
-        len(df) for df in frames.values()
+        t.num_rows for t in tables.values()
     )
     model = u_less_matches(model, share, smallest=1 / max_pairs)
-    return _crossed_name_u(frames, model, share)
+    return _crossed_name_u(tables, model, share)
 
 
 def u_less_matches(model: dict, share: float, smallest: float) -> dict:
@@ -301,7 +304,9 @@ def u_less_matches(model: dict, share: float, smallest: float) -> dict:
 DECLARED_U_PAIRS = 1e8
 
 
-def _crossed_name_u(frames, model: dict, share: float = 0.0) -> dict:
+def _crossed_name_u(
+    frames: dict[str, pd.DataFrame | pa.Table], model: dict, share: float = 0.0
+) -> dict:
     """The u of the crossed-name levels (settings.CROSSED_NAME_LEVELS) from every
     pair of the two files: the pairs with a first name in the other's surname field
     (two equi-joins), each in the first level of the first-name comparison it meets,
