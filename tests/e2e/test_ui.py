@@ -148,10 +148,15 @@ def test_each_list_is_materialized_with_its_dbt_tests_passed(page, dagster_ui, n
 
 def test_an_ingest_asset_shows_its_blocking_gates_passed(page, dagster_ui):
     page.goto(dagster_ui + "/assets/raw/cws_clients?view=checks")
-    page.get_by_text("contract_gate").first.wait_for()
+    # the checks' rows come in one by one: wait for each (reading the page as soon as
+    # the first showed missed the second once in CI)
+    names = ("contract_gate", "quarantine_within_limit", "rows_reconciled")
+    for name in names:
+        page.get_by_text(name).first.wait_for()
     page.get_by_text("This is a blocking asset check.").wait_for()
+    page.get_by_text("Succeeded").nth(2).wait_for()
     checks = page.inner_text("body")
-    for name in ("contract_gate", "quarantine_within_limit", "rows_reconciled"):
+    for name in names:
         assert name in checks, name
     assert checks.count("Succeeded") >= 3 and "Failed" not in checks
     snapshot(page, "asset-checks-cws-clients")
