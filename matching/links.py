@@ -87,6 +87,24 @@ def borrowed_birth_date(
     return pd.Series(flags, index=pairs.index)
 
 
+def explained_and_alone(
+    cross: pd.DataFrame, explained: pd.Series, linked: pd.Series, threshold: float
+) -> pd.Series:
+    """Pairs at or above the threshold that the guard holds only for a birth date
+    their family explains (borrowed_birth_date), whose two records are linked to
+    no one else and are in no other such pair: the guard's doubt is answered. A
+    junior's record carries a date one of the senior's family has too -- his own,
+    on his own record there -- and that record links to him, which keeps the
+    junior-senior pair held."""
+    freed = explained & ~linked & (cross["match_probability"] >= threshold)
+    for column in ("calworks_person_id", "cws_client_id"):
+        freed &= ~among(cross[column], cross.loc[linked, column])
+    for column in ("calworks_person_id", "cws_client_id"):
+        twice = cross.loc[freed, column].duplicated(keep=False)
+        freed.loc[twice.index[twice]] = False
+    return freed
+
+
 def two_people(pairs: pd.DataFrame) -> pd.Series:
     """First names and birth dates both disagree outright: two members of one
     household (a mother and her son), whose shared surname and address the model
@@ -562,6 +580,7 @@ def link_month(
             & ~rejected
         )
         linked |= by_household
+        linked |= explained_and_alone(cross, explained, linked, threshold)
     prob = cross["match_probability"]
     links = cross.loc[
         linked, ["calworks_person_id", "cws_client_id", "match_probability"]

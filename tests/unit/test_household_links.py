@@ -418,3 +418,124 @@ def test_a_birth_date_the_family_explains_does_not_hold_a_household_link(
     )
     queued = result.review_queue["calworks_person_id"].tolist()
     assert queued == ([] if linked else ["kid5"])
+
+
+def _link_scored(monkeypatch, scored: pd.DataFrame, people: dict, families):
+    """link_month on pairs scored by hand: people = {system: [(id, first, dob)]}."""
+    from matching.links import link_month
+
+    scored = scored.assign(
+        source_dataset_l="calworks",
+        source_dataset_r="cws",
+        match_weight=1.0,
+        gamma_last_name=1,
+    )
+    monkeypatch.setattr(
+        "matching.links.predict",
+        lambda frames, model, floor, engine="duckdb": scored,
+    )
+    records = {
+        system: pd.DataFrame(
+            rows, columns=["record_id", "first_name", "date_of_birth"]
+        ).assign(last_name="REYES")
+        for system, rows in people.items()
+    }
+    no_decisions = pd.DataFrame(
+        columns=["calworks_person_id", "cws_client_id", "decision"]
+    )
+    households = pd.DataFrame(families, columns=["system", "record_id", "household"])
+    return link_month(records, MODEL, no_decisions, 0.95, 0.5, households, FLOOR)
+
+
+def test_a_child_keyed_with_the_mothers_birth_date_links_when_no_one_else_claims_it(
+    monkeypatch,
+):
+    # CalWORKs: the mother and her son; CWS: only the son, keyed with her birth date.
+    # No other link joins the families, so the household pass never sees the pair; the
+    # pair scores 0.99 on the fields and the guard alone holds it: his record's date is
+    # his mother's, who is in his CalWORKs family, and neither record is linked to
+    # anyone else -- the date is explained, the pair links on the model.
+    scored = pd.DataFrame(
+        {
+            "unique_id_l": ["kid5"],
+            "unique_id_r": ["c_kid5"],
+            "match_probability": [0.99],
+            "gamma_first_name": [1],
+            "gamma_dob": [0],
+        }
+    )
+    people = {
+        "calworks": [("mom5", "ANA", "1980-01-01"), ("kid5", "LUIS", "2015-06-01")],
+        "cws": [("c_kid5", "LUIS", "1980-01-01")],
+    }
+    families = [
+        ("calworks", "mom5", "case:CA5"),
+        ("calworks", "kid5", "case:CA5"),
+        ("cws", "c_kid5", "case:K5"),
+    ]
+    result = _link_scored(monkeypatch, scored, people, families)
+    assert result.links[
+        ["calworks_person_id", "cws_client_id", "link_basis"]
+    ].values.tolist() == [["kid5", "c_kid5", "MODEL"]]
+    # a date no one in the family has: a junior / senior shape, held for review
+    people["cws"] = [("c_kid5", "LUIS", "1979-03-03")]
+    result = _link_scored(monkeypatch, scored, people, families)
+    assert result.links.empty
+    assert result.review_queue["cws_client_id"].tolist() == ["c_kid5"]
+
+
+def test_a_senior_is_not_linked_to_the_junior_whose_own_record_claims_him(monkeypatch):
+    # CalWORKs: LUIS senior (1960) and LUIS junior (1985) in one case; CWS: the
+    # junior. His date is his own record's -- a member of the senior's family -- so
+    # the senior/junior pair's disagreement looks explained, but the junior's own
+    # record links to him: the senior's pair stays held.
+    scored = pd.DataFrame(
+        {
+            "unique_id_l": ["sr", "jr"],
+            "unique_id_r": ["c_jr", "c_jr"],
+            "match_probability": [0.99, 0.999],
+            "gamma_first_name": [1, 1],
+            "gamma_dob": [0, 1],
+        }
+    )
+    people = {
+        "calworks": [("sr", "LUIS", "1960-01-01"), ("jr", "LUIS", "1985-05-05")],
+        "cws": [("c_jr", "LUIS", "1985-05-05")],
+    }
+    families = [
+        ("calworks", "sr", "case:CA6"),
+        ("calworks", "jr", "case:CA6"),
+        ("cws", "c_jr", "case:K6"),
+    ]
+    result = _link_scored(monkeypatch, scored, people, families)
+    assert result.links[["calworks_person_id", "cws_client_id"]].values.tolist() == [
+        ["jr", "c_jr"]
+    ]
+
+
+def test_two_explained_pairs_on_one_record_both_stay_held(monkeypatch):
+    # twins in CalWORKs with their mother; one CWS record with the mother's date
+    # scores 0.99 with each twin (a first-name typo away from both): no way to tell
+    # which twin it is, so neither links
+    scored = pd.DataFrame(
+        {
+            "unique_id_l": ["twin_a", "twin_b"],
+            "unique_id_r": ["c_twin", "c_twin"],
+            "match_probability": [0.99, 0.99],
+            "gamma_first_name": [1, 1],
+            "gamma_dob": [0, 0],
+        }
+    )
+    people = {
+        "calworks": [
+            ("mom7", "ANA", "1980-01-01"),
+            ("twin_a", "LUIS", "2015-06-01"),
+            ("twin_b", "LUZ", "2015-06-01"),
+        ],
+        "cws": [("c_twin", "LUIZ", "1980-01-01")],
+    }
+    families = [("calworks", p, "case:CA7") for p in ("mom7", "twin_a", "twin_b")]
+    families.append(("cws", "c_twin", "case:K7"))
+    result = _link_scored(monkeypatch, scored, people, families)
+    assert result.links.empty
+    assert sorted(result.review_queue["calworks_person_id"]) == ["twin_a", "twin_b"]
