@@ -28,6 +28,7 @@ import pyarrow as pa
 from matching.arrow import arrow_table
 from matching.model import PAIR_COLUMNS, predict, without_term_frequencies
 from matching.people import CALWORKS_PEOPLE
+from matching.settings import FIRST_NAME_EXACT
 from matching.standardize import LIST_COLUMNS, standardize
 
 CALWORKS, CWS = "calworks", "cws"
@@ -52,8 +53,17 @@ def relative_like(pairs: pd.DataFrame) -> pd.Series:
     as if independent (a rare surname alone can outweigh a wholly different birth
     date, and a CWS record often lacks the CalWORKs address, so a shared home cannot
     be required). An SSN does not clear them: a relative's SSN is keyed on records
-    too. A comparison the model does not have (no such field) disagrees on nothing."""
-    return _outright(pairs, "gamma_first_name") | _outright(pairs, "gamma_dob")
+    too. Nor does a first name merely alike when the sexes disagree: a brother and
+    a sister (MARIO / MARISOL), a father and a daughter a letter apart (MARTIN /
+    MARY); a true pair keyed with the wrong sex and another form of the name goes
+    to review. A comparison the model does not have (no such field) disagrees on
+    nothing."""
+    other_sex = _outright(pairs, "gamma_sex") & ~pairs.get(
+        "gamma_first_name", pd.Series(-1, index=pairs.index)
+    ).eq(FIRST_NAME_EXACT)
+    return (
+        _outright(pairs, "gamma_first_name") | _outright(pairs, "gamma_dob") | other_sex
+    )
 
 
 def borrowed_birth_date(

@@ -167,6 +167,25 @@ def test_relative_like_pairs_are_reviewed_not_auto_matched():
     assert auto_match(pairs, 0.95).tolist() == [False, False, False, False, True, False]
 
 
+def test_a_brother_and_sister_with_names_alike_are_reviewed_not_auto_matched():
+    from matching.links import auto_match
+    from matching.settings import FIRST_NAME_EXACT
+
+    alike = 7  # a first-name level below the exact match (Jaro-Winkler >= 0.92)
+    pairs = pd.DataFrame(
+        {
+            "match_probability": 0.99,
+            # MARIO / MARISOL, other sexes: held; the same with one sex keyed wrong
+            # but the same first name: linked; names alike, same sex: linked;
+            # names alike, one sex missing: linked
+            "gamma_first_name": [alike, FIRST_NAME_EXACT, alike, alike],
+            "gamma_sex": [0, 0, 1, -1],
+            "gamma_dob": 5,
+        }
+    )
+    assert auto_match(pairs, 0.95).tolist() == [False, True, True, True]
+
+
 def test_an_unsure_decision_leaves_its_pair_in_the_queue_and_decides_nothing(
     monkeypatch,
 ):
