@@ -58,12 +58,16 @@ def relative_like(pairs: pd.DataFrame) -> pd.Series:
     MARY); a true pair keyed with the wrong sex and another form of the name goes
     to review. A comparison the model does not have (no such field) disagrees on
     nothing."""
-    other_sex = _outright(pairs, "gamma_sex") & ~pairs.get(
-        "gamma_first_name", pd.Series(-1, index=pairs.index)
-    ).eq(FIRST_NAME_EXACT)
     return (
-        _outright(pairs, "gamma_first_name") | _outright(pairs, "gamma_dob") | other_sex
+        _outright(pairs, "gamma_first_name")
+        | _outright(pairs, "gamma_dob")
+        | _other_sex_name_alike(pairs)
     )
+
+
+def _other_sex_name_alike(pairs: pd.DataFrame) -> pd.Series:
+    first = pairs.get("gamma_first_name", pd.Series(-1, index=pairs.index))
+    return _outright(pairs, "gamma_sex") & ~first.eq(FIRST_NAME_EXACT)
 
 
 def borrowed_birth_date(
@@ -568,6 +572,7 @@ def link_month(
     if households is not None:
         explained = _outright(cross, "gamma_dob") & ~linked & ~rejected
         explained &= ~_outright(cross, "gamma_first_name")
+        explained &= ~_other_sex_name_alike(cross)
         explained.loc[explained] = borrowed_birth_date(
             cross.loc[explained], households, frames
         )

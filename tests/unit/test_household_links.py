@@ -477,6 +477,10 @@ def test_a_child_keyed_with_the_mothers_birth_date_links_when_no_one_else_claims
     assert result.links[
         ["calworks_person_id", "cws_client_id", "link_basis"]
     ].values.tolist() == [["kid5", "c_kid5", "MODEL"]]
+    # the same with the sexes disagreeing (a name alike, not the same): the guard
+    # holds it for that too, which the family's date does not explain
+    result = _link_scored(monkeypatch, scored.assign(gamma_sex=0), people, families)
+    assert result.links.empty
     # a date no one in the family has: a junior / senior shape, held for review
     people["cws"] = [("c_kid5", "LUIS", "1979-03-03")]
     result = _link_scored(monkeypatch, scored, people, families)
