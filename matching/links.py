@@ -101,6 +101,65 @@ def borrowed_birth_date(
     return pd.Series(flags, index=pairs.index)
 
 
+def explained_birth_dates(
+    cross: pd.DataFrame,
+    held: pd.Series,
+    households: pd.DataFrame,
+    frames: dict[str, pa.Table],
+) -> pd.Series:
+    """The pairs of `held` that the relatives' guard holds for their birth dates
+    alone (first names not outright different, no other sex) and whose family
+    explains the date (borrowed_birth_date)."""
+    explained = held & _outright(cross, "gamma_dob")
+    explained &= ~_outright(cross, "gamma_first_name")
+    explained &= ~_other_sex_name_alike(cross)
+    explained.loc[explained] = borrowed_birth_date(
+        cross.loc[explained], households, frames
+    )
+    return explained
+
+
+def file_families(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Households (system, record_id, household) of two files that carry no case
+    numbers (`linkages link`): a record's family is the records of its own file
+    with its surname and address, as family_share counts them. The first file
+    takes the CalWORKs role, the second the CWS role (the pairs' l and r)."""
+    parts = []
+    for system, df in zip((CALWORKS, CWS), frames.values(), strict=True):
+        known = df.loc[df["last_name"].notna() & df["address"].notna()]
+        family = system + "|" + known["last_name"] + "|" + known["address"]
+        parts.append(
+            pd.DataFrame(
+                {"system": system, "record_id": known["unique_id"], "household": family}
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def two_files_decided(
+    pairs: pd.DataFrame, frames: dict[str, pd.DataFrame], threshold: float
+) -> pd.Series:
+    """`linkages link`'s decisions with the relatives' guard on: auto_match, and,
+    as the monthly linkage does, a pair the guard holds only for a birth date its
+    family explains when neither record is linked to anyone else
+    (explained_and_alone; families from file_families). pairs: cross pairs, l
+    from the first file, r from the second."""
+    cross = pairs.rename(
+        columns={"unique_id_l": "calworks_person_id", "unique_id_r": "cws_client_id"}
+    )
+    linked = auto_match(cross, threshold)
+    if not {"last_name", "address", "dob"} <= set.intersection(
+        *(set(df) for df in frames.values())
+    ):
+        return linked
+    tables = {
+        system: arrow_table(df[["unique_id", "dob"]])
+        for system, df in zip((CALWORKS, CWS), frames.values(), strict=True)
+    }
+    explained = explained_birth_dates(cross, ~linked, file_families(frames), tables)
+    return linked | explained_and_alone(cross, explained, linked, threshold)
+
+
 def explained_and_alone(
     cross: pd.DataFrame, explained: pd.Series, linked: pd.Series, threshold: float
 ) -> pd.Series:
@@ -570,11 +629,8 @@ def link_month(
     linked = _decided(cross, threshold)
     by_household = pd.Series(False, index=cross.index)
     if households is not None:
-        explained = _outright(cross, "gamma_dob") & ~linked & ~rejected
-        explained &= ~_outright(cross, "gamma_first_name")
-        explained &= ~_other_sex_name_alike(cross)
-        explained.loc[explained] = borrowed_birth_date(
-            cross.loc[explained], households, frames
+        explained = explained_birth_dates(
+            cross, ~linked & ~rejected, households, frames
         )
         in_family = household_links(
             cross.loc[~rejected], linked.loc[~rejected], households, model, explained

@@ -342,7 +342,7 @@ def cmd_link(args: argparse.Namespace) -> int:
             "left_record_id": pairs["unique_id_l"],
             "right_record_id": pairs["unique_id_r"],
             "match_probability": pairs["match_probability"].round(6),
-            "is_match": _decide(pairs, threshold, guard).map(
+            "is_match": _decide(pairs, frames, threshold, guard).map(
                 {True: "true", False: "false"}
             ),
         }
@@ -371,11 +371,16 @@ def _relatives_guard(choice: str, frames: dict[str, pd.DataFrame]) -> bool:
     return guard
 
 
-def _decide(pairs: pd.DataFrame, threshold: float, relatives_guard: bool) -> pd.Series:
-    from matching.links import auto_match
+def _decide(
+    pairs: pd.DataFrame,
+    frames: dict[str, pd.DataFrame],
+    threshold: float,
+    relatives_guard: bool,
+) -> pd.Series:
+    from matching.links import two_files_decided
 
     return (
-        auto_match(pairs, threshold)
+        two_files_decided(pairs, frames, threshold)
         if relatives_guard
         else pairs["match_probability"] >= threshold
     )

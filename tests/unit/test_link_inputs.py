@@ -702,3 +702,31 @@ def test_crossed_name_levels_count_every_pair_of_the_two_files(monkeypatch):
     swap = counted["comparisons"][0]["comparison_levels"][2]
     assert swap["label_for_charts"] == "first and last names swapped"
     assert swap["u_probability"] == pytest.approx((1 + 1e-8 * 1e8) / (16 + 1e8))
+
+
+def test_a_childs_record_with_the_mothers_birth_date_links_as_in_the_monthly_run(
+    tmp_path,
+):
+    # left: a mother and her son at one address; right: the son keyed with her
+    # birth date. Names, address and sex agree; the guard holds the pair for its
+    # birth dates, and the left file's family (same surname and address) explains
+    # the date: linked, as the monthly linkage links it. With a date no one in
+    # the family has (a junior / senior shape) it stays held.
+    def person(rid, first, dob, sex):
+        return (rid, first, "", "REYES", dob, sex, "", "1 ELM ST", "FRESNO", "91731")
+
+    left = pd.DataFrame(
+        [
+            person("L1", "ANA", "1980-01-01", "F"),
+            person("L2", "LUIS", "2015-06-01", "M"),
+        ],
+        columns=COLUMNS,
+    )
+    right = pd.DataFrame([person("R1", "LUIS", "1980-01-01", "M")], columns=COLUMNS)
+    code, pairs = _link(tmp_path, left, right, "--threshold", "0.5")
+    assert code == 0 and _matches(pairs) == {("L2", "R1")}
+    right.loc[0, "date_of_birth"] = "1979-03-03"
+    code, pairs = _link(tmp_path, left, right, "--threshold", "0.5")
+    held = pairs.loc[pairs["right_record_id"] == "R1"]
+    assert code == 0 and _matches(pairs) == set()
+    assert held["match_probability"].astype(float).max() >= 0.5  # held, not unscored
