@@ -119,13 +119,13 @@ def explained_birth_dates(
     return explained
 
 
-def file_families(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Households (system, record_id, household) of two files that carry no case
-    numbers (`linkages link`): a record's family is the records of its own file
-    with its surname and address, as family_share counts them. The first file
-    takes the CalWORKs role, the second the CWS role (the pairs' l and r)."""
+def file_families(sides: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Households (system, record_id, household) of files that carry no case
+    numbers (`linkages link`), keyed by the role each plays: a record's family is
+    the records of its own file with its surname and address, as family_share
+    counts them."""
     parts = []
-    for system, df in zip((CALWORKS, CWS), frames.values(), strict=True):
+    for system, df in sides.items():
         known = df.loc[df["last_name"].notna() & df["address"].notna()]
         family = system + "|" + known["last_name"] + "|" + known["address"]
         parts.append(
@@ -143,20 +143,18 @@ def two_files_decided(
     as the monthly linkage does, a pair the guard holds only for a birth date its
     family explains when neither record is linked to anyone else
     (explained_and_alone; families from file_families). pairs: cross pairs, l
-    from the first file, r from the second."""
+    from the first file, r from the second; standardized frames. The first file
+    takes the CalWORKs role and the second the CWS role, so that the monthly
+    linkage's functions serve both."""
+    sides = dict(zip((CALWORKS, CWS), frames.values(), strict=True))
     cross = pairs.rename(
         columns={"unique_id_l": "calworks_person_id", "unique_id_r": "cws_client_id"}
     )
     linked = auto_match(cross, threshold)
-    if not {"last_name", "address", "dob"} <= set.intersection(
-        *(set(df) for df in frames.values())
-    ):
-        return linked
     tables = {
-        system: arrow_table(df[["unique_id", "dob"]])
-        for system, df in zip((CALWORKS, CWS), frames.values(), strict=True)
+        system: arrow_table(df[["unique_id", "dob"]]) for system, df in sides.items()
     }
-    explained = explained_birth_dates(cross, ~linked, file_families(frames), tables)
+    explained = explained_birth_dates(cross, ~linked, file_families(sides), tables)
     return linked | explained_and_alone(cross, explained, linked, threshold)
 
 
