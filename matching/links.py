@@ -28,12 +28,13 @@ import pyarrow as pa
 from matching.arrow import arrow_table
 from matching.model import PAIR_COLUMNS, predict, without_term_frequencies
 from matching.people import CALWORKS_PEOPLE
-from matching.settings import FIRST_NAME_EXACT
+from matching.settings import DOB_EXACT, FIRST_NAME_EXACT
 from matching.standardize import LIST_COLUMNS, standardize
 
 CALWORKS, CWS = "calworks", "cws"
 # comparison levels count up from "else" (0); null is -1 (matching/settings.py)
 DISAGREES = 0
+MISSING = -1
 
 
 def _outright(pairs: pd.DataFrame, column: str) -> pd.Series:
@@ -45,6 +46,15 @@ def _outright(pairs: pd.DataFrame, column: str) -> pd.Series:
     )
 
 
+def _missing(pairs: pd.DataFrame, column: str) -> pd.Series:
+    """The comparison's null level; True where the model has no such comparison."""
+    return (
+        pairs[column].eq(MISSING)
+        if column in pairs
+        else pd.Series(True, index=pairs.index)
+    )
+
+
 def relative_like(pairs: pd.DataFrame) -> pd.Series:
     """Pairs that look like two relatives: the first names or the birth dates
     disagree outright -- not a typo, nickname, initial, swap or sound-alike, which
@@ -53,21 +63,38 @@ def relative_like(pairs: pd.DataFrame) -> pd.Series:
     as if independent (a rare surname alone can outweigh a wholly different birth
     date, and a CWS record often lacks the CalWORKs address, so a shared home cannot
     be required). An SSN does not clear them: a relative's SSN is keyed on records
-    too. Nor does a first name merely alike when the sexes disagree: a brother and
-    a sister (MARIO / MARISOL), a father and a daughter a letter apart (MARTIN /
-    MARY); a true pair keyed with the wrong sex and another form of the name goes
-    to review. A comparison the model does not have (no such field) disagrees on
-    nothing."""
+    too. Nor does a first name merely alike (or missing) when the sex disagrees,
+    or the middle initial where the birth dates are not the same: a brother and a
+    sister (MARIO / MARISOL), a father and a daughter a letter apart (MARTIN /
+    MARY), two sisters (MANDY C / MADELYNN S); a true pair keyed with a wrong sex
+    or middle initial and another form of the name goes to review. Nor, when a record has no first name and no birth date to compare,
+    do the surname, the home and a middle initial outweigh two different SSNs: the
+    one field left that tells people apart says two. A comparison the model does
+    not have (no such field) disagrees on nothing."""
     return (
         _outright(pairs, "gamma_first_name")
         | _outright(pairs, "gamma_dob")
-        | _other_sex_name_alike(pairs)
+        | _alike_but_the_person_differs(pairs)
+        | _only_the_ssn_to_tell(pairs)
     )
 
 
-def _other_sex_name_alike(pairs: pd.DataFrame) -> pd.Series:
-    first = pairs.get("gamma_first_name", pd.Series(-1, index=pairs.index))
-    return _outright(pairs, "gamma_sex") & ~first.eq(FIRST_NAME_EXACT)
+def _only_the_ssn_to_tell(pairs: pd.DataFrame) -> pd.Series:
+    return (
+        _missing(pairs, "gamma_first_name")
+        & _missing(pairs, "gamma_dob")
+        & _outright(pairs, "gamma_ssn")
+    )
+
+
+def _alike_but_the_person_differs(pairs: pd.DataFrame) -> pd.Series:
+    first = pairs.get("gamma_first_name", pd.Series(MISSING, index=pairs.index))
+    born = pairs.get("gamma_dob", pd.Series(MISSING, index=pairs.index))
+    # a middle initial is keyed wrong far more often than a sex (pseudopeople's
+    # W-2s: of 25 pairs with one first name and two middle initials, 21 were one
+    # person): beside the same birth date it is a slip, not a second person
+    middle = _outright(pairs, "gamma_middle_initial") & ~born.eq(DOB_EXACT)
+    return (_outright(pairs, "gamma_sex") | middle) & ~first.eq(FIRST_NAME_EXACT)
 
 
 def borrowed_birth_date(
@@ -108,11 +135,12 @@ def explained_birth_dates(
     frames: dict[str, pa.Table],
 ) -> pd.Series:
     """The pairs of `held` that the relatives' guard holds for their birth dates
-    alone (first names not outright different, no other sex) and whose family
+    alone (first names not outright different, no other sex or middle initial
+    beside names merely alike) and whose family
     explains the date (borrowed_birth_date)."""
     explained = held & _outright(cross, "gamma_dob")
     explained &= ~_outright(cross, "gamma_first_name")
-    explained &= ~_other_sex_name_alike(cross)
+    explained &= ~_alike_but_the_person_differs(cross)
     explained.loc[explained] = borrowed_birth_date(
         cross.loc[explained], households, frames
     )

@@ -292,11 +292,15 @@ COMPARISONS = [
     cl.ExactMatch("name_suffix"),
     _place(),
 ]
-# the first-name level of an exact match, as Splink numbers it (levels count down
-# from the top to "else", 0): the relatives' guard reads it (matching/links.py)
-FIRST_NAME_EXACT = (
-    _first_name().get_comparison("duckdb").comparison_levels[1].comparison_vector_value
-)
+# the first-name and birth-date levels of an exact match, as Splink numbers them
+# (levels count down from the top to "else", 0): the relatives' guard reads them
+# (matching/links.py)
+def _exact_level(comparison: cl.CustomComparison) -> int:
+    return comparison.get_comparison("duckdb").comparison_levels[1].comparison_vector_value
+
+
+FIRST_NAME_EXACT = _exact_level(_first_name())
+DOB_EXACT = _exact_level(_dob())
 # each comparison (in COMPARISONS' order) and the input columns it can use: one
 # with none of them filled on either side cannot be estimated or tell anyone
 # apart, so training leaves it out

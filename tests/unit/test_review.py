@@ -186,6 +186,44 @@ def test_a_brother_and_sister_with_names_alike_are_reviewed_not_auto_matched():
     assert auto_match(pairs, 0.95).tolist() == [False, True, True, True]
 
 
+def test_two_sisters_with_names_alike_and_other_middle_initials_are_reviewed():
+    from matching.links import auto_match
+    from matching.settings import DOB_EXACT, FIRST_NAME_EXACT
+
+    alike = 2  # the loosest first-name level above "else" (Jaro-Winkler >= 0.8)
+    pairs = pd.DataFrame(
+        {
+            "match_probability": 0.99,
+            # MANDY C / MADELYNN S, no birth dates: held; one first name missing:
+            # held; the same first name with another middle initial: linked (a
+            # slip); names alike and the same birth date: linked; names alike and
+            # the same middle initial: linked; a middle initial missing: linked
+            "gamma_first_name": [alike, -1, FIRST_NAME_EXACT, alike, alike, alike],
+            "gamma_middle_initial": [0, 0, 0, 0, 1, -1],
+            "gamma_dob": [-1, -1, -1, DOB_EXACT, -1, -1],
+        }
+    )
+    assert auto_match(pairs, 0.95).tolist() == [False, False, True, True, True, True]
+
+
+def test_a_record_with_no_first_name_or_birth_date_and_another_ssn_is_reviewed():
+    from matching.links import auto_match
+
+    pairs = pd.DataFrame(
+        {
+            "match_probability": 0.99,
+            # surname, home and middle initial agree, one record has no first name
+            # and neither a birth date: another SSN -> held; the same SSN, or no SSN
+            # on one side -> linked; a first name or birth date that agrees -> linked
+            "gamma_first_name": [-1, -1, -1, 7, -1],
+            "gamma_dob": [-1, -1, -1, -1, 1],
+            "gamma_ssn": [0, 2, -1, 0, 0],
+            "gamma_middle_initial": 1,
+        }
+    )
+    assert auto_match(pairs, 0.95).tolist() == [False, True, True, True, True]
+
+
 def test_an_unsure_decision_leaves_its_pair_in_the_queue_and_decides_nothing(
     monkeypatch,
 ):
