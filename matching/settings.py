@@ -292,11 +292,15 @@ COMPARISONS = [
     cl.ExactMatch("name_suffix"),
     _place(),
 ]
+
+
 # the first-name and birth-date levels of an exact match, as Splink numbers them
 # (levels count down from the top to "else", 0): the relatives' guard reads them
 # (matching/links.py)
 def _exact_level(comparison: cl.CustomComparison) -> int:
-    return comparison.get_comparison("duckdb").comparison_levels[1].comparison_vector_value
+    return (
+        comparison.get_comparison("duckdb").comparison_levels[1].comparison_vector_value
+    )
 
 
 FIRST_NAME_EXACT = _exact_level(_first_name())
