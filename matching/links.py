@@ -67,10 +67,11 @@ def relative_like(pairs: pd.DataFrame) -> pd.Series:
     or the middle initial where the birth dates are not the same: a brother and a
     sister (MARIO / MARISOL), a father and a daughter a letter apart (MARTIN /
     MARY), two sisters (MANDY C / MADELYNN S); a true pair keyed with a wrong sex
-    or middle initial and another form of the name goes to review. Nor, when a record has no first name and no birth date to compare,
-    do the surname, the home and a middle initial outweigh two different SSNs: the
-    one field left that tells people apart says two. A comparison the model does
-    not have (no such field) disagrees on nothing."""
+    or middle initial and another form of the name goes to review. Nor, when a
+    record has no first name and no birth date to compare, do the surname, the
+    home and a middle initial outweigh two different SSNs: the one field left that
+    tells people apart says two. A comparison the model does not have (no such
+    field) disagrees on nothing."""
     return (
         _outright(pairs, "gamma_first_name")
         | _outright(pairs, "gamma_dob")
@@ -136,8 +137,8 @@ def explained_birth_dates(
 ) -> pd.Series:
     """The pairs of `held` that the relatives' guard holds for their birth dates
     alone (first names not outright different, no other sex or middle initial
-    beside names merely alike) and whose family
-    explains the date (borrowed_birth_date)."""
+    beside names merely alike) and whose family explains the date
+    (borrowed_birth_date)."""
     explained = held & _outright(cross, "gamma_dob")
     explained &= ~_outright(cross, "gamma_first_name")
     explained &= ~_alike_but_the_person_differs(cross)
