@@ -37,22 +37,19 @@ DISAGREES = 0
 MISSING = -1
 
 
+def _at(pairs: pd.DataFrame, column: str, level: int) -> pd.Series:
+    """Pairs whose comparison `column` is at `level`; a comparison the model does
+    not have (no such field) reads as missing on every pair."""
+    return (
+        pairs[column].eq(level)
+        if column in pairs
+        else pd.Series(level == MISSING, index=pairs.index)
+    )
+
+
 def _outright(pairs: pd.DataFrame, column: str) -> pd.Series:
-    """The comparison's "else" level; False where the model has no such comparison."""
-    return (
-        pairs[column].eq(DISAGREES)
-        if column in pairs
-        else pd.Series(False, index=pairs.index)
-    )
-
-
-def _missing(pairs: pd.DataFrame, column: str) -> pd.Series:
-    """The comparison's null level; True where the model has no such comparison."""
-    return (
-        pairs[column].eq(MISSING)
-        if column in pairs
-        else pd.Series(True, index=pairs.index)
-    )
+    """The comparison's "else" level."""
+    return _at(pairs, column, DISAGREES)
 
 
 def relative_like(pairs: pd.DataFrame) -> pd.Series:
@@ -82,20 +79,21 @@ def relative_like(pairs: pd.DataFrame) -> pd.Series:
 
 def _only_the_ssn_to_tell(pairs: pd.DataFrame) -> pd.Series:
     return (
-        _missing(pairs, "gamma_first_name")
-        & _missing(pairs, "gamma_dob")
+        _at(pairs, "gamma_first_name", MISSING)
+        & _at(pairs, "gamma_dob", MISSING)
         & _outright(pairs, "gamma_ssn")
     )
 
 
 def _alike_but_the_person_differs(pairs: pd.DataFrame) -> pd.Series:
-    first = pairs.get("gamma_first_name", pd.Series(MISSING, index=pairs.index))
-    born = pairs.get("gamma_dob", pd.Series(MISSING, index=pairs.index))
     # a middle initial is keyed wrong far more often than a sex (pseudopeople's
     # W-2s: of 25 pairs with one first name and two middle initials, 21 were one
     # person): beside the same birth date it is a slip, not a second person
-    middle = _outright(pairs, "gamma_middle_initial") & ~born.eq(DOB_EXACT)
-    return (_outright(pairs, "gamma_sex") | middle) & ~first.eq(FIRST_NAME_EXACT)
+    middle = _outright(pairs, "gamma_middle_initial") & ~_at(
+        pairs, "gamma_dob", DOB_EXACT
+    )
+    same_first = _at(pairs, "gamma_first_name", FIRST_NAME_EXACT)
+    return (_outright(pairs, "gamma_sex") | middle) & ~same_first
 
 
 def borrowed_birth_date(
