@@ -61,62 +61,65 @@ def assign_keys(
     # clusters numbered by their first record, not by the order rows arrived in:
     # the same records get the same new keys however the query that read them sorted
     first = df.sort_values(["system", "record_id"]).drop_duplicates("cluster")
-    rank = dict(zip(first["cluster"], range(len(first)), strict=True))
-    df["cluster"] = df["cluster"].map(rank)
+    rank = np.zeros(int(df["cluster"].max()) + 1 if len(df) else 0, dtype=np.int64)
+    rank[first["cluster"].to_numpy()] = np.arange(len(first))
+    df["cluster"] = rank[df["cluster"].to_numpy()]
     df = df.merge(
         previous[["system", "record_id", "person_key"]],
         on=["system", "record_id"],
         how="left",
     )
-    df["person_key"] = df["person_key"].astype(object)
     next_no = (
         int(previous["person_key"].str[2:].astype(int).max()) + 1
         if len(previous)
         else 1
     )
+    # last month's keys as numbers in the keys' own order (-1: none): pandas
+    # takes the smallest string of each group one group at a time in Python, and
+    # a state month with last month's 1.4 million keys took 46 s here (4 s now)
+    code, known = pd.factorize(df["person_key"], sort=True)
+    known = np.asarray(known, dtype=object)
+    size = np.bincount(df["cluster"], minlength=len(first))
     events = []
 
-    # a split: a previous key whose records now sit in several clusters
+    # a split: a previous key whose records now sit in several clusters; the
+    # largest group keeps it (the first cluster on a tie)
     held = (
-        df.dropna(subset=["person_key"])
-        .groupby(["person_key", "cluster"])
+        pd.DataFrame({"code": code, "cluster": df["cluster"].to_numpy()})
+        .loc[code >= 0]
+        .groupby(["code", "cluster"])
         .size()
         .reset_index(name="n")
+        .sort_values(["code", "n", "cluster"], ascending=[True, False, True])
     )
-    held = held.sort_values(
-        ["person_key", "n", "cluster"], ascending=[True, False, True]
-    )
-    keeper = held.drop_duplicates("person_key")
-    lost = held.merge(
-        keeper[["person_key", "cluster"]], on="person_key", suffixes=("", "_keep")
-    )
-    lost = lost.loc[lost["cluster"] != lost["cluster_keep"]]
-    drop = df.set_index(["person_key", "cluster"]).index.isin(
-        lost.set_index(["person_key", "cluster"]).index
-    )
+    lost = held.loc[held["code"].duplicated()]
     for row in lost.itertuples():
-        events.append(("SPLIT", row.person_key, None, int(row.n)))
-    df.loc[drop, "person_key"] = None
+        events.append(("SPLIT", known[row.code], None, int(row.n)))
+    drop = pd.MultiIndex.from_arrays([code, df["cluster"]]).isin(
+        pd.MultiIndex.from_frame(lost[["code", "cluster"]])
+    )
+    code[drop] = -1
 
     # a cluster keeps its oldest key; a merge when it held more than one
-    keyed = df.dropna(subset=["person_key"])
-    keys = keyed.groupby("cluster")["person_key"].agg(["min", "nunique"])
-    keys.columns = ["key", "n_keys"]
-    merged = keys.index[keys["n_keys"] > 1]
-    # the keys each merging cluster held (few a month: the rest hold one)
-    held_keys = keyed.loc[keyed["cluster"].isin(merged)].groupby("cluster")[
-        "person_key"
-    ]
-    for cl, cluster_keys in held_keys:
-        ordered = sorted(set(cluster_keys))
-        for other in ordered[1:]:
-            events.append(
-                ("MERGE", ordered[0], other, int((df["cluster"] == cl).sum()))
-            )
-    df["person_key"] = df["cluster"].map(keys["key"]).astype(object)
-    fresh = sorted(df.loc[df["person_key"].isna(), "cluster"].unique())
-    df.loc[df["person_key"].isna(), "person_key"] = df["cluster"].map(
-        dict(zip(fresh, _new_keys(next_no, len(fresh)), strict=True))
+    keyed = (
+        pd.DataFrame({"cluster": df["cluster"].to_numpy(), "code": code})
+        .loc[code >= 0]
+        .drop_duplicates()
+        .sort_values(["cluster", "code"])
     )
+    oldest = keyed.drop_duplicates("cluster")
+    others = keyed.loc[keyed["cluster"].duplicated()].merge(
+        oldest, on="cluster", suffixes=("", "_oldest")
+    )
+    for row in others.itertuples():
+        events.append(
+            ("MERGE", known[row.code_oldest], known[row.code], int(size[row.cluster]))
+        )
+    key = np.full(len(first), None, dtype=object)
+    key[oldest["cluster"].to_numpy()] = known[oldest["code"].to_numpy()]
+    # clusters with no key get new ones, in cluster order
+    fresh = np.flatnonzero(pd.isna(key))
+    key[fresh] = _new_keys(next_no, len(fresh))
+    df["person_key"] = key[df["cluster"].to_numpy()]
     ev = pd.DataFrame(events, columns=["event", "person_key", "other_key", "records"])
     return df.drop(columns="cluster"), ev

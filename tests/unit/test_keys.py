@@ -157,3 +157,36 @@ def test_new_keys_do_not_depend_on_the_order_rows_arrive_in():
     assert forward["calworks:1"] == forward["cws:a"] == "PK0000000001"
     assert forward["calworks:2"] == "PK0000000002"
     assert forward["cws:b"] == "PK0000000003"
+
+
+def test_a_month_with_a_three_key_merge_a_tied_split_and_a_new_record():
+    previous = pd.DataFrame(
+        {
+            "system": ["calworks", "cws", "cws", "calworks", "cws"],
+            "record_id": ["1", "a", "b", "2", "c"],
+            "person_key": [
+                "PK0000000005",
+                "PK0000000003",
+                "PK0000000009",
+                "PK0000000006",
+                "PK0000000006",
+            ],
+        }
+    )
+    r = recs("cws:c", "calworks:3", "cws:b", "calworks:2", "cws:a", "calworks:1")
+    # 1, a and b are now one person; 2 and c are no longer linked; 3 is new
+    c = clusters(r, pairs(("calworks:1", "cws:a"), ("cws:a", "cws:b")))
+    keys, events = assign_keys(r, c, previous)
+    k = keyed((keys, events))
+    assert k["calworks:1"] == k["cws:a"] == k["cws:b"] == "PK0000000003"
+    # a tie (one record each): the person whose first record sorts first keeps it
+    assert k["calworks:2"] == "PK0000000006"
+    # new keys after the largest issued, in the order of each person's first record
+    assert k["calworks:3"] == "PK0000000010"
+    assert k["cws:c"] == "PK0000000011"
+    # a split has no other key (missing)
+    assert events.fillna({"other_key": "-"}).values.tolist() == [
+        ["SPLIT", "PK0000000006", "-", 1],
+        ["MERGE", "PK0000000003", "PK0000000005", 3],
+        ["MERGE", "PK0000000003", "PK0000000009", 3],
+    ]
