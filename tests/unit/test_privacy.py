@@ -18,6 +18,18 @@ def test_pseudonyms_are_stable_keyed_and_reveal_nothing(monkeypatch):
     assert privacy.pseudonym("P000123") != first  # without the key, no join back
 
 
+def test_keyed_hashes_are_the_pseudonyms_of_each_value(monkeypatch):
+    values = ["PK0000000001", "PK0000000001", "", "Ñandú O'Brien", "a b  c"]
+    # a key shorter than SHA-256's 64-byte block, one exactly as long (the
+    # generated secret file's), and one longer (hashed first, as HMAC does)
+    for key in ("key one", "k" * 64, "long key " * 10):
+        monkeypatch.setenv(privacy.SECRET_ENV, key)
+        expected = [privacy.pseudonym(v) for v in values]
+        assert privacy.keyed_hashes(values) == expected
+        assert privacy.keyed_hashes(pd.Series(values, dtype="str")) == expected
+    assert len(set(expected)) == 4
+
+
 def test_a_missing_secret_file_is_created_owner_only(monkeypatch, tmp_path):
     monkeypatch.delenv(privacy.SECRET_ENV, raising=False)
     path = tmp_path / "secrets" / "hash_secret"
