@@ -37,7 +37,6 @@ BIN = Path(sys.executable).parent
 # the second month carries the first's person keys and history, as every month
 # after a county's first does
 MONTHS = ("2026-10", "2026-11")
-MONTH = MONTHS[0]
 GOALS = {"county": (180, 6.0), "state": (900, 16.0)}  # seconds, GiB
 STAGES = ["startup", "ingest", "gates", "linkage", "dbt", "exports", "report"]
 
@@ -103,7 +102,7 @@ def generate(work: Path, size: str) -> Path:
                 "--out",
                 out,
                 "--start",
-                MONTH,
+                MONTHS[0],
                 "--months",
                 str(len(MONTHS)),
                 "--size",
