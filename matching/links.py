@@ -29,7 +29,7 @@ from matching.arrow import arrow_table
 from matching.model import PAIR_COLUMNS, predict, without_term_frequencies
 from matching.people import CALWORKS_PEOPLE
 from matching.settings import DOB_EXACT, FIRST_NAME_EXACT
-from matching.standardize import LIST_COLUMNS, standardize
+from matching.standardize import standardize_table
 
 CALWORKS, CWS = "calworks", "cws"
 # comparison levels count up from "else" (0); null is -1 (matching/settings.py)
@@ -631,12 +631,9 @@ def link_month(
 ) -> MonthLinkage:
     """household_floor: the least probability (on the fields alone) a pair in a
     joined family needs to be weighed with its family at all."""
-    # as Arrow, each frame as soon as it is standardized: as pandas objects a state
-    # month's stayed alive through Splink's predict (its peak 4.15 -> 3.67 GiB)
-    frames = {
-        name: arrow_table(standardize(df, name), LIST_COLUMNS)
-        for name, df in records.items()
-    }
+    # as Arrow, never as pandas objects: a state month's stayed alive through
+    # Splink's predict (its peak 4.15 -> 3.67 GiB)
+    frames = {name: standardize_table(df, name) for name, df in records.items()}
     pairs = predict(frames, model, floor, engine)
     if (
         households is not None

@@ -15,10 +15,12 @@ from contextlib import contextmanager
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import jellyfish
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from expectations.contract import ssn_is_valid
 
@@ -411,37 +413,51 @@ def _address_fields(value) -> tuple:
     return address, address_words(address), street(address)
 
 
-def _per_distinct(values: pd.Series, fields) -> list[np.ndarray]:
+class Coded(NamedTuple):
+    """A column as its distinct values and, per row, the index of its value: the
+    rules run once per distinct value and the rows are only an index into them."""
+
+    codes: np.ndarray
+    values: np.ndarray  # object: one per distinct value, then the missing cell's
+
+    def rows(self) -> np.ndarray:
+        return self.values[self.codes]
+
+
+def _per_distinct(values: pd.Series, fields) -> list[Coded]:
     """`fields(value)` (a tuple) for each row, computed once per distinct value:
     a county's 500,000 people have ~5,000 first names and ~100,000 addresses.
-    One object array per element of the tuple; every missing cell (None, NaN,
+    One Coded column per element of the tuple; every missing cell (None, NaN,
     pandas' NA) gets `fields(None)`."""
     codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
     rows = [fields(v) for v in distinct]
     rows.append(fields(None))  # code -1, a missing cell, indexes the last row
+    codes = np.where(codes < 0, len(rows) - 1, codes)
     out = []
     for i in range(len(rows[0])):
         column = np.empty(len(rows), dtype=object)
         column[:] = [row[i] for row in rows]
-        out.append(column[codes])
+        out.append(Coded(codes, column))
     return out
 
 
-def _one_per_distinct(values: pd.Series, field) -> np.ndarray:
+def _one_per_distinct(values: pd.Series, field) -> Coded:
     """_per_distinct for a field with one derived column."""
     (column,) = _per_distinct(values, lambda v: (field(v),))
     return column
 
 
-def _given_names(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+def _given_names(first: Coded, last: Coded) -> Coded:
     """Whether each record's first name is, in this file, more often a first name
     than a surname. A name found in the other system's surname field says "one
     person" only when it is a given name: a crossed surname is the whole family's
     (a twin whose names were keyed the wrong way round shares it)."""
-    as_first = pd.Series(first, dtype=object).value_counts()
-    as_last = pd.Series(last, dtype=object).value_counts()
+    as_first = pd.Series(first.rows(), dtype=object).value_counts()
+    as_last = pd.Series(last.rows(), dtype=object).value_counts()
     given = (as_first > as_last.reindex(as_first.index, fill_value=0)).to_dict()
-    return np.array([given.get(name, False) for name in first], dtype=object)
+    return first._replace(
+        values=np.array([given.get(name, False) for name in first.values], dtype=object)
+    )
 
 
 # "II" and "2ND" say what "JR" says
@@ -465,16 +481,43 @@ def _collector_paused():
 
 def standardize(df: pd.DataFrame, source: str) -> pd.DataFrame:
     """`df` has PERSON_COLUMNS (missing ones are treated as empty). Every column
-    is built from object arrays, so a missing value is None in every column,
-    whatever dtype pandas read the file with (pandas 3's string dtype turns None
-    into NaN inside .map / .where)."""
+    is an object array, so a missing value is None in every column, whatever
+    dtype pandas read the file with (pandas 3's string dtype turns None into NaN
+    inside .map / .where)."""
     with _collector_paused():
-        return _standardized(df, source)
+        columns = _standardized(df, source)
+        return pd.DataFrame(
+            {n: c.rows() if isinstance(c, Coded) else c for n, c in columns.items()},
+            dtype=object,
+        )
 
 
-def _standardized(df: pd.DataFrame, source: str) -> pd.DataFrame:
+def standardize_table(df: pd.DataFrame, source: str) -> pa.Table:
+    """standardize() as Arrow, for Splink: each distinct value becomes Arrow once
+    and the rows are taken from it (a county month's records went through a pandas
+    frame of Python strings on the way, 2 s of its linkage stage)."""
+    with _collector_paused():
+        columns = _standardized(df, source)
+    return pa.table({name: _arrow(name, column) for name, column in columns.items()})
+
+
+def _arrow(name: str, column) -> pa.Array:
+    kind = (
+        pa.list_(pa.string())
+        if name in LIST_COLUMNS
+        else pa.bool_()
+        if name == "first_name_is_given"
+        else pa.string()
+    )
+    if isinstance(column, Coded):
+        return pa.array(column.values, type=kind).take(pa.array(column.codes))
+    return pa.array(column, type=kind)
+
+
+def _standardized(df: pd.DataFrame, source: str) -> dict[str, Coded | list]:
+    """Each standardized column, Coded where it is derived from one input column."""
     df = df.reindex(columns=PERSON_COLUMNS)
-    out: dict[str, object] = {
+    out: dict[str, Coded | list] = {
         "unique_id": [text_or_none(v) or "" for v in df["record_id"].tolist()]
     }
     out["source_dataset"] = [source] * len(df)
@@ -489,7 +532,7 @@ def _standardized(df: pd.DataFrame, source: str) -> pd.DataFrame:
     out["first_name_is_given"] = _given_names(first, last)
     out["name_suffix"] = [
         SAME_SUFFIX.get(a or b, a or b)
-        for a, b in zip(last_suffix, first_suffix, strict=True)
+        for a, b in zip(last_suffix.rows(), first_suffix.rows(), strict=True)
     ]
     out["middle_initial"] = _one_per_distinct(df["middle_name"], _middle_initial)
     out["first_name_forms"] = forms
@@ -510,4 +553,4 @@ def _standardized(df: pd.DataFrame, source: str) -> pd.DataFrame:
     )
     out["city"] = _one_per_distinct(df["city"], clean_city)
     out["zip"] = _one_per_distinct(df["zip"], _zip)
-    return pd.DataFrame(out, dtype=object)
+    return out

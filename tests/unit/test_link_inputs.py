@@ -4,10 +4,11 @@ the file and the problem (exit 2), never a traceback."""
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from matching.model import MIN_RECORDS_TO_TRAIN, train, training_plan, u_less_matches
-from matching.standardize import PERSON_COLUMNS, standardize
+from matching.standardize import PERSON_COLUMNS, standardize, standardize_table
 from orchestration.cli import main
 
 COLUMNS = PERSON_COLUMNS  # the columns `linkages link` reads
@@ -234,6 +235,31 @@ def test_missing_values_are_none_never_nan_with_pandas_string_dtype():
         None,
         "521441234",
     ]
+
+
+def test_the_arrow_form_holds_what_standardize_holds():
+    """link_month reads standardize_table: the same cells, None as Arrow's null, each
+    list as a list of text, the given-name flag as a boolean."""
+    df = pd.DataFrame(
+        {
+            "record_id": ["1", "2", "3", "4"],
+            "first_name": ["José", np.nan, "JOSE", "Lee"],
+            "last_name": ["de la Cruz-Lopez", "O'Brien Jr", None, "Ana"],
+            "middle_name": [None, "marie", None, None],
+            "date_of_birth": ["1990-01-02", "1990-13-40", np.nan, "1990-01-02"],
+            "ssn": ["521-44-1234", None, "000-00-0000", None],
+            "address_line1": ["12 N Main St", None, "12 north main street", None],
+        },
+        dtype="str",
+    )
+    frame = standardize(df, "x")
+    table = standardize_table(df, "x")
+    assert table.column_names == list(frame.columns)
+    assert table.to_pylist() == frame.to_dict("records")
+    assert table.schema.field("first_name_is_given").type == pa.bool_()
+    assert table.schema.field("surname_parts").type == pa.list_(pa.string())
+    assert table.column("surname_parts").to_pylist()[0] == ["CRUZ", "LOPEZ"]
+    assert table.column("name_suffix").to_pylist() == [None, "JR", None, None]
 
 
 # -- training adapts to what the files carry ----------------------------------------
