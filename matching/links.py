@@ -24,6 +24,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from matching.arrow import arrow_table
 from matching.model import PAIR_COLUMNS, predict, without_term_frequencies
@@ -273,16 +274,21 @@ def _by_id(frame: pa.Table, column: str) -> pd.Series:
 
 def _rows(frame: pa.Table, ids: pd.Series) -> pa.Table:
     """The records with these ids, in this order (each id is in `frame`)."""
-    return frame.take(pd.Index(_ids(frame)).get_indexer(ids.to_numpy(dtype=object)))
+    return frame.take(pc.index_in(_text(ids), value_set=frame.column("unique_id")))
 
 
-def among(values: pd.Series, pool: pd.Series) -> pd.Series:
-    """values.isin(pool) through a hash index: pandas 3's Arrow-string isin makes
-    one Python scalar per pool value (6 s of a county month's linkage)."""
-    index = pd.Index(pd.unique(pool.to_numpy(dtype=object)))
-    return pd.Series(
-        index.get_indexer(values.to_numpy(dtype=object)) >= 0, index=values.index
-    )
+def _text(values: pd.Series | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    if isinstance(values, pa.ChunkedArray):
+        return values.cast(pa.string())
+    return pa.array(values, type=pa.string(), from_pandas=True)
+
+
+def among(values: pd.Series, pool: pd.Series | pa.ChunkedArray) -> pd.Series:
+    """values.isin(pool) by Arrow's hash lookup: pandas 3's Arrow-string isin makes
+    one Python scalar per pool value (6 s of a county month's linkage), and a pandas
+    index over them built Python strings first (1 s)."""
+    found = pc.is_in(_text(values), value_set=_text(pool))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index)
 
 
 def links_as_pairs(links: pd.DataFrame) -> pd.DataFrame:
@@ -567,11 +573,11 @@ def family_candidates(
     done = cross.loc[linked]
     cw, cws = _by_system(households)
     free_cw = cw.loc[
-        among(cw["calworks_person_id"], _ids(frames[CALWORKS]))
+        among(cw["calworks_person_id"], frames[CALWORKS].column("unique_id"))
         & ~among(cw["calworks_person_id"], done["calworks_person_id"])
     ]
     free_cws = cws.loc[
-        among(cws["cws_client_id"], _ids(frames[CWS]))
+        among(cws["cws_client_id"], frames[CWS].column("unique_id"))
         & ~among(cws["cws_client_id"], done["cws_client_id"])
     ]
     cand = _joined_families(done, households).merge(
