@@ -634,6 +634,25 @@ def test_standardizing_leaves_the_cycle_collector_as_it_found_it():
     assert gc.isenabled()
 
 
+def test_standardizing_keeps_no_value_once_it_is_done():
+    # the per-value caches held a state month's names and addresses (0.54 GiB)
+    # through Splink's predict
+    from matching import standardize as module
+
+    frame = pd.DataFrame(
+        [["1", "Ana", "", "Lopez-Diaz", "1990-01-02", "F", "", "12 Main St", "Fresno"]],
+        columns=PERSON_COLUMNS[:9],
+    )
+    standardize_table(frame, "calworks")
+    standardize(frame, "calworks")
+    assert module._clean_address("12 MAIN ST") == "12 MAIN ST"
+    assert module._clean_address.cache_info().currsize == 1
+    standardize(frame, "calworks")
+    assert [c.cache_info().currsize for c in module._PER_VALUE_CACHES] == [0] * len(
+        module._PER_VALUE_CACHES
+    )
+
+
 def test_u_loses_the_matches_the_random_sample_drew():
     levels = [
         {"sql_condition": "null", "is_null_level": True},

@@ -237,16 +237,21 @@ def build_person_links(partitions: dg.PartitionsDefinition) -> dg.AssetsDefiniti
         model = load_model(Path(config.model_path))
         with open_warehouse(config) as con:
             records = month_records(con, month)
-            result = link_month(
-                records,
-                model,
-                decisions,
-                config.auto_match_threshold,
-                config.review_floor,
-                month_households(con, month),
-                config.household_floor,
-                con.splink_engine,
-            )
+            households = month_households(con, month)
+            engine = con.splink_engine
+        # the warehouse let go while Splink works: DuckDB keeps what it allocated
+        # to read the month until its connection closes (0.3 GiB at state size)
+        result = link_month(
+            records,
+            model,
+            decisions,
+            config.auto_match_threshold,
+            config.review_floor,
+            households,
+            config.household_floor,
+            engine,
+        )
+        with open_warehouse(config) as con:
             keys, events = _person_keys(con, month, records, result, config)
             queue = _queue_with_qa(result, decisions, config, month)
             quality = link_quality(
