@@ -449,41 +449,50 @@ class MonthLinkage:
     linked_pairs: pd.DataFrame | None = None
 
 
-def month_records(
-    con: duckdb.DuckDBPyConnection, month: str
-) -> dict[str, pd.DataFrame]:
-    """The month's people: a CalSAWS person once (matching/people.py), in id order."""
-    calworks = con.execute(
+def month_records(con, month: str) -> dict[str, pd.DataFrame]:
+    """The month's people: a CalSAWS person once (matching/people.py), in id order.
+    `con`: a warehouse (orchestration.lib.warehouse)."""
+    calworks = _frame(
+        con,
         f"""select person_id as record_id, first_name, middle_name, last_name,
                   cast(date_of_birth as string) as date_of_birth, sex, ssn,
                   address_line1, city, zip
            from {CALWORKS_PEOPLE} where report_month = $m order by person_id""",
-        {"m": month},
-    ).df()
-    cws = con.execute(
+        month,
+    )
+    cws = _frame(
+        con,
         """select client_id as record_id, first_name, middle_name, last_name,
                   cast(birth_date as string) as date_of_birth, sex, ssn, address_line1, city, zip
            from raw.cws_clients where report_month = $m""",
-        {"m": month},
-    ).df()
+        month,
+    )
     return {CALWORKS: calworks, CWS: cws}
 
 
-def month_households(con: duckdb.DuckDBPyConnection, month: str) -> pd.DataFrame:
-    """The month's households (below) from raw."""
+def _frame(con, sql: str, month: str) -> pd.DataFrame:
+    """A month's rows through Arrow: DuckDB's own pandas conversion took twice as
+    long (2.6 s against 1.2 s for a state month's CalWORKs people)."""
+    return con.arrow(sql, {"m": month}).to_pandas()
 
-    def read(sql: str) -> pd.DataFrame:
-        return con.execute(sql, {"m": month}).df()
 
+def month_households(con, month: str) -> pd.DataFrame:
+    """The month's households (below) from raw. `con`: a warehouse."""
     return households(
-        read(
-            "select person_id, case_number from raw.calworks_persons where report_month = $m"
+        _frame(
+            con,
+            "select person_id, case_number from raw.calworks_persons where report_month = $m",
+            month,
         ),
-        read(
-            "select client_id, case_id from raw.cws_case_participants where report_month = $m"
+        _frame(
+            con,
+            "select client_id, case_id from raw.cws_case_participants where report_month = $m",
+            month,
         ),
-        read(
-            "select referral_id, victim_client_id, perpetrator_client_id from raw.cws_allegations where report_month = $m"
+        _frame(
+            con,
+            "select referral_id, victim_client_id, perpetrator_client_id from raw.cws_allegations where report_month = $m",
+            month,
         ),
     )
 

@@ -192,6 +192,7 @@ def _landing_people(month_dir: Path) -> dict:
 
     from matching.links import month_records
     from matching.people import create_calworks_people
+    from orchestration.lib.warehouse import DuckDBWarehouse
 
     with duckdb.connect() as con:
         con.execute("create schema raw")
@@ -211,7 +212,7 @@ def _landing_people(month_dir: Path) -> dict:
             )
             con.unregister("_landed")
         create_calworks_people(con)
-        return month_records(con, month_dir.name)
+        return month_records(DuckDBWarehouse(con), month_dir.name)
 
 
 def cmd_train(args: argparse.Namespace) -> int:

@@ -259,7 +259,9 @@ class DuckDBWarehouse:
         return self.con.execute(sql, params).df()
 
     def arrow(self, sql: str, params=None) -> pa.Table:
-        return self.con.execute(sql, params).to_arrow_table()
+        # a relation, not a cursor's result: DuckDB copies the rows once more
+        # to give a cursor's result as Arrow
+        return self.con.sql(sql, params=params).to_arrow_table()
 
     def table_exists(self, schema: str, table: str) -> bool:
         return bool(
