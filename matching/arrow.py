@@ -1,5 +1,5 @@
-"""pandas -> Arrow with typed empty columns: Splink's inputs (DuckDB and Spark), a
-month's standardized records in link_month, and the Spark warehouse."""
+"""pandas -> Arrow with typed empty columns: Splink's inputs (DuckDB and Spark) and
+the Spark warehouse."""
 
 import pandas as pd
 import pyarrow as pa

@@ -520,14 +520,15 @@ def standardize_table(df: pd.DataFrame, source: str) -> pa.Table:
     return pa.table({name: _arrow(name, column) for name, column in columns.items()})
 
 
-def _arrow(name: str, column) -> pa.Array:
-    kind = (
-        pa.list_(pa.string())
-        if name in LIST_COLUMNS
-        else pa.bool_()
-        if name == "first_name_is_given"
-        else pa.string()
-    )
+# every other standardized column is text
+ARROW_TYPES = {
+    **{name: pa.list_(pa.string()) for name in LIST_COLUMNS},
+    "first_name_is_given": pa.bool_(),
+}
+
+
+def _arrow(name: str, column: Coded | list) -> pa.Array:
+    kind = ARROW_TYPES.get(name, pa.string())
     if isinstance(column, Coded):
         return pa.array(column.values, type=kind).take(pa.array(column.codes))
     return pa.array(column, type=kind)
