@@ -44,7 +44,8 @@ STAGES = ["startup", "ingest", "gates", "linkage", "dbt", "exports", "report"]
 def stage_of(step_key: str) -> str:
     if "linkages_dbt" in step_key:
         return "dbt"
-    if "linkage" in step_key:
+    # the linkage asset and its checks, not the enrollment file whose name says "linkages"
+    if step_key == "person_linkage" or step_key.startswith("linkage__"):
         return "linkage"
     if "office_lists" in step_key:
         return "exports"
