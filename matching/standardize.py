@@ -59,6 +59,9 @@ POSTCODE = re.compile(r"^(\d{5}|\d{4}(?!\d))")
 # a birth year outside these is a keying error (6001 for 2001), not a date to compare:
 # it is missing, so one wrong digit does not count as two different people
 FIRST_BIRTH_YEAR = 1880
+# a date as a spreadsheet saved in the US writes it (a county's file opened and saved
+# again: 1/31/1980 for 1980-01-31); a two-digit year could be either century: missing
+US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]|$)")
 # what a clerk keys when a person has no name yet (a newborn, an unborn child) or it
 # is unknown: not a name, so missing -- two "BABY GIRL"s are not evidence of anything
 PLACEHOLDER_NAMES = {
@@ -324,7 +327,7 @@ def _surname_parts(last: str) -> tuple[str, ...]:
 
 
 def _date_fields(value) -> tuple:
-    """An ISO birth date -> (date, the same with day and month swapped, year, year
+    """A birth date -> (its ISO date, the same with day and month swapped, year, year
     and month); a value that is not a real date is missing."""
     d = _parse_date(text_or_none(value))
     if d is None:
@@ -335,13 +338,41 @@ def _date_fields(value) -> tuple:
 
 @lru_cache(maxsize=1 << 16)
 def _parse_date(text: str | None) -> date | None:
+    """YYYY-MM-DD (the contract's, a time after it ignored) or MM/DD/YYYY."""
     if text is None:
         return None
     try:
         d = date.fromisoformat(text[:10])
     except ValueError:
+        d = _us_date(text)
+    if d is None:
         return None
     return d if FIRST_BIRTH_YEAR <= d.year <= date.today().year else None
+
+
+def _us_date(text: str) -> date | None:
+    found = US_DATE.match(text)
+    if found is None:
+        return None
+    month, day, year = (int(g) for g in found.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def unreadable_birth_dates(values: pd.Series) -> pd.Series:
+    """True where a value is given but is no birth date (not a date in either form,
+    or a year before FIRST_BIRTH_YEAR or after this one): standardizing reads it as
+    missing."""
+    return pd.Series(
+        [
+            text is not None and _parse_date(text) is None
+            for text in map(text_or_none, values.tolist())
+        ],
+        index=values.index,
+        dtype=bool,
+    )
 
 
 def _swap(d: date | None) -> str | None:

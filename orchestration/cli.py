@@ -137,6 +137,12 @@ class InputError(ValueError):
     """An input file the command cannot use: one line naming the file and the problem."""
 
 
+# separators a spreadsheet may write instead of the contract's comma
+OTHER_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+# more of a file's given birth dates than this unreadable is a format, not noise
+MOST_DATES_UNREADABLE = 0.5
+
+
 def _read_text_table(path: Path) -> pd.DataFrame:
     """A CSV (or Parquet) file as text, blanks as None; InputError when unreadable."""
     try:
@@ -155,6 +161,13 @@ def _read_text_table(path: Path) -> pd.DataFrame:
             f"({type(exc).__name__})"
         ) from None
     df.columns = [str(c).strip().lower() for c in df.columns]
+    if path.suffix != ".parquet" and len(df.columns) == 1:
+        other = next((sep for sep in OTHER_SEPARATORS if sep in df.columns[0]), None)
+        if other is not None:
+            raise InputError(
+                f"{path}: the header is one column holding {OTHER_SEPARATORS[other]}:"
+                " fields must be separated by commas"
+            )
     return df.astype(object).replace("", None)
 
 
@@ -300,7 +313,34 @@ def _person_file(path: Path, name: str) -> pd.DataFrame:
             f"{path}: row {int(repeated.to_numpy().argmax()) + 2}: record_id repeats an "
             f"earlier row ({int(repeated.sum()):,} rows)"
         )
+    _birth_dates_readable(df, path)
     return standardize(df.assign(record_id=ids).reindex(columns=PERSON_COLUMNS), name)
+
+
+def _birth_dates_readable(df: pd.DataFrame, path: Path) -> None:
+    """Most birth dates unreadable: InputError (a whole column read as missing would
+    link on names alone, silently). A few: counted, by row, and read as missing."""
+    from matching.standardize import unreadable_birth_dates
+
+    if "date_of_birth" not in df.columns:
+        return
+    bad = unreadable_birth_dates(df["date_of_birth"]).to_numpy()
+    if not bad.any():
+        return
+    rows = [str(r) for r in bad.nonzero()[0][:5] + 2]  # + header, 1-based
+    given = int(df["date_of_birth"].notna().sum())
+    count = f"{int(bad.sum()):,} of {given:,}"
+    if bad.sum() > MOST_DATES_UNREADABLE * given:
+        raise InputError(
+            f"{path}: row {rows[0]}: date_of_birth is not a birth date as YYYY-MM-DD"
+            f" or MM/DD/YYYY ({count} values)"
+        )
+    more = ", ..." if bad.sum() > len(rows) else ""
+    print(
+        f"{path}: {count} birth dates are not dates (rows {', '.join(rows)}{more}):"
+        " read as missing",
+        flush=True,
+    )
 
 
 def cmd_link(args: argparse.Namespace) -> int:

@@ -184,6 +184,18 @@ def test_ids_of_any_length_keep_their_leading_zeros(tmp_path):
         (b"record_id,first_name\n", "no records"),
         (b"", "empty (no header row)"),
         (b"record_id,first_name\n1,\xe9\xe8\n", "not UTF-8 text"),
+        (
+            b"record_id;first_name;last_name\n1;A;B\n",
+            "the header is one column holding semicolons: fields must be separated"
+            " by commas",
+        ),
+        (b"record_id\tfirst_name\n1\tA\n", "the header is one column holding tabs"),
+        # the values are not in the message: a birth date is personal data
+        (
+            b"record_id,date_of_birth\n1,2001-02-03\n2,31.12.1980\n3,12-31-80\n",
+            "row 3: date_of_birth is not a birth date as YYYY-MM-DD or MM/DD/YYYY"
+            " (2 of 3 values)",
+        ),
     ],
 )
 def test_input_it_cannot_use_is_one_line_naming_the_file(
@@ -567,6 +579,47 @@ def test_a_description_in_place_of_a_first_name_is_missing():
         "LADY",
         "THEODORE",
     ]
+
+
+def test_birth_dates_as_a_us_spreadsheet_saves_them_read_as_iso_ones():
+    df = pd.DataFrame(
+        {
+            "record_id": [str(i) for i in range(7)],
+            "date_of_birth": [
+                "1/31/1980",  # Excel's m/d/yyyy
+                "01/02/2003",  # month first: January 2nd
+                "12/31/1999 12:00:00 AM",  # with the time a spreadsheet adds
+                "1980-01-31 00:00:00",
+                "02/30/1990",  # no such day
+                "1/31/80",  # which century: missing
+                "31/01/1980",  # day first: no 31st month
+            ],
+        }
+    )
+    assert standardize(df, "x")["dob"].tolist() == [
+        "1980-01-31",
+        "2003-01-02",
+        "1999-12-31",
+        "1980-01-31",
+        None,
+        None,
+        None,
+    ]
+
+
+def test_a_few_unreadable_birth_dates_are_counted_by_row_and_missing(tmp_path, capsys):
+    left, right = _population(5, seed=1)
+    left.loc[[1, 3], "date_of_birth"] = ["31.12.1980", "unknown"]
+    code, pairs = _link(tmp_path, left, right)
+    out = capsys.readouterr().out
+    assert code == 0
+    assert (
+        f"{tmp_path / 'l.csv'}: 2 of 5 birth dates are not dates (rows 3, 5):"
+        " read as missing"
+    ) in out
+    assert "31.12.1980" not in out and "unknown" not in out
+    # the other three people link on their dates as before
+    assert {("L0", "R0"), ("L2", "R2"), ("L4", "R4")} <= _matches(pairs)
 
 
 def test_an_impossible_birth_year_is_missing():
