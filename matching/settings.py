@@ -119,9 +119,13 @@ class _NicknameMisspelled(ComparisonLevelCreator):
         dl = sql_dialect.damerau_levenshtein_function_name
 
         def near(side: str, other: str) -> str:
+            # `case`, not `and`: inside a lambda DuckDB evaluates every operand of
+            # an `and` for every element, so each variant paid the dear
+            # Damerau-Levenshtein (a county month's scoring 5.7 -> 4.6 s)
             test = (
-                f"substr(x, 1, 1) = substr({other}, 1, 1)"
-                f" and abs(length(x) - length({other})) <= 1 and {dl}(x, {other}) <= 1"
+                f"case when substr(x, 1, 1) = substr({other}, 1, 1)"
+                f" and abs(length(x) - length({other})) <= 1"
+                f" then {dl}(x, {other}) <= 1 else false end"
             )
             variants = f"first_name_variants_{side}"
             walk = (
