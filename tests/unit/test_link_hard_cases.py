@@ -266,3 +266,44 @@ def test_a_nickname_keyed_as_the_surname_with_the_names_reversed_is_linked(tmp_p
     pairs = every_blocked_pair(tmp_path, left, right)
     linked = pairs.loc[pairs["is_match"], "right_record_id"].tolist()
     assert linked == ["R1"]
+
+
+def test_a_nickname_misspelled_is_one_edit_from_a_variant_with_its_first_letter():
+    """The level itself, as the saved model writes it, on DuckDB: ANDY keyed ADNY
+    against ANDREA, BETTY keyed BEFTY against ELIZABETH; not a variant two edits
+    away, nor one edit that changes the first letter."""
+    import duckdb
+
+    from matching.model import load_model
+    from matching.standardize import standardize_table
+
+    label = "a nickname of the same name, misspelled"
+    (condition,) = (
+        level["sql_condition"]
+        for comparison in load_model(MODEL_PATH)["comparisons"]
+        for level in comparison["comparison_levels"]
+        if level.get("label_for_charts") == label
+    )
+    pairs = [
+        ("ANDREA", "Adny", True),  # ANDY, two letters swapped
+        ("Befty", "ELIZABETH", True),  # BETTY, one letter wrong; either side
+        ("ANDREA", "Andyy", True),  # ANDY, a letter added
+        ("ANDREA", "Bndy", False),  # ANDY with its first letter changed
+        ("ANDREA", "Adnyy", False),  # two edits from ANDY
+        ("MICHAEL", "Adny", False),  # no variant near
+    ]
+
+    def side(names):
+        df = pd.DataFrame({"record_id": [str(i) for i in range(len(names))]})
+        return standardize_table(df.assign(first_name=names), "x")
+
+    con = duckdb.connect()
+    con.register("l", side([a for a, _, _ in pairs]))
+    con.register("r", side([b for _, b, _ in pairs]))
+    columns = ["first_name", "first_name_variants", "first_name_variant_initials"]
+    both = ", ".join(f'{s}."{c}" as "{c}_{s}"' for c in columns for s in "lr")
+    got = con.execute(
+        f"select coalesce({condition}, false) from (select l.unique_id as id, {both}"
+        " from l join r using (unique_id)) order by id"
+    ).fetchall()
+    assert [g for (g,) in got] == [expected for _, _, expected in pairs]
