@@ -121,7 +121,8 @@ class _NicknameMisspelled(ComparisonLevelCreator):
         def near(side: str, other: str) -> str:
             # `case`, not `and`: inside a lambda DuckDB evaluates every operand of
             # an `and` for every element, so each variant paid the dear
-            # Damerau-Levenshtein (a county month's scoring 5.7 -> 4.6 s)
+            # Damerau-Levenshtein (this level over a county month's blocked pairs:
+            # 1.7-2.0 s -> 0.7-0.9 s)
             test = (
                 f"case when substr(x, 1, 1) = substr({other}, 1, 1)"
                 f" and abs(length(x) - length({other})) <= 1"
