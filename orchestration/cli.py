@@ -152,7 +152,10 @@ def _read_text_table(path: Path) -> pd.DataFrame:
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
+        raise InputError(
+            f"{path}: line {_first_line_not_utf8(path)}: not UTF-8 text (a"
+            ' spreadsheet saves it as such with the format "CSV UTF-8")'
+        ) from None
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: empty (no header row)") from None
     except (pd.errors.ParserError, ValueError, OSError) as exc:
@@ -169,6 +172,18 @@ def _read_text_table(path: Path) -> pd.DataFrame:
                 " fields must be separated by commas"
             )
     return df.astype(object).replace("", None)
+
+
+def _first_line_not_utf8(path: Path) -> int | None:
+    """The first line (the header is 1) that is not UTF-8; a newline byte is never
+    inside a UTF-8 character, so lines can be decoded one by one."""
+    with path.open("rb") as f:
+        for number, line in enumerate(f, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return None
 
 
 def _landing_file(month_dir: Path, name: str) -> Path:

@@ -183,7 +183,11 @@ def test_ids_of_any_length_keep_their_leading_zeros(tmp_path):
         ),
         (b"record_id,first_name\n", "no records"),
         (b"", "empty (no header row)"),
-        (b"record_id,first_name\n1,\xe9\xe8\n", "not UTF-8 text"),
+        (
+            b"record_id,first_name\n1,A\n2,Jos\xe9\n",  # Windows' own encoding
+            "line 3: not UTF-8 text (a spreadsheet saves it as such with the format"
+            ' "CSV UTF-8")',
+        ),
         (
             b"record_id;first_name;last_name\n1;A;B\n",
             "the header is one column holding semicolons: fields must be separated"
