@@ -404,7 +404,11 @@ def cmd_link(args: argparse.Namespace) -> int:
         }
     )
     out.to_csv(args.out, index=False)
-    print(f"{len(out):,} candidate pairs at or above {floor} -> {args.out}")
+    linked = int(out["is_match"].eq("true").sum())
+    print(
+        f"{len(out):,} candidate pairs at or above {floor} -> {args.out}: {linked:,}"
+        f" linked (is_match), {len(out) - linked:,} for review"
+    )
     return EXIT_OK
 
 

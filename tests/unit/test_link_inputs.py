@@ -622,6 +622,11 @@ def test_a_few_unreadable_birth_dates_are_counted_by_row_and_missing(tmp_path, c
         " read as missing"
     ) in out
     assert "31.12.1980" not in out and "unknown" not in out
+    linked = len(_matches(pairs))
+    assert (
+        f"{len(pairs):,} candidate pairs at or above 0.5 -> {tmp_path / 'p.csv'}:"
+        f" {linked:,} linked (is_match), {len(pairs) - linked:,} for review"
+    ) in out
     # the other three people link on their dates as before
     assert {("L0", "R0"), ("L2", "R2"), ("L4", "R4")} <= _matches(pairs)
 
