@@ -361,20 +361,6 @@ def _us_date(text: str) -> date | None:
         return None
 
 
-def unreadable_birth_dates(values: pd.Series) -> pd.Series:
-    """True where a value is given but is no birth date (not a date in either form,
-    or a year before FIRST_BIRTH_YEAR or after this one): standardizing reads it as
-    missing."""
-    return pd.Series(
-        [
-            text is not None and _parse_date(text) is None
-            for text in map(text_or_none, values.tolist())
-        ],
-        index=values.index,
-        dtype=bool,
-    )
-
-
 def _swap(d: date | None) -> str | None:
     """The date read the other way round (day <-> month), if that is a date."""
     if d is None or d.day > 12:

@@ -328,18 +328,21 @@ def _person_file(path: Path, name: str) -> pd.DataFrame:
             f"{path}: row {int(repeated.to_numpy().argmax()) + 2}: record_id repeats an "
             f"earlier row ({int(repeated.sum()):,} rows)"
         )
-    _birth_dates_readable(df, path)
-    return standardize(df.assign(record_id=ids).reindex(columns=PERSON_COLUMNS), name)
+    frame = standardize(df.assign(record_id=ids).reindex(columns=PERSON_COLUMNS), name)
+    _birth_dates_readable(df, frame, path)
+    return frame
 
 
-def _birth_dates_readable(df: pd.DataFrame, path: Path) -> None:
-    """Most birth dates unreadable: InputError (a whole column read as missing would
+def _birth_dates_readable(df: pd.DataFrame, frame: pd.DataFrame, path: Path) -> None:
+    """Birth dates given in the file (`df`) that standardizing (`frame`, row for
+    row) read as missing. Most: InputError (a whole column read as missing would
     link on names alone, silently). A few: counted, by row, and read as missing."""
-    from matching.standardize import unreadable_birth_dates
+    from matching.standardize import text_or_none
 
     if "date_of_birth" not in df.columns:
         return
-    bad = unreadable_birth_dates(df["date_of_birth"]).to_numpy()
+    given_text = df["date_of_birth"].map(text_or_none).notna().to_numpy()
+    bad = given_text & frame["dob"].isna().to_numpy()
     if not bad.any():
         return
     rows = [str(r) for r in bad.nonzero()[0][:5] + 2]  # + header, 1-based
