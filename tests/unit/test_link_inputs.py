@@ -741,6 +741,42 @@ def test_u_loses_the_matches_the_random_sample_drew():
     assert u_less_matches(model, share=0.0, smallest=1e-6) == model
 
 
+@pytest.mark.parametrize("max_pairs", [2e4, 1e6])  # a sample of the pairs; all of them
+def test_u_from_one_pass_is_splinks_estimate_from_the_same_sample(max_pairs):
+    from matching.model import _linker, u_by_random_sampling
+    from matching.settings import settings
+
+    left, right = _population(300, seed=41)
+    left.loc[::7, "ssn"] = None  # pairs in the null level are no part of u
+    frames = _frames(left, right)
+    model = settings().get_settings("duckdb").as_dict()
+    ours = u_by_random_sampling(frames, model, max_pairs, seed=3)
+    linker = _linker(frames, model)
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=max_pairs, seed=3, num_chunks=1
+    )
+    splinks = linker.misc.save_model_to_json()
+
+    def u(m, declared=False):  # u of every level not null (declared or sampled)
+        return [
+            lv.get("u_probability")
+            for c in m["comparisons"]
+            for lv in c["comparison_levels"]
+            if not lv.get("is_null_level")
+            and bool(lv.get("fix_u_probability")) == declared
+        ]
+
+    # levels no sampled pair met keep no u in both
+    unmet = [x is None for x in u(splinks)]
+    assert [x is None for x in u(ours)] == unmet and unmet.count(False) >= 10
+    assert [x for x in u(ours) if x is not None] == pytest.approx(
+        [x for x in u(splinks) if x is not None], rel=1e-12
+    )
+    assert (
+        u(ours, declared=True) == u(model, declared=True) == u(splinks, declared=True)
+    )
+
+
 def test_two_files_of_the_same_people_learn_strangers_u_for_the_birth_date():
     # 400 people a side, all the same: one pair in 400 is a match, and random
     # sampling draws them; strangers share a birth date once in ~25,000 pairs
