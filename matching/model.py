@@ -167,6 +167,39 @@ def _pair_counts(tables, rules: list, link_type: str) -> list[int]:
     ]
 
 
+def _deterministic_rules(tables, columns: set[str], link_type: str) -> list[tuple]:
+    """The deterministic rules (settings.DETERMINISTIC_RULES) whose columns the
+    inputs carry and that find at least one pair."""
+    rules = [cols for cols in DETERMINISTIC_RULES if set(cols) <= columns]
+    counts = _pair_counts(tables, [block_on(*cols) for cols in rules], link_type)
+    return [cols for cols, n in zip(rules, counts, strict=True) if n > 0]
+
+
+# the share of true pairs the deterministic rules are taken to find, for the prior
+DETERMINISTIC_RECALL = 0.8
+
+
+def with_prior_of(frames: dict[str, pd.DataFrame], model: dict) -> dict:
+    """`model` with the prior (the probability that two random records match) of
+    these two inputs, estimated as training does (the deterministic rules they can
+    answer, DETERMINISTIC_RECALL); unchanged when no rule finds a pair. A saved
+    model's prior is its training month's, one match in ~870,000 county pairs: two
+    small files of mostly the same people hold one in ~10,000 (ACS x census, 74 x
+    10,231), and scored with the county's prior a true pair with one first name
+    missing and a birth date a digit off stayed at 0.61."""
+    columns = usable_columns(frames)
+    if not any(set(cols) <= columns for cols in DETERMINISTIC_RULES):
+        return model
+    linker, tables = _linker_and_tables(frames, model)
+    rules = _deterministic_rules(tables, columns, "link_only")
+    if not rules:
+        return model
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on(*cols) for cols in rules], recall=DETERMINISTIC_RECALL
+    )
+    return linker.misc.save_model_to_json()
+
+
 def training_plan(
     frames: dict[str, pd.DataFrame], link_type: str = "link_only"
 ) -> dict:
@@ -178,9 +211,7 @@ def training_plan(
         name for name, cols in COMPARISON_COLUMNS.items() if set(cols) & columns
     ]
     _, tables = _linker_and_tables(frames, settings(link_type, columns))
-    rules = [cols for cols in DETERMINISTIC_RULES if set(cols) <= columns]
-    counts = _pair_counts(tables, [block_on(*cols) for cols in rules], link_type)
-    deterministic = [cols for cols, n in zip(rules, counts, strict=True) if n > 0]
+    deterministic = _deterministic_rules(tables, columns, link_type)
     passes, estimated = [], set()
     for cols in TRAINING_BLOCKS:
         frees = {
@@ -236,7 +267,9 @@ def train(
     linker = _linker(frames, model)
     if plan["deterministic"]:
         rules = [block_on(*cols) for cols in plan["deterministic"]]
-        linker.training.estimate_probability_two_random_records_match(rules, recall=0.8)
+        linker.training.estimate_probability_two_random_records_match(
+            rules, recall=DETERMINISTIC_RECALL
+        )
     if not (ours and len(frames) == 2):
         # one chunk: the declared-rare levels (an initial, one letter off) never
         # reach Splink's count for stopping early, so its ten chunks only add overhead

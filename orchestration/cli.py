@@ -369,6 +369,7 @@ def cmd_link(args: argparse.Namespace) -> int:
         load_model,
         predict,
         train,
+        with_prior_of,
     )
 
     frames = {
@@ -378,12 +379,19 @@ def cmd_link(args: argparse.Namespace) -> int:
     if args.model:
         model = _model_file(Path(args.model))
     elif min(len(df) for df in frames.values()) < MIN_RECORDS_TO_TRAIN:
+        shipped = load_model(MODEL_PATH)
+        model = with_prior_of(frames, shipped)
+        prior = model["probability_two_random_records_match"]
         print(
             f"fewer than {MIN_RECORDS_TO_TRAIN} records on a side: too few to estimate a model; "
-            f"scoring with the shipped one ({MODEL_PATH.name})",
+            f"scoring with the shipped one ({MODEL_PATH.name}), "
+            + (
+                f"its prior from these files' deterministic matches: {prior:.2g}"
+                if model is not shipped
+                else "and its prior (no deterministic match in these files)"
+            ),
             flush=True,
         )
-        model = load_model(MODEL_PATH)
     else:
         try:
             model = train(frames)

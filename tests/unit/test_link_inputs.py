@@ -777,6 +777,25 @@ def test_u_from_one_pass_is_splinks_estimate_from_the_same_sample(max_pairs):
     )
 
 
+def test_small_files_scored_with_the_shipped_model_take_their_own_prior():
+    from matching.model import MODEL_PATH, load_model, with_prior_of
+
+    shipped = load_model(MODEL_PATH)
+    people, others = _population(50, seed=51)[0], _population(60, seed=52)[0]
+    others["record_id"] = [f"O{i}" for i in range(60)]
+    # 40 of the 50 on the right too, unchanged: every deterministic rule finds
+    # those 40 pairs and no other, so the prior is 40 / 0.8 / (50 x 100) = 0.01
+    right = pd.concat(
+        [people.iloc[:40].assign(record_id=lambda d: "R" + d.record_id), others]
+    )
+    model = with_prior_of(_frames(people, right), shipped)
+    assert model["probability_two_random_records_match"] == pytest.approx(0.01)
+    assert model["comparisons"] == shipped["comparisons"]
+    # no pair any rule finds, or too few values to answer one: the model's own
+    assert with_prior_of(_frames(people, others), shipped) is shipped
+    assert with_prior_of(_frames(people.iloc[:10], right.iloc[:10]), shipped) is shipped
+
+
 def test_two_files_of_the_same_people_learn_strangers_u_for_the_birth_date():
     # 400 people a side, all the same: one pair in 400 is a match, and random
     # sampling draws them; strangers share a birth date once in ~25,000 pairs
