@@ -152,8 +152,10 @@ def _read_text_table(path: Path) -> pd.DataFrame:
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except UnicodeDecodeError:
+        # no line found: the file changed between the two reads
+        line = _first_line_not_utf8(path)
         raise InputError(
-            f"{path}: line {_first_line_not_utf8(path)}: not UTF-8 text (a"
+            f"{path}: {f'line {line}: ' if line else ''}not UTF-8 text (a"
             ' spreadsheet saves it as such with the format "CSV UTF-8")'
         ) from None
     except pd.errors.EmptyDataError:

@@ -226,6 +226,23 @@ def test_input_it_cannot_use_is_one_line_naming_the_file(
     assert "\n" not in err and "Traceback" not in err
 
 
+def test_a_file_not_utf8_whose_bad_line_is_gone_is_still_one_line(
+    tmp_path, capsys, monkeypatch
+):
+    # the file changed between pandas' read and the search for its line
+    from orchestration import cli
+
+    monkeypatch.setattr(cli, "_first_line_not_utf8", lambda path: None)
+    (tmp_path / "bad.csv").write_bytes(b"record_id,first_name\n1,Jos\xe9\n")
+    bad = str(tmp_path / "bad.csv")
+    code = main(["link", bad, bad, "--out", str(tmp_path / "p.csv")])
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{tmp_path / 'bad.csv'}: not UTF-8 text (a spreadsheet saves it as such"
+        ' with the format "CSV UTF-8")'
+    )
+
+
 def test_a_model_file_that_is_not_a_model_is_refused(tmp_path, capsys):
     left, right = _population(5, seed=1)
     (tmp_path / "m.json").write_text("{not json")
