@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from matching.arrow import arrow_table
 from matching.model import PAIR_COLUMNS, predict, without_term_frequencies
 from matching.people import CALWORKS_PEOPLE
-from matching.settings import DOB_EXACT, FIRST_NAME_EXACT
+from matching.settings import DOB_EXACT, FIRST_NAME_EXACT, FIRST_NAME_IS_MIDDLE
 from matching.standardize import standardize_table
 
 CALWORKS, CWS = "calworks", "cws"
@@ -65,7 +65,9 @@ def relative_like(pairs: pd.DataFrame) -> pd.Series:
     or the middle initial where the birth dates are not the same: a brother and a
     sister (MARIO / MARISOL), a father and a daughter a letter apart (MARTIN /
     MARY), two sisters (MANDY C / MADELYNN S); a true pair keyed with a wrong sex
-    or middle initial and another form of the name goes to review. Nor, when a
+    or middle initial and another form of the name goes to review. Nor one's
+    first name being the other's middle name, unless the birth dates are the same.
+    Nor, when a
     record has no first name and no birth date to compare, do the surname, the
     home and a middle initial outweigh two different SSNs: the one field left that
     tells people apart says two. A comparison the model does not have (no such
@@ -75,6 +77,16 @@ def relative_like(pairs: pd.DataFrame) -> pd.Series:
         | _outright(pairs, "gamma_dob")
         | _alike_but_the_person_differs(pairs)
         | _only_the_ssn_to_tell(pairs)
+        | _middle_name_as_first_without_the_birth_date(pairs)
+    )
+
+
+def _middle_name_as_first_without_the_birth_date(pairs: pd.DataFrame) -> pd.Series:
+    # one's first name the other's middle name is someone who goes by her middle
+    # name only beside the same birth date: siblings are named after each other
+    # too (MARIA / KIMBERLY MARIA, one birth date missing)
+    return _at(pairs, "gamma_first_name", FIRST_NAME_IS_MIDDLE) & ~_at(
+        pairs, "gamma_dob", DOB_EXACT
     )
 
 

@@ -572,6 +572,10 @@ def _standardized(df: pd.DataFrame, source: str) -> dict[str, Coded | list]:
         for a, b in zip(last_suffix.rows(), first_suffix.rows(), strict=True)
     ]
     out["middle_initial"] = _one_per_distinct(df["middle_name"], _middle_initial)
+    # whole, cleaned as a first name: someone who goes by her middle name (MARIA
+    # ELENA on one record, ELENA on the other) shows as one's first name being the
+    # other's middle name
+    out["middle_name"] = _one_per_distinct(df["middle_name"], _first_name)
     out["first_name_forms"] = forms
     out["first_name_variants"] = variants
     out["first_name_variant_initials"] = initials

@@ -317,6 +317,7 @@ NEW_KINDS = (
     "ocr",
     "phonetic",
     "accent_case",
+    "goes_by_middle",
 )
 # applied by the timeline to the CWS client records: newborns, missing birth dates
 RECORD_KINDS = ("first_missing_newborn", "baby_placeholder", "dob_missing")
@@ -567,6 +568,12 @@ def _new_kinds(
         for i in np.flatnonzero(draw[kind]):
             if _in_one_name(rng, fix, first, last, i):
                 noise[i].append(kind)
+    # the name the person goes by, their middle name, as the first name (drawn from
+    # nothing: the records of the other kinds stay as they were before this kind)
+    true_middle = people["middle_name"].to_numpy(dtype=object)
+    by_middle = draw["goes_by_middle"] & pd.notna(true_middle) & has_first
+    first[by_middle], middle[by_middle] = true_middle[by_middle], None
+    label(by_middle, "goes_by_middle")
     for i in np.flatnonzero(draw["accent_case"]):
         before = (first[i], middle[i], last[i])
         name = (_accented(first[i]), middle[i], _accented(last[i]))
@@ -744,6 +751,7 @@ CALWORKS_NOISE = {
     "ocr": 0.001,
     "phonetic": 0.003,
     "accent_case": 0.008,
+    "goes_by_middle": 0.002,
 }
 CWS_NOISE = {
     "nickname": 0.10,
@@ -767,6 +775,8 @@ CWS_NOISE = {
     "ocr": 0.006,
     "phonetic": 0.025,
     "accent_case": 0.025,
+    # a hotline caller gives the name the child or parent goes by
+    "goes_by_middle": 0.015,
     # RECORD_KINDS (timeline.py), of the children recorded within 30 days of birth
     "first_missing_newborn": 0.3,  # first name left empty
     "baby_placeholder": 0.4,  # of the rest: BABY BOY / BABY GIRL / UNBORN

@@ -14,7 +14,11 @@ from matching.links import (
 
 FLOOR = 0.05
 # a hand model: per field log2(m/u) = exact +4 / else -3 for first names, +8 / -3 for
-# birth dates; the surname is shared by the family, so it weighs nothing in it
+# birth dates; the surname is shared by the family, so it weighs nothing in it. The
+# first name also has the real model's level above "else" (one's first name the
+# other's middle name, weighing 0 here), so its exact level is 2 as in a real one's
+# order: the relatives' guard reads level 1 as that middle-name level
+FIRST_EXACT = 2
 MODEL = {
     "probability_two_random_records_match": 1e-4,
     "comparisons": [
@@ -23,6 +27,11 @@ MODEL = {
             "comparison_levels": [
                 {"is_null_level": True},
                 {"m_probability": m_exact, "u_probability": u_exact},
+                *(
+                    [{"m_probability": 0.01, "u_probability": 0.01}]
+                    if name == "first_name"
+                    else []
+                ),
                 {"m_probability": 0.1, "u_probability": 0.8},
             ],
         }
@@ -57,13 +66,14 @@ HOUSEHOLDS = pd.DataFrame(
     ],
     columns=["system", "record_id", "household"],
 )
-# (calworks person, cws client, first name, birth date (1 exact, 0 else), surname, linked already)
+# (calworks person, cws client, first name (FIRST_EXACT or 0 else), birth date (1 exact,
+# 0 else), surname, linked already)
 PAIRS = [
-    ("kid", "c_kid", 1, 1, 1, True),  # joins CA1 with K1
+    ("kid", "c_kid", FIRST_EXACT, 1, 1, True),  # joins CA1 with K1
     (
         "mom",
         "c_mom",
-        1,
+        FIRST_EXACT,
         1,
         0,
         False,
@@ -73,15 +83,15 @@ PAIRS = [
     (
         "x",
         "c_x",
-        1,
+        FIRST_EXACT,
         1,
         1,
         False,
     ),  # no linked member joins CA2 with K2 -> not a candidate
-    ("linked3", "c_linked3", 1, 1, 1, True),
-    ("a", "c_t", 1, 0, 1, False),
-    ("b", "c_t", 1, 0, 1, False),  # +4 -3 = 1 each: a tie for c_t -> neither
-    ("linked4", "c_linked4", 1, 1, 1, True),
+    ("linked3", "c_linked3", FIRST_EXACT, 1, 1, True),
+    ("a", "c_t", FIRST_EXACT, 0, 1, False),
+    ("b", "c_t", FIRST_EXACT, 0, 1, False),  # +4 -3 = 1 each: a tie for c_t -> neither
+    ("linked4", "c_linked4", FIRST_EXACT, 1, 1, True),
     ("low", "c_low", 0, 0, 1, False),  # -6: the family's only candidate, and a poor one
 ]
 
@@ -153,7 +163,7 @@ def test_in_a_month_a_household_link_leaves_the_queue_and_a_reviewer_can_still_r
             "unique_id_r": ["c_kid", "c_mom", "c_linked3", "c_t"],
             "match_probability": [0.99, 0.60, 0.99, 0.55],
             "match_weight": 1.0,
-            "gamma_first_name": 1,
+            "gamma_first_name": FIRST_EXACT,
             "gamma_dob": [1, 1, 1, 0],
             "gamma_last_name": 1,
         }
@@ -237,7 +247,7 @@ def test_a_child_known_only_from_a_referral_links_through_the_parent_on_it():
         {
             "calworks_person_id": ["mom", "kid"],
             "cws_client_id": ["c_mom", "c_kid"],
-            "gamma_first_name": 1,
+            "gamma_first_name": FIRST_EXACT,
             "gamma_dob": 1,
         }
     )
@@ -384,7 +394,7 @@ def test_a_birth_date_the_family_explains_does_not_hold_a_household_link(
             "unique_id_r": ["c_mom5", "c_kid5"],
             "match_probability": [0.99, 0.60],
             "match_weight": 1.0,
-            "gamma_first_name": 1,
+            "gamma_first_name": FIRST_EXACT,
             "gamma_dob": [1, 0],
             "gamma_last_name": 1,
         }
@@ -460,7 +470,7 @@ def test_a_child_keyed_with_the_mothers_birth_date_links_when_no_one_else_claims
             "unique_id_l": ["kid5"],
             "unique_id_r": ["c_kid5"],
             "match_probability": [0.99],
-            "gamma_first_name": [1],
+            "gamma_first_name": [FIRST_EXACT],
             "gamma_dob": [0],
         }
     )
@@ -498,7 +508,7 @@ def test_a_senior_is_not_linked_to_the_junior_whose_own_record_claims_him(monkey
             "unique_id_l": ["sr", "jr"],
             "unique_id_r": ["c_jr", "c_jr"],
             "match_probability": [0.99, 0.999],
-            "gamma_first_name": [1, 1],
+            "gamma_first_name": [FIRST_EXACT] * 2,
             "gamma_dob": [0, 1],
         }
     )
@@ -526,7 +536,7 @@ def test_two_explained_pairs_on_one_record_both_stay_held(monkeypatch):
             "unique_id_l": ["twin_a", "twin_b"],
             "unique_id_r": ["c_twin", "c_twin"],
             "match_probability": [0.99, 0.99],
-            "gamma_first_name": [1, 1],
+            "gamma_first_name": [FIRST_EXACT] * 2,
             "gamma_dob": [0, 0],
         }
     )

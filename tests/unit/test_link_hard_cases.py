@@ -56,6 +56,13 @@ CASES = [
         True,
     ),
     (
+        # a sister named after her middle name, the birth date not keyed
+        "sister_named_as_her_middle_name",
+        ("ROSA", "", "VILLANUEVA", "2012-02-09", "F", "", "90262"),
+        ("Karina", "Rosa", "Villanueva", "", "F", "", "90262"),
+        False,
+    ),
+    (
         "twins",
         ("MARIA", "", "NGUYEN", "2015-05-05", "F", "", "91731"),
         ("Anh", "", "Nguyen", "2015-05-05", "F", "", "91731"),
@@ -228,6 +235,28 @@ def test_a_given_name_keyed_as_the_surname_with_a_married_name_is_linked(tmp_pat
     ]
     pairs = every_blocked_pair(tmp_path, left, right)
     assert pairs[["right_record_id", "is_match"]].values.tolist() == [["R1", True]]
+
+
+def test_someone_who_goes_by_her_middle_name_is_linked_and_her_sister_is_not(
+    tmp_path,
+):
+    """MARIA ELENA on CalWORKs goes by ELENA, the name on her CWS record: one's
+    first name is the other's middle name, with the same birth date and home. Her
+    sister ROSA's record has no birth date, and KARINA ROSA's first name is hers
+    as a middle name: sisters are named after each other too, so without the
+    birth date that pair is not linked."""
+    home = ("3307 SLAUSON AVE", "HUNTINGTON PARK", "90255")
+    left = [
+        ("L1", "MARIA", "ELENA", "CASTRO", "1993-07-21", "F", "", *home),
+        ("L2", "ROSA", "", "CASTRO", "", "F", "", *home),
+    ]
+    right = [
+        ("R1", "Elena", "", "Castro", "1993-07-21", "F", "", *home),
+        ("R2", "Karina", "Rosa", "Castro", "2012-02-09", "F", "", *home),
+    ]
+    pairs = every_blocked_pair(tmp_path, left, right)
+    linked = pairs.loc[pairs["is_match"], ["left_record_id", "right_record_id"]]
+    assert sorted(map(tuple, linked.values.tolist())) == [("L1", "R1")]
 
 
 def test_a_twin_keyed_with_the_names_reversed_is_not_her_sister(tmp_path):
