@@ -51,6 +51,7 @@ NOISE = [
     "ocr",
     "phonetic",
     "accent_case",
+    "goes_by_middle",
 ]
 
 
