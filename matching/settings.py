@@ -193,8 +193,9 @@ def _first_name() -> cl.CustomComparison:
             _within_edits("first_name", 1),
             # someone who goes by her middle name: MARIA (middle ELENA) on one
             # record, ELENA on the other. In "else" the relatives' guard held the
-            # pair as two sisters; sisters are not named after each other's middle
-            # name, and twins keyed so are rarer still
+            # pair as two sisters; it still does unless the birth dates are the
+            # same (matching/links.py): sisters are named after each other's middle
+            # names too. Just above "else", so no other level's pairs move
             cll.CustomLevel(
                 "first_name_l = middle_name_r or middle_name_l = first_name_r",
                 label_for_charts=FIRST_NAME_IS_MIDDLE_LABEL,
@@ -319,7 +320,8 @@ def _exact_level(comparison: cl.CustomComparison) -> int:
 
 FIRST_NAME_EXACT = _exact_level(_first_name())
 DOB_EXACT = _exact_level(_dob())
-# the level just above "else" (the guard reads it too)
+# the first-name level "one's first name is the other's middle name", as Splink
+# numbers it: the relatives' guard reads it (matching/links.py)
 FIRST_NAME_IS_MIDDLE = next(
     level.comparison_vector_value
     for level in _first_name().get_comparison("duckdb").comparison_levels
