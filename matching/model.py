@@ -530,15 +530,22 @@ PAIR_COLUMNS = [
 ]
 
 
-# On DuckDB, one machine's memory, Splink scores an input this large in slices of
-# it, one after the other, keeping only the pairs at or above the floor of each: a
-# state month's linkage stage held 7.5 GiB scored at once, 5.3 GiB in three slices
-# (docs/benchmarks.md); a county month is one slice. Spark spreads the work itself.
-RECORDS_PER_CHUNK = 500_000
+# On DuckDB, one machine's memory, Splink scores an input larger than ONE_SLICE
+# records in slices of RECORDS_PER_CHUNK, one after the other, keeping only the pairs
+# at or above the floor of each: a state month's linkage stage held 7.5 GiB scored at
+# once, 5.3 GiB in three slices (docs/benchmarks.md). Memory follows a slice's
+# records (a state month's 1.29 million CalWORKs records: predict's peak 3.47 GiB in
+# three slices, 3.08 GiB in four, 5 s more), while every slice pays a pass over the
+# other side (a county month's 430,000 in two slices: 8.3 s against 4.2 s in one),
+# so a county month stays one slice. Spark spreads the work itself.
+ONE_SLICE = 500_000
+RECORDS_PER_CHUNK = 400_000
 
 
 def chunks(records: int, engine: str = "duckdb") -> int:
-    return max(1, math.ceil(records / RECORDS_PER_CHUNK)) if engine == "duckdb" else 1
+    if engine != "duckdb" or records <= ONE_SLICE:
+        return 1
+    return math.ceil(records / RECORDS_PER_CHUNK)
 
 
 def predict(

@@ -34,16 +34,19 @@ def _people() -> dict[str, pd.DataFrame]:
     }
 
 
-def test_slices_follow_the_record_count():
-    size = model_module.RECORDS_PER_CHUNK
-    assert [chunks(n) for n in (0, 1, size, size + 1, 3 * size)] == [1, 1, 1, 2, 3]
-    assert chunks(3 * size, "spark") == 1  # Spark spreads the work itself
+def test_slices_follow_the_record_count(monkeypatch):
+    # up to ONE_SLICE records in one slice; above it, slices of at most 4 records
+    monkeypatch.setattr(model_module, "ONE_SLICE", 5)
+    monkeypatch.setattr(model_module, "RECORDS_PER_CHUNK", 4)
+    assert [chunks(n) for n in (0, 1, 5, 6, 12, 13)] == [1, 1, 1, 2, 3, 4]
+    assert chunks(13, "spark") == 1  # Spark spreads the work itself
 
 
 def test_scoring_in_slices_gives_the_pairs_scored_at_once(monkeypatch):
     frames, model = _people(), load_model()
     whole = predict(frames, model, 0.0)
     # 12 CalWORKs records in 4 slices of at most 3, 10 CWS records in 4 of at most 3
+    monkeypatch.setattr(model_module, "ONE_SLICE", 3)
     monkeypatch.setattr(model_module, "RECORDS_PER_CHUNK", 3)
     assert (chunks(12), chunks(10)) == (4, 4)
     slices = []
