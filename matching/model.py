@@ -187,11 +187,8 @@ def with_prior_of(frames: dict[str, pd.DataFrame], model: dict) -> dict:
     small files of mostly the same people hold one in ~10,000 (ACS x census, 74 x
     10,231), and scored with the county's prior a true pair with one first name
     missing and a birth date a digit off stayed at 0.61."""
-    columns = usable_columns(frames)
-    if not any(set(cols) <= columns for cols in DETERMINISTIC_RULES):
-        return model
     linker, tables = _linker_and_tables(frames, model)
-    rules = _deterministic_rules(tables, columns, "link_only")
+    rules = _deterministic_rules(tables, usable_columns(frames), "link_only")
     if not rules:
         return model
     linker.training.estimate_probability_two_random_records_match(
