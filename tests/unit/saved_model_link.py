@@ -16,3 +16,9 @@ def every_blocked_pair(tmp_path, left, right) -> pd.DataFrame:
     args = ["link", str(tmp_path / "l.csv"), str(tmp_path / "r.csv"), "--out", str(out)]
     assert main([*args, "--model", str(MODEL_PATH), "--floor", "0.0"]) == 0
     return pd.read_csv(out, dtype={"left_record_id": str, "right_record_id": str})
+
+
+def linked_pairs(pairs: pd.DataFrame) -> list[tuple[str, str]]:
+    """(left record id, right record id) of each pair `linkages link` linked, sorted."""
+    linked = pairs.loc[pairs["is_match"], ["left_record_id", "right_record_id"]]
+    return sorted(map(tuple, linked.values.tolist()))

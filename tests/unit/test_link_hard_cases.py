@@ -7,7 +7,7 @@ import pytest
 from matching.model import MODEL_PATH
 from matching.standardize import PERSON_COLUMNS
 from orchestration.cli import main
-from tests.unit.saved_model_link import every_blocked_pair
+from tests.unit.saved_model_link import every_blocked_pair, linked_pairs
 
 COLUMNS = PERSON_COLUMNS  # the columns `linkages link` reads
 # (case, CalWORKs-side record, CWS-side record, same person?)
@@ -255,8 +255,7 @@ def test_someone_who_goes_by_her_middle_name_is_linked_and_her_sister_is_not(
         ("R2", "Karina", "Rosa", "Castro", "2012-02-09", "F", "", *home),
     ]
     pairs = every_blocked_pair(tmp_path, left, right)
-    linked = pairs.loc[pairs["is_match"], ["left_record_id", "right_record_id"]]
-    assert sorted(map(tuple, linked.values.tolist())) == [("L1", "R1")]
+    assert linked_pairs(pairs) == [("L1", "R1")]
 
 
 def test_a_twin_keyed_with_the_names_reversed_is_not_her_sister(tmp_path):
@@ -276,8 +275,7 @@ def test_a_twin_keyed_with_the_names_reversed_is_not_her_sister(tmp_path):
         ("R3", "Jessica", "", "Navarro", "2023-09-13", "F", "", *home),
     ]
     pairs = every_blocked_pair(tmp_path, left, right)
-    linked = pairs.loc[pairs["is_match"], ["left_record_id", "right_record_id"]]
-    assert sorted(map(tuple, linked.values.tolist())) == [("L1", "R3"), ("L2", "R2")]
+    assert linked_pairs(pairs) == [("L1", "R3"), ("L2", "R2")]
 
 
 def test_a_nickname_keyed_as_the_surname_with_the_names_reversed_is_linked(tmp_path):
