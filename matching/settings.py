@@ -349,6 +349,8 @@ COMPARISON_COLUMNS = {
 # keeps them small.
 FIRST_INITIAL = 'substr(l."first_name", 1, 1) = substr(r."first_name", 1, 1)'
 LAST_INITIAL = 'substr(l."last_name", 1, 1) = substr(r."last_name", 1, 1)'
+FIRST_TWO_LETTERS = 'substr(l."first_name", 1, 2) = substr(r."first_name", 1, 2)'
+LAST_TWO_LETTERS = 'substr(l."last_name", 1, 2) = substr(r."last_name", 1, 2)'
 # Keys that are names alone (a full name, a name's sound with the ZIP or the birth
 # month) also grew with the square of the records, 11 of a state month's 13.7
 # million comparisons: they keep only the pairs whose birth dates could still be
@@ -366,6 +368,10 @@ DATES_MAY_AGREE = (
 SAME_HOUSE_NUMBER = (
     "split_part(l.\"address\", ' ', 1) = split_part(r.\"address\", ' ', 1)"
 )
+# the street's name without its number ("1200 MAIN" -> "MAIN"): a house number
+# keyed wrong or a move along the same street
+SAME_STREET_NAME = "split_part(l.\"street\", ' ', 2) = split_part(r.\"street\", ' ', 2)"
+DATE_MISSING = '(l."dob" is null or r."dob" is null)'
 BLOCKING_RULES = [
     block_on("ssn"),
     f'l."dob" = r."dob" and {FIRST_INITIAL}',
@@ -380,12 +386,29 @@ BLOCKING_RULES = [
     # grew with the square of the records: 0.8 million comparisons for a county
     # month, 6.7 million for a state)
     block_on("first_name_phonetic", "last_name_phonetic", "birth_year"),
-    # one name replaced or missing and the other misspelled: its sound and the ZIP
-    # (or the same house number: the street's name is what gets misspelled)
+    # one name replaced or missing and the other misspelled: its sound and the ZIP,
+    # with something more that one person's two records share (the same house
+    # number: the street's name is what gets misspelled; the same street; the other
+    # name's initial: that name misspelled, the birth date wrong)
     'l."first_name_phonetic" = r."first_name_phonetic" and l."zip" = r."zip"'
-    f" and ({DATES_MAY_AGREE} or {SAME_HOUSE_NUMBER})",
+    f" and ({DATES_MAY_AGREE} or {SAME_HOUSE_NUMBER} or {SAME_STREET_NAME}"
+    f" or {LAST_INITIAL})",
     'l."last_name_phonetic" = r."last_name_phonetic" and l."zip" = r."zip"'
-    f" and ({DATES_MAY_AGREE} or {SAME_HOUSE_NUMBER})",
+    f" and ({DATES_MAY_AGREE} or {SAME_HOUSE_NUMBER} or {SAME_STREET_NAME}"
+    f" or {FIRST_INITIAL})",
+    # the ZIP keyed wrong too (two digits swapped): the city, with the house number
+    # and either name's sound or, when a birth date is missing, one name's sound
+    # and the other's first two letters (a name's sound and a city alone join 8
+    # million pairs of a county month; with an initial instead of two letters the
+    # missing-date keys added 200,000 comparisons to a state month, 9 times a
+    # county's). One rule, not one per name: each rule held ~0.1 GiB more while a
+    # state month was scored.
+    f'l."city" = r."city" and {SAME_HOUSE_NUMBER} and (l."first_name_phonetic"'
+    ' = r."first_name_phonetic" or l."last_name_phonetic" = r."last_name_phonetic")',
+    'l."first_name_phonetic" = r."first_name_phonetic" and l."city" = r."city"'
+    f" and {LAST_TWO_LETTERS} and {DATE_MISSING}",
+    'l."last_name_phonetic" = r."last_name_phonetic" and l."city" = r."city"'
+    f" and {FIRST_TWO_LETTERS} and {DATE_MISSING}",
     # names and birth date wrong, or missing: the same home (household-sized blocks)
     block_on("address"),
     # the same building with the address keyed differently (a unit, the words'

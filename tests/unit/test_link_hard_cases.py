@@ -209,17 +209,36 @@ def test_a_misspelled_name_in_the_same_zip_is_compared_at_the_same_house_number(
 ):
     """Surname misspelled, birth date rekeyed, street name run together: the first
     name's sound and the ZIP bring the two together when the house number agrees;
-    the same at another house number is a neighbour, not compared."""
+    a namesake in the same ZIP with another surname, street and birth date is not
+    compared."""
     place = ("", "", "4 CHILLAGOE ST EDITH HALL", "", "6152")
     rekeyed = ("", "", "4 CHILLAGOESTREET EDITSHH ALL", "", "6152")
-    next_door = ("", "", "9 CHILLAGOESTREET EDITSHH ALL", "", "6152")
+    elsewhere = ("", "", "9 MOORE ST", "", "6152")
     left = [("L1", "CAMERON", "", "BISHOP", "1929-03-25", *place)]
     right = [
         ("R1", "Cameron", "", "Bisohp", "1972-03-19", *rekeyed),
-        ("R2", "Cameron", "", "Bisohp", "1972-03-19", *next_door),
+        ("R2", "Cameron", "", "Walsh", "1972-03-19", *elsewhere),
     ]
     pairs = every_blocked_pair(tmp_path, left, right)
     assert pairs["right_record_id"].tolist() == ["R1"]
+
+
+def test_a_zip_keyed_wrong_is_made_up_for_by_the_city(tmp_path):
+    """Two digits of the ZIP swapped and the birth date rekeyed: R1 has the first
+    name misspelled at the same house number in the same city; R2 has no birth date
+    and the surname misspelled, its first two letters kept. R3, a namesake in the
+    city with a birth date and another house number, is not compared."""
+    left = [("L1", "LARA", "", "OSFIELD", "1950-03-16", "", "", "144 HALL ST")]
+    left[0] += ("GLENWOOD", "2259")
+    right = [
+        ("R1", "Lora", "", "Osfield", "1991-10-30", "", "", "144 Karoola Rd")
+        + ("Glenwood", "2295"),
+        ("R2", "Lara", "", "Osfeild", "", "", "", "7 Main St", "Glenwood", "2295"),
+        ("R3", "Lara", "", "Ostrander", "1991-10-30", "", "", "9 Main St")
+        + ("Glenwood", "2295"),
+    ]
+    pairs = every_blocked_pair(tmp_path, left, right)
+    assert sorted(pairs["right_record_id"]) == ["R1", "R2"]
 
 
 def test_a_given_name_keyed_as_the_surname_with_a_married_name_is_linked(tmp_path):
