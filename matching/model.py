@@ -531,12 +531,14 @@ PAIR_COLUMNS = [
 # records in slices of RECORDS_PER_CHUNK, one after the other, keeping only the pairs
 # at or above the floor of each: a state month's linkage stage held 7.5 GiB scored at
 # once, 5.3 GiB in three slices (docs/benchmarks.md). Memory follows a slice's
-# records (a state month's 1.29 million CalWORKs records: predict's peak 3.47 GiB in
-# three slices, 3.08 GiB in four, 5 s more), while every slice pays a pass over the
-# other side (a county month's 430,000 in two slices: 8.3 s against 4.2 s in one),
-# so a county month stays one slice. Spark spreads the work itself.
+# records (a state month's 1.24-1.29 million CalWORKs records: predict's peak 3.47
+# GiB in three slices, 3.08 GiB in four, 5 s more) and the blocking rules (each
+# holds ~0.1 GiB of a state slice while it is scored: with the city rules, 3.42 GiB
+# in four slices, 3.03 GiB in five, no slower), while every slice pays a pass over
+# the other side (a county month's 430,000 in two slices: 8.3 s against 4.2 s in
+# one), so a county month stays one slice. Spark spreads the work itself.
 ONE_SLICE = 500_000
-RECORDS_PER_CHUNK = 400_000
+RECORDS_PER_CHUNK = 300_000
 
 
 def chunks(records: int, engine: str = "duckdb") -> int:
