@@ -401,8 +401,8 @@ BLOCKING_RULES = [
     # and the other's first two letters (a name's sound and a city alone join 8
     # million pairs of a county month; with an initial instead of two letters the
     # missing-date keys added 200,000 comparisons to a state month, 9 times a
-    # county's). One rule, not one per name: each rule held ~0.1 GiB more while a
-    # state month was scored.
+    # county's). The house-number key is one rule for both names' sounds: each
+    # rule held ~0.1 GiB more of a state month's slice while it was scored.
     f'l."city" = r."city" and {SAME_HOUSE_NUMBER} and (l."first_name_phonetic"'
     ' = r."first_name_phonetic" or l."last_name_phonetic" = r."last_name_phonetic")',
     'l."first_name_phonetic" = r."first_name_phonetic" and l."city" = r."city"'
