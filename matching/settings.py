@@ -361,8 +361,9 @@ LAST_TWO_LETTERS = 'substr(l."last_name", 1, 2) = substr(r."last_name", 1, 2)'
 # million comparisons for a state month instead of 13.7; on the county months links
 # unchanged at usual noise, 3 true links fewer in ~47,000 at raised noise
 # (docs/benchmarks.md).
+DATE_MISSING = '(l."dob" is null or r."dob" is null)'
 DATES_MAY_AGREE = (
-    'l."dob" is null or r."dob" is null or l."birth_year" = r."birth_year"'
+    f'{DATE_MISSING} or l."birth_year" = r."birth_year"'
     ' or substr(l."dob", 6) = substr(r."dob", 6)'
 )
 SAME_HOUSE_NUMBER = (
@@ -371,7 +372,6 @@ SAME_HOUSE_NUMBER = (
 # the street's name without its number ("1200 MAIN" -> "MAIN"): a house number
 # keyed wrong or a move along the same street
 SAME_STREET_NAME = "split_part(l.\"street\", ' ', 2) = split_part(r.\"street\", ' ', 2)"
-DATE_MISSING = '(l."dob" is null or r."dob" is null)'
 BLOCKING_RULES = [
     block_on("ssn"),
     f'l."dob" = r."dob" and {FIRST_INITIAL}',
