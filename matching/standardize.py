@@ -59,6 +59,18 @@ POSTCODE = re.compile(r"^(\d{5}|\d{4}(?!\d))")
 # a birth year outside these is a keying error (6001 for 2001), not a date to compare:
 # it is missing, so one wrong digit does not count as two different people
 FIRST_BIRTH_YEAR = 1880
+# Birth dates a system keys when the real one is unknown (a required field): the
+# first day of 1900 or 1901, the spreadsheet's day zero. No one alive was born on
+# them; read as dates, two strangers keyed with one agree on a birth date (13.8
+# bits of the model's evidence) and namesakes link.
+STAND_IN_BIRTH_DATES = frozenset({"1900-01-01", "1901-01-01", "1899-12-31"})
+# Any other date held by at least this many records of a file, and this many times
+# as many as an average day of its birth year there, is a stand-in too (a system's
+# default such as 2000-01-01). Births spread over the year: a county's CalWORKs
+# month has ~14 people per birth date; the first of January of refugees given
+# that date on arrival runs to a few times an average day, not 50.
+STAND_IN_MIN_RECORDS = 20
+STAND_IN_TIMES_A_DAY = 50
 # a date as a spreadsheet saved in the US writes it (a county's file opened and saved
 # again: 1/31/1980 for 1980-01-31); a two-digit year could be either century: missing
 US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]|$)")
@@ -361,6 +373,43 @@ def _us_date(text: str) -> date | None:
         return None
 
 
+def stand_in_dates(dates: pd.Series) -> set[str]:
+    """The ISO birth dates (one per record, None when missing) that stand in for
+    an unknown date in this file: STAND_IN_BIRTH_DATES, and a date far more common
+    than its year's other days (STAND_IN_MIN_RECORDS, STAND_IN_TIMES_A_DAY)."""
+    counts = dates.dropna().value_counts()
+    if counts.empty:
+        return set()
+    per_year = counts.groupby(counts.index.str[:4]).transform("sum")
+    common = (counts >= STAND_IN_MIN_RECORDS) & (
+        counts >= STAND_IN_TIMES_A_DAY * per_year / 365.25
+    )
+    return set(counts.index[common]) | (STAND_IN_BIRTH_DATES & set(counts.index))
+
+
+def birth_date_stand_ins(values: pd.Series) -> np.ndarray:
+    """Which records' birth date (as given, one per record) is a stand-in for an
+    unknown one (stand_in_dates): standardize reads them as missing."""
+    (iso,) = _per_distinct(values, lambda v: (_date_fields(v)[0],))
+    dates = pd.Series(iso.rows(), dtype=object)
+    return dates.isin(stand_in_dates(dates)).to_numpy()
+
+
+def _without_stand_ins(dob: list[Coded]) -> list[Coded]:
+    """The birth date's columns (dob, then those derived from it) with every stand-in
+    date missing: its year and month are no more the person's than its day."""
+    stand_ins = stand_in_dates(pd.Series(dob[0].rows(), dtype=object))
+    if not stand_ins:
+        return dob
+    gone = np.array([v in stand_ins for v in dob[0].values])
+    out = []
+    for column in dob:
+        values = column.values.copy()
+        values[gone] = None
+        out.append(column._replace(values=values))
+    return out
+
+
 def _swap(d: date | None) -> str | None:
     """The date read the other way round (day <-> month), if that is a date."""
     if d is None or d.day > 12:
@@ -585,7 +634,7 @@ def _standardized(df: pd.DataFrame, source: str) -> dict[str, Coded | list]:
     out["first_name_phonetic"] = first_phonetic
     out["last_name_phonetic"] = last_phonetic
     out["dob"], out["dob_swapped"], out["birth_year"], out["birth_month"] = (
-        _per_distinct(df["date_of_birth"], _date_fields)
+        _without_stand_ins(_per_distinct(df["date_of_birth"], _date_fields))
     )
     out["sex"] = _one_per_distinct(df["sex"], _sex)
     out["ssn"] = _one_per_distinct(df["ssn"], _ssn)

@@ -23,6 +23,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from orchestration.runner import EXIT_BUSY, EXIT_OK
@@ -338,29 +339,42 @@ def _person_file(path: Path, name: str) -> pd.DataFrame:
 def _birth_dates_readable(df: pd.DataFrame, frame: pd.DataFrame, path: Path) -> None:
     """Birth dates given in the file (`df`) that standardizing (`frame`, row for
     row) read as missing. Most: InputError (a whole column read as missing would
-    link on names alone, silently). A few: counted, by row, and read as missing."""
-    from matching.standardize import text_or_none
+    link on names alone, silently). A few: counted, by row, and read as missing.
+    Stand-ins for an unknown date (standardize.stand_in_dates) are dates, and
+    counted apart."""
+    from matching.standardize import birth_date_stand_ins, text_or_none
 
     if "date_of_birth" not in df.columns:
         return
     given_text = df["date_of_birth"].map(text_or_none).notna().to_numpy()
-    bad = given_text & frame["dob"].isna().to_numpy()
+    stand_in = birth_date_stand_ins(df["date_of_birth"])
+    bad = given_text & frame["dob"].isna().to_numpy() & ~stand_in
+    given = int(df["date_of_birth"].notna().sum())
+    if stand_in.any():
+        print(
+            f"{path}: {int(stand_in.sum()):,} of {given:,} birth dates stand in for an"
+            f" unknown one (rows {_first_rows(stand_in)}): read as missing",
+            flush=True,
+        )
     if not bad.any():
         return
-    rows = [str(r) for r in bad.nonzero()[0][:5] + 2]  # + header, 1-based
-    given = int(df["date_of_birth"].notna().sum())
     count = f"{int(bad.sum()):,} of {given:,}"
     if bad.sum() > MOST_DATES_UNREADABLE * given:
         raise InputError(
-            f"{path}: row {rows[0]}: date_of_birth is not a birth date as YYYY-MM-DD"
-            f" or MM/DD/YYYY ({count} values)"
+            f"{path}: row {int(bad.argmax()) + 2}: date_of_birth is not a birth date"
+            f" as YYYY-MM-DD or MM/DD/YYYY ({count} values)"
         )
-    more = ", ..." if bad.sum() > len(rows) else ""
     print(
-        f"{path}: {count} birth dates are not dates (rows {', '.join(rows)}{more}):"
+        f"{path}: {count} birth dates are not dates (rows {_first_rows(bad)}):"
         " read as missing",
         flush=True,
     )
+
+
+def _first_rows(rows: np.ndarray, shown: int = 5) -> str:
+    """The file's row numbers (the header is row 1) of the first `shown` true rows."""
+    numbers = [str(r) for r in rows.nonzero()[0][:shown] + 2]
+    return ", ".join(numbers) + (", ..." if rows.sum() > shown else "")
 
 
 def cmd_link(args: argparse.Namespace) -> int:

@@ -8,7 +8,12 @@ import pyarrow as pa
 import pytest
 
 from matching.model import MIN_RECORDS_TO_TRAIN, train, training_plan, u_less_matches
-from matching.standardize import PERSON_COLUMNS, standardize, standardize_table
+from matching.standardize import (
+    PERSON_COLUMNS,
+    birth_date_stand_ins,
+    standardize,
+    standardize_table,
+)
 from orchestration.cli import main
 
 COLUMNS = PERSON_COLUMNS  # the columns `linkages link` reads
@@ -658,6 +663,74 @@ def test_an_impossible_birth_year_is_missing():
     out = standardize(df, "x")
     assert out["dob"].tolist() == [None, None, "2001-12-02", "1880-01-01"]
     assert out["birth_year"].tolist() == [None, None, "2001", "1880"]
+
+
+def test_birth_dates_that_stand_in_for_an_unknown_one_are_missing():
+    # 1985: 30 records on March 3rd and one on each of 30 April days -- an average
+    # day of 1985 holds 60 / 365.25 = 0.16 records, and 30 >= 20 and >= 50 x 0.16:
+    # a stand-in. 1990: 30 on New Year's Day among 300, an average day 0.82, and 30
+    # < 50 x 0.82 = 41: real birthdays (refugees given January 1st). 1975: 19 on one
+    # day, under 20 records: kept. The first day of 1900, however written: always.
+    dates = (
+        ["1900-01-01", "01/01/1900", "1901-01-01"]
+        + ["1985-03-03"] * 30
+        + [f"1985-04-{day:02d}" for day in range(1, 31)]
+        + ["1990-01-01"] * 30
+        + [
+            f"1990-{month:02d}-{day:02d}"
+            for month in range(2, 12)
+            for day in range(1, 28)
+        ]
+        + ["1975-06-15"] * 19
+    )
+    df = pd.DataFrame(
+        {"record_id": [str(i) for i in range(len(dates))], "date_of_birth": dates}
+    )
+    out = standardize(df, "x")
+    stand_in = [0, 1, 2, *range(3, 33)]
+    assert (
+        out.loc[stand_in, ["dob", "dob_swapped", "birth_year", "birth_month"]]
+        .isna()
+        .all()
+        .all()
+    )
+    assert out["dob"].drop(index=stand_in).notna().all()
+    assert (out["dob"] == "1990-01-01").sum() == 30
+    assert (out["dob"] == "1975-06-15").sum() == 19
+    assert birth_date_stand_ins(df["date_of_birth"]).nonzero()[0].tolist() == stand_in
+
+
+def test_namesakes_keyed_with_a_stand_in_birth_date_are_not_linked(tmp_path, capsys):
+    # two men named JOSE GARCIA in one ZIP, each keyed with 01/01/1900 for a birth
+    # date nobody knew: as a date it agreed, and they linked at 0.999
+    left, right = _population(5, seed=1)
+    jose = {
+        "first_name": "JOSE",
+        "middle_name": "",
+        "last_name": "GARCIA",
+        "date_of_birth": "1900-01-01",
+        "sex": "M",
+        "ssn": "",
+        "city": "FRESNO",
+        "zip": "93701",
+    }
+    left.loc[5] = {**jose, "record_id": "L5", "address_line1": "12 ELM ST"}
+    right.loc[5] = {
+        **jose,
+        "record_id": "R5",
+        "address_line1": "940 OAK AVE",
+        "date_of_birth": "01/01/1900",
+    }
+    code, pairs = _link(tmp_path, left, right)
+    out = capsys.readouterr().out
+    assert code == 0
+    assert (
+        f"{tmp_path / 'l.csv'}: 1 of 6 birth dates stand in for an unknown one"
+        " (rows 7): read as missing"
+    ) in out
+    assert "1900" not in out and "JOSE" not in out
+    assert ("L5", "R5") not in _matches(pairs)
+    assert {(f"L{i}", f"R{i}") for i in range(5)} <= _matches(pairs)
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ from matching.quality import (
     qa_sample,
 )
 from matching.review import DecisionFileError, load_decisions
+from matching.standardize import birth_date_stand_ins
 from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.catalog import LINKAGE_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
@@ -392,6 +393,14 @@ def _links_metadata(
         "cws_clients_linked_rate": round(
             result.links["cws_client_id"].nunique() / max(n_cws, 1), 4
         ),
+        # a birth date standing in for an unknown one is read as missing
+        # (matching/standardize.py): a count that jumps says a system began keying one
+        **{
+            f"{name}_birth_date_stand_ins": int(
+                birth_date_stand_ins(records[name]["date_of_birth"]).sum()
+            )
+            for name in (CALWORKS, CWS)
+        },
         **score_bands(result.pairs, config.score_band_edges),
         "auto_match_threshold": config.auto_match_threshold,
         "review_floor": config.review_floor,
