@@ -63,6 +63,22 @@ CASES = [
         False,
     ),
     (
+        # both given names in the first-name field on one system, split into
+        # first and middle name on the other
+        "given_names_in_one_field",
+        ("MARIA", "ELENA", "CASTILLO", "1987-06-21", "F", "", "90063"),
+        ("Maria Elena", "", "Castillo", "1987-06-21", "F", "", "90063"),
+        True,
+    ),
+    (
+        # ... and twin sisters, MARIA JOSE and MARIA ELENA: the first word alike
+        # is not the same given names
+        "twins_maria_jose_and_maria_elena",
+        ("MARIA", "JOSE", "CASTILLO", "2016-03-03", "F", "", "90063"),
+        ("Maria Elena", "", "Castillo", "2016-03-03", "F", "", "90063"),
+        False,
+    ),
+    (
         "twins",
         ("MARIA", "", "NGUYEN", "2015-05-05", "F", "", "91731"),
         ("Anh", "", "Nguyen", "2015-05-05", "F", "", "91731"),
