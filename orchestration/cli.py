@@ -340,8 +340,8 @@ def _birth_dates_readable(df: pd.DataFrame, frame: pd.DataFrame, path: Path) -> 
     """Birth dates given in the file (`df`) that standardizing (`frame`, row for
     row) read as missing. Most: InputError (a whole column read as missing would
     link on names alone, silently). A few: counted, by row, and read as missing.
-    Stand-ins for an unknown date (standardize.stand_in_dates) are dates, and
-    counted apart."""
+    Stand-ins for an unknown date (standardize.birth_date_stand_ins) are dates,
+    and counted apart."""
     from matching.standardize import birth_date_stand_ins, text_or_none
 
     if "date_of_birth" not in df.columns:
