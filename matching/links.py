@@ -459,6 +459,9 @@ class MonthLinkage:
     )  # undecided (or UNSURE) cross-system pairs between floor and threshold
     # the linked pairs with their comparison levels, for the QA sample (quality.py)
     linked_pairs: pd.DataFrame | None = None
+    # per system, the records whose birth date stood in for an unknown one (read as
+    # missing: matching/standardize.py)
+    birth_date_stand_ins: dict[str, int] | None = None
 
 
 def month_records(con, month: str) -> dict[str, pd.DataFrame]:
@@ -725,4 +728,8 @@ def link_month(
         linked_pairs=linked_pairs.drop(
             columns=["decision", "source_dataset_l", "source_dataset_r"]
         ).reset_index(drop=True),
+        birth_date_stand_ins={
+            name: int(pc.sum(frame.column("birth_date_stand_in")).as_py() or 0)
+            for name, frame in frames.items()
+        },
     )

@@ -391,25 +391,18 @@ def _stand_in_values(iso: Coded) -> np.ndarray:
     return np.array([value in stand_ins for value in iso.values], dtype=bool)
 
 
-def birth_date_stand_ins(values: pd.Series) -> np.ndarray:
-    """Which records' birth date (as given, one per record) stands in for an
-    unknown one (_stand_in_values): standardize reads them as missing."""
-    (iso,) = _per_distinct(values, lambda v: (_date_fields(v)[0],))
-    return _stand_in_values(iso)[iso.codes]
-
-
 def _without_stand_ins(dob: list[Coded]) -> list[Coded]:
     """The birth date's columns (dob, then those derived from it) with every stand-in
-    date missing: its year and month are no more the person's than its day."""
+    date missing -- its year and month are no more the person's than its day --
+    then whether each record's was one (`birth_date_stand_in`: `linkages link` and
+    the monthly linkage count them from it)."""
     gone = _stand_in_values(dob[0])
-    if not gone.any():
-        return dob
     out = []
     for column in dob:
         values = column.values.copy()
         values[gone] = None
         out.append(column._replace(values=values))
-    return out
+    return [*out, dob[0]._replace(values=gone.astype(object))]
 
 
 def _swap(d: date | None) -> str | None:
@@ -592,6 +585,7 @@ def standardize_table(df: pd.DataFrame, source: str) -> pa.Table:
 ARROW_TYPES = {
     **{name: pa.list_(pa.string()) for name in LIST_COLUMNS},
     "first_name_is_given": pa.bool_(),
+    "birth_date_stand_in": pa.bool_(),
 }
 
 
@@ -635,9 +629,13 @@ def _standardized(df: pd.DataFrame, source: str) -> dict[str, Coded | list]:
     out["last_name_1"] = last_1
     out["first_name_phonetic"] = first_phonetic
     out["last_name_phonetic"] = last_phonetic
-    out["dob"], out["dob_swapped"], out["birth_year"], out["birth_month"] = (
-        _without_stand_ins(_per_distinct(df["date_of_birth"], _date_fields))
-    )
+    (
+        out["dob"],
+        out["dob_swapped"],
+        out["birth_year"],
+        out["birth_month"],
+        out["birth_date_stand_in"],
+    ) = _without_stand_ins(_per_distinct(df["date_of_birth"], _date_fields))
     out["sex"] = _one_per_distinct(df["sex"], _sex)
     out["ssn"] = _one_per_distinct(df["ssn"], _ssn)
     out["address"], out["address_words"], out["street"] = _per_distinct(

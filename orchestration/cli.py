@@ -340,14 +340,14 @@ def _birth_dates_readable(df: pd.DataFrame, frame: pd.DataFrame, path: Path) -> 
     """Birth dates given in the file (`df`) that standardizing (`frame`, row for
     row) read as missing. Most: InputError (a whole column read as missing would
     link on names alone, silently). A few: counted, by row, and read as missing.
-    Stand-ins for an unknown date (standardize.birth_date_stand_ins) are dates,
-    and counted apart."""
-    from matching.standardize import birth_date_stand_ins, text_or_none
+    Stand-ins for an unknown date (standardize marks them) are dates, and counted
+    apart."""
+    from matching.standardize import text_or_none
 
     if "date_of_birth" not in df.columns:
         return
     given_text = df["date_of_birth"].map(text_or_none).notna().to_numpy()
-    stand_in = birth_date_stand_ins(df["date_of_birth"])
+    stand_in = frame["birth_date_stand_in"].to_numpy(dtype=bool)
     bad = given_text & frame["dob"].isna().to_numpy() & ~stand_in
     given = int(df["date_of_birth"].notna().sum())
     if stand_in.any():

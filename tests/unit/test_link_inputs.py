@@ -8,12 +8,7 @@ import pyarrow as pa
 import pytest
 
 from matching.model import MIN_RECORDS_TO_TRAIN, train, training_plan, u_less_matches
-from matching.standardize import (
-    PERSON_COLUMNS,
-    birth_date_stand_ins,
-    standardize,
-    standardize_table,
-)
+from matching.standardize import PERSON_COLUMNS, standardize, standardize_table
 from orchestration.cli import main
 
 COLUMNS = PERSON_COLUMNS  # the columns `linkages link` reads
@@ -697,7 +692,7 @@ def test_birth_dates_that_stand_in_for_an_unknown_one_are_missing():
     assert out["dob"].drop(index=stand_in).notna().all()
     assert (out["dob"] == "1990-01-01").sum() == 30
     assert (out["dob"] == "1975-06-15").sum() == 19
-    assert birth_date_stand_ins(df["date_of_birth"]).nonzero()[0].tolist() == stand_in
+    assert out.index[out["birth_date_stand_in"].astype(bool)].tolist() == stand_in
 
 
 def test_namesakes_keyed_with_a_stand_in_birth_date_are_not_linked(tmp_path, capsys):

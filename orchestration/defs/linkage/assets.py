@@ -25,7 +25,6 @@ from matching.quality import (
     qa_sample,
 )
 from matching.review import DecisionFileError, load_decisions
-from matching.standardize import birth_date_stand_ins
 from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.catalog import LINKAGE_GROUP, OWNERS
 from orchestration.lib.config import PipelineConfig
@@ -396,9 +395,7 @@ def _links_metadata(
         # a birth date standing in for an unknown one is read as missing
         # (matching/standardize.py): a count that jumps says a system began keying one
         **{
-            f"{name}_birth_date_stand_ins": int(
-                birth_date_stand_ins(records[name]["date_of_birth"]).sum()
-            )
+            f"{name}_birth_date_stand_ins": result.birth_date_stand_ins[name]
             for name in (CALWORKS, CWS)
         },
         **score_bands(result.pairs, config.score_band_edges),
