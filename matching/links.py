@@ -30,7 +30,7 @@ from matching.arrow import arrow_table
 from matching.model import PAIR_COLUMNS, predict, without_term_frequencies
 from matching.people import CALWORKS_PEOPLE
 from matching.settings import DOB_EXACT, FIRST_NAME_EXACT, FIRST_NAME_IS_MIDDLE
-from matching.standardize import standardize_table
+from matching.standardize import STAND_IN_FIELDS, standardize_table
 
 CALWORKS, CWS = "calworks", "cws"
 # comparison levels count up from "else" (0); null is -1 (matching/settings.py)
@@ -459,9 +459,9 @@ class MonthLinkage:
     )  # undecided (or UNSURE) cross-system pairs between floor and threshold
     # the linked pairs with their comparison levels, for the QA sample (quality.py)
     linked_pairs: pd.DataFrame | None = None
-    # per system, the records whose birth date stood in for an unknown one (read as
-    # missing: matching/standardize.py)
-    birth_date_stand_ins: dict[str, int] | None = None
+    # per system and field (STAND_IN_FIELDS), the records whose value stood in for
+    # an unknown one (read as missing: matching/standardize.py)
+    stand_ins: dict[str, dict[str, int]] | None = None
 
 
 def month_records(con, month: str) -> dict[str, pd.DataFrame]:
@@ -728,8 +728,11 @@ def link_month(
         linked_pairs=linked_pairs.drop(
             columns=["decision", "source_dataset_l", "source_dataset_r"]
         ).reset_index(drop=True),
-        birth_date_stand_ins={
-            name: int(pc.sum(frame.column("birth_date_stand_in")).as_py() or 0)
+        stand_ins={
+            name: {
+                field: int(pc.sum(frame.column(f"{field}_stand_in")).as_py() or 0)
+                for field in STAND_IN_FIELDS
+            }
             for name, frame in frames.items()
         },
     )

@@ -69,8 +69,24 @@ STAND_IN_BIRTH_DATES = frozenset({"1900-01-01", "1901-01-01", "1899-12-31"})
 # default such as 2000-01-01). Births spread over the year: a county's CalWORKs
 # month has ~14 people per birth date; the first of January of refugees given
 # that date on arrival runs to a few times an average day, not 50.
+# An SSN held by that many records of a file is a stand-in whatever it is: a person
+# has one record in a system's file, and a relative's SSN keyed on a record repeats
+# it a few times, a tax file a person's few employers (pseudopeople's W-2s: 5 at most).
 STAND_IN_MIN_RECORDS = 20
 STAND_IN_TIMES_A_DAY = 50
+# SSNs a system keys when the real one is unknown and the field is required: one
+# digit nine times (the contract's gate nulls 111111111 and 999999999; 888888888
+# passes it), and two numbers printed on sample cards that thousands of people used
+# as their own until the SSA voided them. Read as SSNs, two strangers keyed with one
+# agree on an SSN, the model's strongest evidence: a county month with 888888888 on
+# 1% of each system's records lost precision 0.9970 -> 0.9876, and its review queue
+# grew from 3,847 pairs to 28,500.
+STAND_IN_SSNS = frozenset(
+    {digit * 9 for digit in "0123456789"} | {"078051120", "219099999"}
+)
+# the fields whose stand-ins are read as missing; standardize marks each record's
+# in a column `<field>_stand_in`
+STAND_IN_FIELDS = ("birth_date", "ssn")
 # a date as a spreadsheet saved in the US writes it (a county's file opened and saved
 # again: 1/31/1980 for 1980-01-31); a two-digit year could be either century: missing
 US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]|$)")
@@ -373,36 +389,61 @@ def _us_date(text: str) -> date | None:
         return None
 
 
-def _stand_in_values(iso: Coded) -> np.ndarray:
-    """For each distinct value of a file's ISO birth dates (`iso`, a Coded column):
-    whether it stands in for an unknown date -- STAND_IN_BIRTH_DATES, or a date far
-    more common than its year's other days (STAND_IN_MIN_RECORDS,
-    STAND_IN_TIMES_A_DAY). Counted from the codes: a state month's 4 million
-    records are not walked as Python objects."""
+def _records_per_value(column: Coded) -> pd.Series:
+    """How many records of the file hold each value of a Coded column, counted from
+    the codes (a state month's 4 million records are not walked as Python objects);
+    two spellings read as one value add up, missing cells are left out."""
     records = pd.Series(
-        np.bincount(iso.codes, minlength=len(iso.values)), index=iso.values
+        np.bincount(column.codes, minlength=len(column.values)), index=column.values
     )
-    counts = records.groupby(level=0).sum()  # per date (two spellings add up)
+    return records.groupby(level=0).sum()
+
+
+def _per_value(column: Coded, chosen: set) -> np.ndarray:
+    """For each distinct value of `column`: whether it is in `chosen`."""
+    return np.array([value in chosen for value in column.values], dtype=bool)
+
+
+def _stand_in_dates(iso: Coded) -> np.ndarray:
+    """For each distinct value of a file's ISO birth dates (`iso`): whether it
+    stands in for an unknown date -- STAND_IN_BIRTH_DATES, or a date far more
+    common than its year's other days (STAND_IN_MIN_RECORDS, STAND_IN_TIMES_A_DAY)."""
+    counts = _records_per_value(iso)
     per_year = counts.groupby(counts.index.str[:4]).transform("sum")
     common = (counts >= STAND_IN_MIN_RECORDS) & (
         counts >= STAND_IN_TIMES_A_DAY * per_year / 365.25
     )
-    stand_ins = set(counts.index[common]) | (STAND_IN_BIRTH_DATES & set(counts.index))
-    return np.array([value in stand_ins for value in iso.values], dtype=bool)
+    return _per_value(
+        iso, set(counts.index[common]) | (STAND_IN_BIRTH_DATES & set(counts.index))
+    )
 
 
-def _without_stand_ins(dob: list[Coded]) -> list[Coded]:
-    """The birth date's columns (dob, then those derived from it) with every stand-in
-    date missing -- its year and month are no more the person's than its day --
-    then whether each record's was one (`birth_date_stand_in`: `linkages link` and
-    the monthly linkage count them from it)."""
-    gone = _stand_in_values(dob[0])
+def _stand_in_ssns(ssn: Coded) -> np.ndarray:
+    """For each distinct value of a file's standardized SSNs: whether it stands in
+    for an unknown one -- STAND_IN_SSNS, or held by STAND_IN_MIN_RECORDS records."""
+    counts = _records_per_value(ssn)
+    common = set(counts.index[counts >= STAND_IN_MIN_RECORDS])
+    return _per_value(ssn, common | (STAND_IN_SSNS & set(counts.index)))
+
+
+def _birth_dates(values: pd.Series) -> list[Coded]:
+    """dob, dob_swapped, birth_year, birth_month (stand-ins missing) and
+    birth_date_stand_in."""
+    dob = _per_distinct(values, _date_fields)
+    return _without_stand_ins(dob, _stand_in_dates(dob[0]))
+
+
+def _without_stand_ins(columns: list[Coded], gone: np.ndarray) -> list[Coded]:
+    """A field's columns (the field, then those derived from it) with every stand-in
+    value (`gone`, per distinct value of the first) missing -- a stand-in date's year
+    and month are no more the person's than its day --, then whether each record's
+    was one (`..._stand_in`: `linkages link` and the monthly linkage count them)."""
     out = []
-    for column in dob:
+    for column in columns:
         values = column.values.copy()
         values[gone] = None
         out.append(column._replace(values=values))
-    return [*out, dob[0]._replace(values=gone.astype(object))]
+    return [*out, columns[0]._replace(values=gone.astype(object))]
 
 
 def _swap(d: date | None) -> str | None:
@@ -585,7 +626,7 @@ def standardize_table(df: pd.DataFrame, source: str) -> pa.Table:
 ARROW_TYPES = {
     **{name: pa.list_(pa.string()) for name in LIST_COLUMNS},
     "first_name_is_given": pa.bool_(),
-    "birth_date_stand_in": pa.bool_(),
+    **{f"{field}_stand_in": pa.bool_() for field in STAND_IN_FIELDS},
 }
 
 
@@ -635,9 +676,10 @@ def _standardized(df: pd.DataFrame, source: str) -> dict[str, Coded | list]:
         out["birth_year"],
         out["birth_month"],
         out["birth_date_stand_in"],
-    ) = _without_stand_ins(_per_distinct(df["date_of_birth"], _date_fields))
+    ) = _birth_dates(df["date_of_birth"])
     out["sex"] = _one_per_distinct(df["sex"], _sex)
-    out["ssn"] = _one_per_distinct(df["ssn"], _ssn)
+    ssn = _one_per_distinct(df["ssn"], _ssn)
+    out["ssn"], out["ssn_stand_in"] = _without_stand_ins([ssn], _stand_in_ssns(ssn))
     out["address"], out["address_words"], out["street"] = _per_distinct(
         df["address_line1"], _address_fields
     )

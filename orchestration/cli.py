@@ -332,16 +332,38 @@ def _person_file(path: Path, name: str) -> pd.DataFrame:
             f"earlier row ({int(repeated.sum()):,} rows)"
         )
     frame = standardize(df.assign(record_id=ids).reindex(columns=PERSON_COLUMNS), name)
+    _report_stand_ins(df, frame, path)
     _birth_dates_readable(df, frame, path)
     return frame
+
+
+# each field whose stand-ins standardize reads as missing: its input column, in words
+STAND_IN_WORDS = {
+    "birth_date": ("date_of_birth", "birth dates"),
+    "ssn": ("ssn", "SSNs"),
+}
+
+
+def _report_stand_ins(df: pd.DataFrame, frame: pd.DataFrame, path: Path) -> None:
+    """The values that standardizing (`frame`, row for row) read as missing because
+    they stand in for an unknown one: counted, by row, no value shown."""
+    for field, (column, words) in STAND_IN_WORDS.items():
+        stand_in = frame[f"{field}_stand_in"].to_numpy(dtype=bool)
+        if stand_in.any():
+            given = int(df[column].notna().sum())
+            print(
+                f"{path}: {int(stand_in.sum()):,} of {given:,} {words} stand in for an"
+                f" unknown one (rows {_first_rows(stand_in)}): read as missing",
+                flush=True,
+            )
 
 
 def _birth_dates_readable(df: pd.DataFrame, frame: pd.DataFrame, path: Path) -> None:
     """Birth dates given in the file (`df`) that standardizing (`frame`, row for
     row) read as missing. Most: InputError (a whole column read as missing would
     link on names alone, silently). A few: counted, by row, and read as missing.
-    Stand-ins for an unknown date (standardize marks them) are dates, and counted
-    apart."""
+    Stand-ins for an unknown date (standardize marks them) are dates, reported
+    apart (_report_stand_ins)."""
     from matching.standardize import text_or_none
 
     if "date_of_birth" not in df.columns:
@@ -350,12 +372,6 @@ def _birth_dates_readable(df: pd.DataFrame, frame: pd.DataFrame, path: Path) -> 
     stand_in = frame["birth_date_stand_in"].to_numpy(dtype=bool)
     bad = given_text & frame["dob"].isna().to_numpy() & ~stand_in
     given = int(df["date_of_birth"].notna().sum())
-    if stand_in.any():
-        print(
-            f"{path}: {int(stand_in.sum()):,} of {given:,} birth dates stand in for an"
-            f" unknown one (rows {_first_rows(stand_in)}): read as missing",
-            flush=True,
-        )
     if not bad.any():
         return
     count = f"{int(bad.sum()):,} of {given:,}"

@@ -30,13 +30,15 @@ def test_the_month_range_is_a_backfill_that_materializes_every_month(
         assert instance.get_materialized_partitions(dg.AssetKey(key)) == set(MONTHS), (
             key
         )
-    # the linkage's metadata counts the birth dates read as stand-ins for an unknown
-    # one (the generator keys none: a count here would be real dates lost)
+    # the linkage's metadata counts the birth dates and SSNs read as stand-ins for
+    # an unknown one (the generator keys none that the gates pass: a count here
+    # would be real values lost)
     links = instance.get_latest_materialization_event(
         dg.AssetKey(["linkage", "person_links"])
     ).asset_materialization.metadata
-    assert links["calworks_birth_date_stand_ins"].value == 0
-    assert links["cws_birth_date_stand_ins"].value == 0
+    for system in ("calworks", "cws"):
+        for field in ("birth_date", "ssn"):
+            assert links[f"{system}_{field}_stand_ins"].value == 0
     assert links["calworks_records"].value > 0
 
 

@@ -728,6 +728,59 @@ def test_namesakes_keyed_with_a_stand_in_birth_date_are_not_linked(tmp_path, cap
     assert {(f"L{i}", f"R{i}") for i in range(5)} <= _matches(pairs)
 
 
+def test_ssns_that_stand_in_for_an_unknown_one_are_missing():
+    # one digit nine times and the voided sample-card numbers: always, however
+    # written. 521441234 on 20 records (19 without dashes, one with): a stand-in;
+    # 521441235 on 19: kept -- a relative's SSN keyed on a few of a family's
+    # records stays an SSN
+    ssns = (
+        ["888888888", "888-88-8888", "078-05-1120", "219099999"]
+        + ["521441234"] * 19
+        + ["521-44-1234"]
+        + ["521441235"] * 19
+        + ["521441236", ""]
+    )
+    df = pd.DataFrame({"record_id": [str(i) for i in range(len(ssns))], "ssn": ssns})
+    out = standardize(df, "x")
+    stand_in = list(range(24))
+    assert out.loc[stand_in, "ssn"].isna().all()
+    assert out["ssn"].iloc[24:].tolist() == ["521441235"] * 19 + ["521441236", None]
+    assert out.index[out["ssn_stand_in"].astype(bool)].tolist() == stand_in
+
+
+def test_namesakes_keyed_with_a_stand_in_ssn_are_not_linked(tmp_path, capsys):
+    # two women named MARIA LOPEZ in one ZIP, no birth date known, each keyed with
+    # 888-88-8888 where the SSN was required: as an SSN it agreed, and they linked
+    left, right = _population(5, seed=1)
+    maria = {
+        "first_name": "MARIA",
+        "middle_name": "",
+        "last_name": "LOPEZ",
+        "date_of_birth": "",
+        "sex": "F",
+        "ssn": "888888888",
+        "city": "FRESNO",
+        "zip": "93701",
+    }
+    left.loc[5] = {**maria, "record_id": "L5", "address_line1": "12 ELM ST"}
+    right.loc[5] = {
+        **maria,
+        "record_id": "R5",
+        "address_line1": "940 OAK AVE",
+        "ssn": "888-88-8888",
+    }
+    code, pairs = _link(tmp_path, left, right)
+    out = capsys.readouterr().out
+    assert code == 0
+    assert (
+        f"{tmp_path / 'r.csv'}: 1 of 6 SSNs stand in for an unknown one"
+        " (rows 7): read as missing"
+    ) in out
+    assert "8888" not in out and "MARIA" not in out
+    assert ("L5", "R5") not in _matches(pairs)
+    assert {(f"L{i}", f"R{i}") for i in range(5)} <= _matches(pairs)
+
+
 @pytest.mark.parametrize(
     "a, b, same",
     [

@@ -392,11 +392,12 @@ def _links_metadata(
         "cws_clients_linked_rate": round(
             result.links["cws_client_id"].nunique() / max(n_cws, 1), 4
         ),
-        # a birth date standing in for an unknown one is read as missing
+        # a birth date or SSN standing in for an unknown one is read as missing
         # (matching/standardize.py): a count that jumps says a system began keying one
         **{
-            f"{name}_birth_date_stand_ins": result.birth_date_stand_ins[name]
+            f"{name}_{field}_stand_ins": count
             for name in (CALWORKS, CWS)
+            for field, count in result.stand_ins[name].items()
         },
         **score_bands(result.pairs, config.score_band_edges),
         "auto_match_threshold": config.auto_match_threshold,
