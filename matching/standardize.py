@@ -203,20 +203,43 @@ ADDRESS_WORDS = {
     **{"APARTMENT": "APT", "UNIT": "APT", "SUITE": "STE"},
 }
 DIRECTIONS = {"N", "S", "E", "W", "NE", "NW", "SE", "SW"}
+# What a clerk keys in an address line when there is no address to key (a homeless
+# family, a client who would not say): not a place, so missing. Read as an address,
+# two homeless strangers keyed HOMELESS shared a home, and the address blocking rule
+# joined every such record of one system to every one of the other: HOMELESS on 3%
+# of a county month's CalWORKs cases and CWS clients took its linkage from 21 s to
+# 89 s and 2.4 to 3.7 GiB. The whole line, in upper case without punctuation.
+NO_ADDRESS = frozenset(
+    {
+        *(
+            "HOMELESS",
+            "HOMELESS NO ADDRESS",
+            "TRANSIENT",
+            "UNHOUSED",
+            "GENERAL DELIVERY",
+        ),
+        *("GEN DELIVERY", "NO ADDRESS", "NO FIXED ADDRESS", "NO FIXED ABODE", "NFA"),
+        *("ADDRESS UNKNOWN", "UNKNOWN ADDRESS", "UNKNOWN", "UNK", "NONE", "N A", "NA"),
+        *("NOT GIVEN", "DECLINED", "REFUSED", "SIN DOMICILIO", "DESCONOCIDO"),
+    }
+)
 
 
 def clean_address(value) -> str | None:
     """Upper case, accents and punctuation dropped, spaces squeezed, street and
-    unit words abbreviated (ADDRESS_WORDS)."""
+    unit words abbreviated (ADDRESS_WORDS); no address (NO_ADDRESS) is missing."""
     text = text_or_none(value)
     return None if text is None else _clean_address(text)
 
 
 @lru_cache(maxsize=1 << 20)
 def _clean_address(text: str) -> str | None:
+    words = _place_words(text)
+    if " ".join(words) in NO_ADDRESS:
+        return None
     # a list, not a generator: join builds one from a generator first (0.3 s of a
     # county month's 124,000 addresses)
-    return " ".join([ADDRESS_WORDS.get(w, w) for w in _place_words(text)]) or None
+    return " ".join([ADDRESS_WORDS.get(w, w) for w in words]) or None
 
 
 def _place_words(text: str) -> list[str]:

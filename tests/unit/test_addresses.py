@@ -86,3 +86,40 @@ def test_the_same_building_brings_records_to_be_compared(tmp_path):
     assert pairs[["left_record_id", "right_record_id"]].values.tolist() == [
         ["L1", "R1"]
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Homeless", "HOMELESS - NO ADDRESS", "General Delivery", "N/A", "transient"],
+)
+def test_a_line_that_says_there_is_no_address_is_missing(line):
+    row = _standardized(line, city="Fresno")
+    assert row["address"] is None
+    assert row["address_words"] is None and row["street"] is None
+    assert row["city"] == "FRESNO"  # the city and ZIP still say where
+
+
+def test_a_real_address_with_such_a_word_is_kept():
+    assert _standardized("1 Unknown Rd")["address"] == "1 UNKNOWN RD"
+
+
+def test_homeless_strangers_are_not_compared_for_their_address(tmp_path):
+    """Three people on each side keyed HOMELESS, no name, birth date or ZIP alike:
+    read as an address, HOMELESS brought all nine pairs together to be scored (the
+    address blocking rule), as it brings every such record of a county month to
+    every other; missing, it brings none."""
+    people = [
+        ("ALMA", "BECK", "1971-02-03", "93701"),
+        ("DORIS", "FINCH", "1982-05-06", "93702"),
+        ("GUS", "HOLT", "1993-08-09", "93703"),
+        ("IVAN", "JONES", "1964-10-11", "93704"),
+        ("KYLE", "LOPEZ", "1955-12-13", "93705"),
+        ("MONA", "NASH", "2001-03-14", "93706"),
+    ]
+    rows = [
+        (f"{side}{i}", first, "", last, dob, "", "", "HOMELESS", "", zip_code)
+        for i, (first, last, dob, zip_code) in enumerate(people)
+        for side in ["L" if i < 3 else "R"]
+    ]
+    pairs = every_blocked_pair(tmp_path, rows[:3], rows[3:])
+    assert pairs.empty
