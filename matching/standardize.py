@@ -84,6 +84,13 @@ STAND_IN_TIMES_A_DAY = 50
 STAND_IN_SSNS = frozenset(
     {digit * 9 for digit in "0123456789"} | {"078051120", "219099999"}
 )
+# A file whose SSNs went through a spreadsheet as numbers lost their leading zeros
+# (012-34-5678 became 12345678): about one SSN in nine issued since 2011 begins
+# with 0, as do many of people from the Northeast. Its SSNs of 7 or 8 digits are
+# padded back when the file shows the loss -- at least this share of its SSNs that
+# short, and not one of 9 digits beginning with 0. Otherwise a short SSN is a
+# keying slip, and missing.
+SHORT_SSNS_SHARE = 0.01
 # the fields whose stand-ins are read as missing; standardize marks each record's
 # in a column `<field>_stand_in`
 STAND_IN_FIELDS = ("birth_date", "ssn")
@@ -476,12 +483,43 @@ def _swap(d: date | None) -> str | None:
     return date(d.year, d.day, d.month).isoformat()
 
 
-def _ssn(value) -> str | None:
+def _ssn_text(value) -> str | None:
+    """An SSN cell without its dashes and spaces."""
     text = text_or_none(value)
-    if text is None:
-        return None
-    digits = text.replace("-", "").replace(" ", "")
-    return digits if ssn_is_valid(digits) else None
+    return None if text is None else text.replace("-", "").replace(" ", "")
+
+
+def _ssns(values: pd.Series) -> list[Coded]:
+    """A file's SSNs (valid ones, the leading zeros a spreadsheet dropped put back
+    where the file shows it lost them: _lost_leading_zeros), stand-ins missing, and
+    ssn_stand_in."""
+    text = _one_per_distinct(values, _ssn_text)
+    pad = _lost_leading_zeros(_records_per_value(text))
+    valid = np.empty(len(text.values), dtype=object)
+    valid[:] = [_valid_ssn(v, pad) for v in text.values]
+    ssn = text._replace(values=valid)
+    return _without_stand_ins([ssn], _stand_in_ssns(ssn))
+
+
+def _lost_leading_zeros(counts: pd.Series) -> bool:
+    """Whether a file's SSNs (`counts`: records per SSN text) went through a
+    spreadsheet as numbers: SHORT_SSNS_SHARE of them 7 or 8 digits long, and not
+    one of 9 digits beginning with 0."""
+    if counts.empty:
+        return False
+    digits = counts.loc[counts.index.str.isdigit().astype(bool)]
+    length = digits.index.str.len()
+    short = digits.loc[(length == 7) | (length == 8)].sum()
+    zero_led = digits.loc[(length == 9) & digits.index.str.startswith("0")].sum()
+    return bool(
+        short > 0 and zero_led == 0 and short >= SHORT_SSNS_SHARE * counts.sum()
+    )
+
+
+def _valid_ssn(text: str | None, pad: bool) -> str | None:
+    if text is not None and pad and len(text) in (7, 8):
+        text = text.zfill(9)
+    return text if ssn_is_valid(text) else None
 
 
 def _zip(value) -> str | None:
@@ -489,9 +527,14 @@ def _zip(value) -> str | None:
     return match.group(1) if match else None
 
 
+# sex as extracts write it: the contract's letters, or the word (a survey's or
+# another system's Male / Female, read as missing, dropped the sex from every pair);
+# X, U and anything else give nothing to compare
+SEX_WORDS = {"M": "M", "MALE": "M", "F": "F", "FEMALE": "F"}
+
+
 def _sex(value) -> str | None:
-    text = (text_or_none(value) or "").upper()
-    return text if text in ("M", "F") else None
+    return SEX_WORDS.get((text_or_none(value) or "").upper())
 
 
 def _first_name_fields(value) -> tuple:
@@ -701,8 +744,7 @@ def _standardized(df: pd.DataFrame, source: str) -> dict[str, Coded | list]:
         out["birth_date_stand_in"],
     ) = _birth_dates(df["date_of_birth"])
     out["sex"] = _one_per_distinct(df["sex"], _sex)
-    ssn = _one_per_distinct(df["ssn"], _ssn)
-    out["ssn"], out["ssn_stand_in"] = _without_stand_ins([ssn], _stand_in_ssns(ssn))
+    out["ssn"], out["ssn_stand_in"] = _ssns(df["ssn"])
     out["address"], out["address_words"], out["street"] = _per_distinct(
         df["address_line1"], _address_fields
     )

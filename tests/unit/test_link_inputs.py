@@ -648,6 +648,19 @@ def test_a_few_unreadable_birth_dates_are_counted_by_row_and_missing(tmp_path, c
     assert {("L0", "R0"), ("L2", "R2"), ("L4", "R4")} <= _matches(pairs)
 
 
+def test_sex_written_as_a_word_is_the_letter():
+    df = pd.DataFrame(
+        {
+            "record_id": [str(i) for i in range(8)],
+            "sex": ["Male", "FEMALE", " female ", "m", "F", "X", "U", "Unknown"],
+        }
+    )
+    assert standardize(df, "x")["sex"].tolist() == [
+        *("M", "F", "F", "M", "F"),
+        *(None, None, None),
+    ]
+
+
 def test_an_impossible_birth_year_is_missing():
     df = pd.DataFrame(
         {
@@ -746,6 +759,25 @@ def test_ssns_that_stand_in_for_an_unknown_one_are_missing():
     assert out.loc[stand_in, "ssn"].isna().all()
     assert out["ssn"].iloc[24:].tolist() == ["521441235"] * 19 + ["521441236", None]
     assert out.index[out["ssn_stand_in"].astype(bool)].tolist() == stand_in
+
+
+def _ssns_of(ssns: list[str]) -> list[str | None]:
+    df = pd.DataFrame({"record_id": [str(i) for i in range(len(ssns))], "ssn": ssns})
+    return standardize(df, "x")["ssn"].tolist()
+
+
+def test_ssns_that_lost_their_leading_zeros_in_a_spreadsheet_get_them_back():
+    # 2 of 4 SSNs short and none of 9 digits begins with 0: the zeros were lost
+    lost = ["12345678", "1234567", "521441234", "521-44-1235"]
+    assert _ssns_of(lost) == ["012345678", "001234567", "521441234", "521441235"]
+    # one SSN of 9 digits begins with 0: the file kept its zeros, and a short SSN
+    # is a slip
+    kept = [*lost, "012345679"]
+    assert _ssns_of(kept) == [None, None, "521441234", "521441235", "012345679"]
+    # 1 short SSN of 101, under 1%: a slip too
+    many = ["12345678"] + [f"52144{i:04d}" for i in range(1000, 1100)]
+    assert _ssns_of(many)[0] is None
+    assert _ssns_of(many)[1:] == many[1:]
 
 
 def test_namesakes_keyed_with_a_stand_in_ssn_are_not_linked(tmp_path, capsys):
