@@ -419,48 +419,42 @@ def _us_date(text: str) -> date | None:
         return None
 
 
-def _records_per_value(column: Coded) -> pd.Series:
-    """How many records of the file hold each value of a Coded column, counted from
-    the codes (a state month's 4 million records are not walked as Python objects);
-    two spellings read as one value add up, missing cells are left out."""
-    records = pd.Series(
-        np.bincount(column.codes, minlength=len(column.values)), index=column.values
-    )
-    return records.groupby(level=0).sum()
+def _stand_ins(column: Coded, chosen) -> np.ndarray:
+    """For each distinct value of `column`: whether `chosen` picks it. `chosen`
+    gets how many records of the file hold each value (a Series indexed by the
+    values: two spellings read as one value add up; missing left out) and returns
+    a boolean Series like it. Counted from the codes: a state month's 4 million
+    records are not walked as Python objects."""
+    per_code = np.bincount(column.codes, minlength=len(column.values))
+    keys, values = pd.factorize(column.values)  # missing: -1
+    known = keys >= 0
+    records = np.bincount(keys[known], weights=per_code[known], minlength=len(values))
+    picked = chosen(pd.Series(records.astype(np.int64), index=values)).to_numpy(bool)
+    return known & picked[np.where(known, keys, 0)] if len(values) else known
 
 
-def _per_value(column: Coded, chosen: set) -> np.ndarray:
-    """For each distinct value of `column`: whether it is in `chosen`."""
-    return np.array([value in chosen for value in column.values], dtype=bool)
-
-
-def _stand_in_dates(iso: Coded) -> np.ndarray:
-    """For each distinct value of a file's ISO birth dates (`iso`): whether it
-    stands in for an unknown date -- STAND_IN_BIRTH_DATES, or a date far more
-    common than its year's other days (STAND_IN_MIN_RECORDS, STAND_IN_TIMES_A_DAY)."""
-    counts = _records_per_value(iso)
+def _stand_in_dates(counts: pd.Series) -> pd.Series:
+    """Of a file's ISO birth dates (`counts`: records per date), those that stand
+    in for an unknown date: STAND_IN_BIRTH_DATES, or a date far more common than
+    its year's other days (STAND_IN_MIN_RECORDS, STAND_IN_TIMES_A_DAY)."""
     per_year = counts.groupby(counts.index.str[:4]).transform("sum")
     common = (counts >= STAND_IN_MIN_RECORDS) & (
         counts >= STAND_IN_TIMES_A_DAY * per_year / 365.25
     )
-    return _per_value(
-        iso, set(counts.index[common]) | (STAND_IN_BIRTH_DATES & set(counts.index))
-    )
+    return common | counts.index.isin(STAND_IN_BIRTH_DATES)
 
 
-def _stand_in_ssns(ssn: Coded) -> np.ndarray:
-    """For each distinct value of a file's standardized SSNs: whether it stands in
-    for an unknown one -- STAND_IN_SSNS, or held by STAND_IN_MIN_RECORDS records."""
-    counts = _records_per_value(ssn)
-    common = set(counts.index[counts >= STAND_IN_MIN_RECORDS])
-    return _per_value(ssn, common | (STAND_IN_SSNS & set(counts.index)))
+def _stand_in_ssns(counts: pd.Series) -> pd.Series:
+    """Of a file's SSNs (`counts`: records per SSN), those that stand in for an
+    unknown one: STAND_IN_SSNS, or held by STAND_IN_MIN_RECORDS records."""
+    return (counts >= STAND_IN_MIN_RECORDS) | counts.index.isin(STAND_IN_SSNS)
 
 
 def _birth_dates(values: pd.Series) -> list[Coded]:
     """dob, dob_swapped, birth_year, birth_month (stand-ins missing) and
     birth_date_stand_in."""
     dob = _per_distinct(values, _date_fields)
-    return _without_stand_ins(dob, _stand_in_dates(dob[0]))
+    return _without_stand_ins(dob, _stand_ins(dob[0], _stand_in_dates))
 
 
 def _without_stand_ins(columns: list[Coded], gone: np.ndarray) -> list[Coded]:
@@ -483,43 +477,40 @@ def _swap(d: date | None) -> str | None:
     return date(d.year, d.day, d.month).isoformat()
 
 
-def _ssn_text(value) -> str | None:
-    """An SSN cell without its dashes and spaces."""
+def _ssn_fields(value) -> tuple:
+    """An SSN cell -> (the SSN if valid as it is, the SSN with its leading zeros put
+    back if it is 7 or 8 digits and valid so), dashes and spaces dropped."""
     text = text_or_none(value)
-    return None if text is None else text.replace("-", "").replace(" ", "")
-
-
-def _ssns(values: pd.Series) -> list[Coded]:
-    """A file's SSNs (valid ones, the leading zeros a spreadsheet dropped put back
-    where the file shows it lost them: _lost_leading_zeros), stand-ins missing, and
-    ssn_stand_in."""
-    text = _one_per_distinct(values, _ssn_text)
-    pad = _lost_leading_zeros(_records_per_value(text))
-    valid = np.empty(len(text.values), dtype=object)
-    valid[:] = [_valid_ssn(v, pad) for v in text.values]
-    ssn = text._replace(values=valid)
-    return _without_stand_ins([ssn], _stand_in_ssns(ssn))
-
-
-def _lost_leading_zeros(counts: pd.Series) -> bool:
-    """Whether a file's SSNs (`counts`: records per SSN text) went through a
-    spreadsheet as numbers: SHORT_SSNS_SHARE of them 7 or 8 digits long, and not
-    one of 9 digits beginning with 0."""
-    if counts.empty:
-        return False
-    digits = counts.loc[counts.index.str.isdigit().astype(bool)]
-    length = digits.index.str.len()
-    short = digits.loc[(length == 7) | (length == 8)].sum()
-    zero_led = digits.loc[(length == 9) & digits.index.str.startswith("0")].sum()
-    return bool(
-        short > 0 and zero_led == 0 and short >= SHORT_SSNS_SHARE * counts.sum()
+    if text is None:
+        return None, None
+    digits = text.replace("-", "").replace(" ", "")
+    padded = digits.zfill(9) if len(digits) in (7, 8) else None
+    return (
+        digits if ssn_is_valid(digits) else None,
+        padded if ssn_is_valid(padded) else None,
     )
 
 
-def _valid_ssn(text: str | None, pad: bool) -> str | None:
-    if text is not None and pad and len(text) in (7, 8):
-        text = text.zfill(9)
-    return text if ssn_is_valid(text) else None
+def _ssns(values: pd.Series) -> list[Coded]:
+    """A file's valid SSNs -- with the leading zeros a spreadsheet dropped put
+    back where the file shows it lost them (SHORT_SSNS_SHARE) --, stand-ins
+    missing, then ssn_stand_in."""
+    ssn, padded = _per_distinct(values, _ssn_fields)
+    records = np.bincount(ssn.codes, minlength=len(ssn.values))
+    short = records[_given(padded.values)].sum()
+    zero_led = records[
+        np.array([v is not None and v[0] == "0" for v in ssn.values], dtype=bool)
+    ].sum()
+    given = records[_given(ssn.values) | _given(padded.values)].sum()
+    if short > 0 and zero_led == 0 and short >= SHORT_SSNS_SHARE * given:
+        ssn = ssn._replace(
+            values=np.where(_given(padded.values), padded.values, ssn.values)
+        )
+    return _without_stand_ins([ssn], _stand_ins(ssn, _stand_in_ssns))
+
+
+def _given(values: np.ndarray) -> np.ndarray:
+    return np.array([v is not None for v in values], dtype=bool)
 
 
 def _zip(value) -> str | None:
