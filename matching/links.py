@@ -36,6 +36,7 @@ CALWORKS, CWS = "calworks", "cws"
 # comparison levels count up from "else" (0); null is -1 (matching/settings.py)
 DISAGREES = 0
 MISSING = -1
+AGREES = 1  # an exact-match comparison's one level above "else"
 
 
 def _at(pairs: pd.DataFrame, column: str, level: int) -> pd.Series:
@@ -65,7 +66,8 @@ def relative_like(pairs: pd.DataFrame) -> pd.Series:
     or the middle initial where the birth dates are not the same: a brother and a
     sister (MARIO / MARISOL), a father and a daughter a letter apart (MARTIN /
     MARY), two sisters (MANDY C / MADELYNN S); a true pair keyed with a wrong sex
-    or middle initial and another form of the name goes to review. Nor one's
+    or middle initial and another form of the name goes to review (a missing first
+    name with the same birth date and middle initial excepted: _other_sex). Nor one's
     first name being the other's middle name, unless the birth dates are the same.
     Nor, when a
     record has no first name and no birth date to compare, do the surname, the
@@ -106,7 +108,21 @@ def _alike_but_the_person_differs(pairs: pd.DataFrame) -> pd.Series:
         pairs, "gamma_dob", DOB_EXACT
     )
     same_first = _at(pairs, "gamma_first_name", FIRST_NAME_EXACT)
-    return (_outright(pairs, "gamma_sex") | middle) & ~same_first
+    return (_other_sex(pairs) | middle) & ~same_first
+
+
+def _other_sex(pairs: pd.DataFrame) -> pd.Series:
+    # The sexes disagree -- unless one record has no first name and the two have the
+    # same birth date and the same middle initial: a twin of the other sex would need
+    # that middle initial too (about one twin in fifteen), a sex keyed wrong on a
+    # record that lacks its first name needs nothing more (pseudopeople's ACS: one
+    # such pair, one person)
+    slip = (
+        _at(pairs, "gamma_first_name", MISSING)
+        & _at(pairs, "gamma_dob", DOB_EXACT)
+        & _at(pairs, "gamma_middle_initial", AGREES)
+    )
+    return _outright(pairs, "gamma_sex") & ~slip
 
 
 def borrowed_birth_date(

@@ -186,6 +186,27 @@ def test_a_brother_and_sister_with_names_alike_are_reviewed_not_auto_matched():
     assert auto_match(pairs, 0.95).tolist() == [False, True, True, True]
 
 
+def test_no_first_name_and_the_other_sex_is_a_slip_only_beside_what_a_twin_lacks():
+    from matching.links import auto_match
+    from matching.settings import DOB_EXACT
+
+    pairs = pd.DataFrame(
+        {
+            "match_probability": 0.99,
+            # one record has no first name and the other sex; surname and home
+            # agree. The same birth date and the same middle initial: linked (a twin
+            # brother would need her middle initial too). No middle initial on one
+            # side, or another one: held -- her twin brother's shape. Another birth
+            # date or none: held -- a brother
+            "gamma_first_name": -1,
+            "gamma_sex": 0,
+            "gamma_dob": [DOB_EXACT, DOB_EXACT, DOB_EXACT, 0, -1],
+            "gamma_middle_initial": [1, -1, 0, 1, 1],
+        }
+    )
+    assert auto_match(pairs, 0.95).tolist() == [True, False, False, False, False]
+
+
 def test_two_sisters_with_names_alike_and_other_middle_initials_are_reviewed():
     from matching.links import auto_match
     from matching.settings import DOB_EXACT, FIRST_NAME_EXACT
