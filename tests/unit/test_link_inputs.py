@@ -708,39 +708,6 @@ def test_birth_dates_that_stand_in_for_an_unknown_one_are_missing():
     assert out.index[out["birth_date_stand_in"].astype(bool)].tolist() == stand_in
 
 
-def test_namesakes_keyed_with_a_stand_in_birth_date_are_not_linked(tmp_path, capsys):
-    # two men named JOSE GARCIA in one ZIP, each keyed with 01/01/1900 for a birth
-    # date nobody knew: as a date it agreed, and they linked at 0.999
-    left, right = _population(5, seed=1)
-    jose = {
-        "first_name": "JOSE",
-        "middle_name": "",
-        "last_name": "GARCIA",
-        "date_of_birth": "1900-01-01",
-        "sex": "M",
-        "ssn": "",
-        "city": "FRESNO",
-        "zip": "93701",
-    }
-    left.loc[5] = {**jose, "record_id": "L5", "address_line1": "12 ELM ST"}
-    right.loc[5] = {
-        **jose,
-        "record_id": "R5",
-        "address_line1": "940 OAK AVE",
-        "date_of_birth": "01/01/1900",
-    }
-    code, pairs = _link(tmp_path, left, right)
-    out = capsys.readouterr().out
-    assert code == 0
-    assert (
-        f"{tmp_path / 'l.csv'}: 1 of 6 birth dates stand in for an unknown one"
-        " (rows 7): read as missing"
-    ) in out
-    assert "1900" not in out and "JOSE" not in out
-    assert ("L5", "R5") not in _matches(pairs)
-    assert {(f"L{i}", f"R{i}") for i in range(5)} <= _matches(pairs)
-
-
 def test_ssns_that_stand_in_for_an_unknown_one_are_missing():
     # one digit nine times and the voided sample-card numbers: always, however
     # written. 521441234 on 20 records (19 without dashes, one with): a stand-in;
@@ -780,35 +747,48 @@ def test_ssns_that_lost_their_leading_zeros_in_a_spreadsheet_get_them_back():
     assert _ssns_of(many)[1:] == many[1:]
 
 
-def test_namesakes_keyed_with_a_stand_in_ssn_are_not_linked(tmp_path, capsys):
-    # two women named MARIA LOPEZ in one ZIP, no birth date known, each keyed with
-    # 888-88-8888 where the SSN was required: as an SSN it agreed, and they linked
+@pytest.mark.parametrize(
+    "stand_ins, written, words",
+    [
+        # two men named JOSE GARCIA in one ZIP, each keyed with 01/01/1900 for a
+        # birth date nobody knew: as a date it agreed, and they linked at 0.999
+        ({"date_of_birth": "1900-01-01"}, "01/01/1900", "birth dates"),
+        # ... with no birth date, each keyed with 888-88-8888 where the SSN was
+        # required: as an SSN it agreed, and they linked at 1.0
+        ({"date_of_birth": "", "ssn": "888888888"}, "888-88-8888", "SSNs"),
+    ],
+)
+def test_namesakes_keyed_with_a_stand_in_are_not_linked(
+    tmp_path, capsys, stand_ins, written, words
+):
     left, right = _population(5, seed=1)
-    maria = {
-        "first_name": "MARIA",
+    jose = {
+        "first_name": "JOSE",
         "middle_name": "",
-        "last_name": "LOPEZ",
-        "date_of_birth": "",
-        "sex": "F",
-        "ssn": "888888888",
+        "last_name": "GARCIA",
+        "sex": "M",
+        "ssn": "",
         "city": "FRESNO",
         "zip": "93701",
+        **stand_ins,
     }
-    left.loc[5] = {**maria, "record_id": "L5", "address_line1": "12 ELM ST"}
+    field = list(stand_ins)[-1]
+    left.loc[5] = {**jose, "record_id": "L5", "address_line1": "12 ELM ST"}
     right.loc[5] = {
-        **maria,
+        **jose,
         "record_id": "R5",
         "address_line1": "940 OAK AVE",
-        "ssn": "888-88-8888",
+        field: written,
     }
     code, pairs = _link(tmp_path, left, right)
     out = capsys.readouterr().out
     assert code == 0
-    assert (
-        f"{tmp_path / 'r.csv'}: 1 of 6 SSNs stand in for an unknown one"
-        " (rows 7): read as missing"
-    ) in out
-    assert "8888" not in out and "MARIA" not in out
+    for side in ("l", "r"):
+        assert (
+            f"{tmp_path / f'{side}.csv'}: 1 of 6 {words} stand in for an unknown one"
+            " (rows 7): read as missing"
+        ) in out
+    assert written not in out and stand_ins[field] not in out and "JOSE" not in out
     assert ("L5", "R5") not in _matches(pairs)
     assert {(f"L{i}", f"R{i}") for i in range(5)} <= _matches(pairs)
 
