@@ -331,10 +331,30 @@ def _person_file(path: Path, name: str) -> pd.DataFrame:
             f"{path}: row {int(repeated.to_numpy().argmax()) + 2}: record_id repeats an "
             f"earlier row ({int(repeated.sum()):,} rows)"
         )
+    _report_columns(df, path)
     frame = standardize(df.assign(record_id=ids).reindex(columns=PERSON_COLUMNS), name)
     _report_stand_ins(df, frame, path)
     _birth_dates_readable(df, frame, path)
     return frame
+
+
+def _report_columns(df: pd.DataFrame, path: Path, shown: int = 10) -> None:
+    """The file's columns that `linkages link` does not read, with those it reads
+    that the file lacks (read as empty): a file that names its birth date `dob`
+    links on the names alone, and that should not pass unsaid. Names of columns
+    only (the header holds record_id: it is a header, not a record)."""
+    from matching.standardize import PERSON_COLUMNS
+
+    unread = [c for c in df.columns if c not in PERSON_COLUMNS]
+    if not unread:
+        return
+    more = f", and {len(unread) - shown} more" if len(unread) > shown else ""
+    lacking = [c for c in PERSON_COLUMNS if c not in df.columns]
+    print(
+        f"{path}: columns not read: {', '.join(unread[:shown])}{more}"
+        + (f" (read as empty: {', '.join(lacking)})" if lacking else ""),
+        flush=True,
+    )
 
 
 # each field whose stand-ins standardize reads as missing: its input column, in words

@@ -112,6 +112,22 @@ def test_a_column_missing_from_the_file_is_empty(tmp_path):
     assert code == 0 and len(pairs) > 0
 
 
+def test_columns_it_does_not_read_are_named_with_those_read_as_empty(
+    tmp_path, capsys
+):
+    # the birth date as `dob` and the sex as `gender`: read as empty, said so
+    left, right = _population(40, seed=4)
+    left = left.rename(columns={"date_of_birth": "dob", "sex": "gender"})
+    code, _ = _link(tmp_path, left, right)
+    out = capsys.readouterr().out
+    assert code == 0
+    assert (
+        f"{tmp_path / 'l.csv'}: columns not read: dob, gender (read as empty:"
+        " date_of_birth, sex)"
+    ) in out
+    assert "r.csv: columns not read" not in out
+
+
 def test_names_in_any_case_with_accents_apostrophes_and_spaces_link(tmp_path):
     left = pd.DataFrame(
         [
