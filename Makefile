@@ -99,6 +99,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/generate_county.py
 	$(BIN)/python benchmarks/ingest_county.py
 	$(BIN)/python benchmarks/linkage_quality.py
+	$(BIN)/python benchmarks/linkage_public.py
+	$(BIN)/python benchmarks/linkage_extract_variants.py
 	$(BIN)/python benchmarks/lists_quality.py --size county --months 1
 	$(BIN)/python benchmarks/scale.py
 
