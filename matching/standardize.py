@@ -80,7 +80,7 @@ STAND_IN_TIMES_A_DAY = 50
 # as their own until the SSA voided them. Read as SSNs, two strangers keyed with one
 # agree on an SSN, the model's strongest evidence: a county month with 888888888 on
 # 1% of each system's records lost precision 0.9970 -> 0.9876, and its review queue
-# grew from 3,847 pairs to 28,500.
+# grew from 3,848 pairs to 28,500 (benchmarks/linkage_extract_variants.py).
 STAND_IN_SSNS = frozenset(
     {digit * 9 for digit in "0123456789"} | {"078051120", "219099999"}
 )
@@ -214,20 +214,33 @@ DIRECTIONS = {"N", "S", "E", "W", "NE", "NW", "SE", "SW"}
 # family, a client who would not say): not a place, so missing. Read as an address,
 # two homeless strangers keyed HOMELESS shared a home, and the address blocking rule
 # joined every such record of one system to every one of the other: HOMELESS on 3%
-# of a county month's CalWORKs cases and CWS clients took its linkage from 21 s to
-# 89 s and 2.4 to 3.7 GiB. The whole line, in upper case without punctuation.
+# of a county month's CalWORKs cases and CWS clients took its linkage from 12 s and
+# 1.7 GiB to 72 s and 3.6 GiB (benchmarks/linkage_extract_variants.py). The whole
+# line, in upper case without punctuation.
 NO_ADDRESS = frozenset(
     {
-        *(
-            "HOMELESS",
-            "HOMELESS NO ADDRESS",
-            "TRANSIENT",
-            "UNHOUSED",
-            "GENERAL DELIVERY",
-        ),
-        *("GEN DELIVERY", "NO ADDRESS", "NO FIXED ADDRESS", "NO FIXED ABODE", "NFA"),
-        *("ADDRESS UNKNOWN", "UNKNOWN ADDRESS", "UNKNOWN", "UNK", "NONE", "N A", "NA"),
-        *("NOT GIVEN", "DECLINED", "REFUSED", "SIN DOMICILIO", "DESCONOCIDO"),
+        "HOMELESS",
+        "HOMELESS NO ADDRESS",
+        "TRANSIENT",
+        "UNHOUSED",
+        "GENERAL DELIVERY",
+        "GEN DELIVERY",
+        "NO ADDRESS",
+        "NO FIXED ADDRESS",
+        "NO FIXED ABODE",
+        "NFA",
+        "ADDRESS UNKNOWN",
+        "UNKNOWN ADDRESS",
+        "UNKNOWN",
+        "UNK",
+        "NONE",
+        "N A",
+        "NA",
+        "NOT GIVEN",
+        "DECLINED",
+        "REFUSED",
+        "SIN DOMICILIO",
+        "DESCONOCIDO",
     }
 )
 

@@ -367,7 +367,10 @@ STAND_IN_WORDS = {
 def _report_stand_ins(df: pd.DataFrame, frame: pd.DataFrame, path: Path) -> None:
     """The values that standardizing (`frame`, row for row) read as missing because
     they stand in for an unknown one: counted, by row, no value shown."""
-    for field, (column, words) in STAND_IN_WORDS.items():
+    from matching.standardize import STAND_IN_FIELDS
+
+    for field in STAND_IN_FIELDS:
+        column, words = STAND_IN_WORDS[field]
         stand_in = frame[f"{field}_stand_in"].to_numpy(dtype=bool)
         if stand_in.any():
             given = int(df[column].notna().sum())
