@@ -112,9 +112,7 @@ def test_a_column_missing_from_the_file_is_empty(tmp_path):
     assert code == 0 and len(pairs) > 0
 
 
-def test_columns_it_does_not_read_are_named_with_those_read_as_empty(
-    tmp_path, capsys
-):
+def test_columns_it_does_not_read_are_named_with_those_read_as_empty(tmp_path, capsys):
     # the birth date as `dob` and the sex as `gender`: read as empty, said so
     left, right = _population(40, seed=4)
     left = left.rename(columns={"date_of_birth": "dob", "sex": "gender"})
