@@ -95,8 +95,12 @@ SHORT_SSNS_SHARE = 0.01
 # in a column `<field>_stand_in`
 STAND_IN_FIELDS = ("birth_date", "ssn")
 # a date as a spreadsheet saved in the US writes it (a county's file opened and saved
-# again: 1/31/1980 for 1980-01-31); a two-digit year could be either century: missing
-US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]|$)")
+# again: 1/31/1980 for 1980-01-31), or with dashes (1-31-1980); a two-digit year could
+# be either century: missing
+US_DATE = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?:[ T]|$)")
+# the year first with slashes, or with its month and day not padded (1980/1/31,
+# 1980-1-31): as a database tool or another locale's spreadsheet writes it
+YEAR_FIRST_DATE = re.compile(r"(\d{4})([/-])(\d{1,2})\2(\d{1,2})(?:[ T]|$)")
 # what a clerk keys when a person has no name yet (a newborn, an unborn child) or it
 # is unknown: not a name, so missing -- two "BABY GIRL"s are not evidence of anything
 PLACEHOLDER_NAMES = {
@@ -409,25 +413,29 @@ def _date_fields(value) -> tuple:
 
 @lru_cache(maxsize=1 << 16)
 def _parse_date(text: str | None) -> date | None:
-    """YYYY-MM-DD (the contract's, a time after it ignored) or MM/DD/YYYY."""
+    """YYYY-MM-DD (the contract's, a time after it ignored), MM/DD/YYYY or
+    MM-DD-YYYY, YYYY/MM/DD (US_DATE, YEAR_FIRST_DATE)."""
     if text is None:
         return None
     try:
         d = date.fromisoformat(text[:10])
     except ValueError:
-        d = _us_date(text)
+        d = _written_date(text)
     if d is None:
         return None
     return d if FIRST_BIRTH_YEAR <= d.year <= date.today().year else None
 
 
-def _us_date(text: str) -> date | None:
-    found = US_DATE.match(text)
-    if found is None:
+def _written_date(text: str) -> date | None:
+    """A date written month first (US_DATE) or year first (YEAR_FIRST_DATE)."""
+    if found := US_DATE.match(text):
+        month, _, day, year = found.groups()
+    elif found := YEAR_FIRST_DATE.match(text):
+        year, _, month, day = found.groups()
+    else:
         return None
-    month, day, year = (int(g) for g in found.groups())
     try:
-        return date(year, month, day)
+        return date(int(year), int(month), int(day))
     except ValueError:
         return None
 

@@ -619,7 +619,7 @@ def test_a_description_in_place_of_a_first_name_is_missing():
 def test_birth_dates_as_a_us_spreadsheet_saves_them_read_as_iso_ones():
     df = pd.DataFrame(
         {
-            "record_id": [str(i) for i in range(7)],
+            "record_id": [str(i) for i in range(11)],
             "date_of_birth": [
                 "1/31/1980",  # Excel's m/d/yyyy
                 "01/02/2003",  # month first: January 2nd
@@ -628,6 +628,10 @@ def test_birth_dates_as_a_us_spreadsheet_saves_them_read_as_iso_ones():
                 "02/30/1990",  # no such day
                 "1/31/80",  # which century: missing
                 "31/01/1980",  # day first: no 31st month
+                "01-02-2003",  # month first with dashes
+                "2003/01/02",  # year first with slashes
+                "2003-1-2",  # year first, not padded
+                "1980/31/01",  # year first, then the day: no 31st month
             ],
         }
     )
@@ -638,6 +642,10 @@ def test_birth_dates_as_a_us_spreadsheet_saves_them_read_as_iso_ones():
         "1980-01-31",
         None,
         None,
+        None,
+        "2003-01-02",
+        "2003-01-02",
+        "2003-01-02",
         None,
     ]
 
