@@ -20,7 +20,6 @@ import json
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -46,16 +45,18 @@ def _pick(files: dict, name: str, share: float, rng, where=None) -> pd.Series:
     return pd.Series(rows, index=files[name].index) & (True if where is None else where)
 
 
+# each system's file of people and its birth-date column
+BIRTH_DATES = {
+    "calworks": ("calworks_persons", "date_of_birth"),
+    "cws": ("cws_clients", "birth_date"),
+}
+
+
 def _birth_date(value: str, share: float, systems=("calworks", "cws")):
     def put(files: dict, rng) -> None:
-        if "calworks" in systems:
-            persons = files["calworks_persons"]
-            persons.loc[
-                _pick(files, "calworks_persons", share, rng), "date_of_birth"
-            ] = value
-        if "cws" in systems:
-            clients = files["cws_clients"]
-            clients.loc[_pick(files, "cws_clients", share, rng), "birth_date"] = value
+        for system in systems:
+            name, column = BIRTH_DATES[system]
+            files[name].loc[_pick(files, name, share, rng), column] = value
 
     return put
 
@@ -139,34 +140,10 @@ def copy_with(source: Path, target: Path, variant: str) -> Path:
 
 def link_one(month: Path, truth_csv: Path) -> dict:
     """The monthly linkage of one landing month, scored against the truth."""
-    from linkage_quality import NO_DECISIONS, evaluate, landing_households
+    from linkage_quality import link_landing_month, links_scored
 
-    from matching.links import link_month, links_as_pairs
-    from matching.model import MODEL_PATH, load_model
-    from orchestration.cli import _landing_people
-    from orchestration.lib.config import PipelineConfig
-
-    config = PipelineConfig()
-    records = _landing_people(month)
-    truth = pd.read_csv(truth_csv, dtype=str)
-    t0 = time.perf_counter()
-    result = link_month(
-        records,
-        load_model(MODEL_PATH),
-        NO_DECISIONS,
-        config.auto_match_threshold,
-        config.review_floor,
-        landing_households(month),
-        config.household_floor,
-    )
-    seconds = time.perf_counter() - t0
-    scored = evaluate(
-        links_as_pairs(result.links).assign(match_probability=1.0),
-        truth,
-        records,
-        0.0,
-        guard=False,
-    )
+    records, result, seconds = link_landing_month(month)
+    scored = links_scored(result, pd.read_csv(truth_csv, dtype=str), records)
     return {
         "precision": scored["precision"],
         "recall": scored["recall"],

@@ -23,7 +23,13 @@ from splink import SettingsCreator, block_on
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from record import write_section  # noqa: E402
 
-from matching.links import auto_match, households, link_month, links_as_pairs  # noqa: E402
+from matching.links import (  # noqa: E402
+    MonthLinkage,
+    auto_match,
+    households,
+    link_month,
+    links_as_pairs,
+)
 from matching.model import MODEL_PATH, load_model, predict, train  # noqa: E402
 from matching.standardize import standardize  # noqa: E402
 from orchestration.cli import _landing_people  # noqa: E402
@@ -145,6 +151,36 @@ def landing_households(month_dir: Path) -> pd.DataFrame:
     )
 
 
+def link_landing_month(month_dir: Path) -> tuple[dict, MonthLinkage, float]:
+    """A landing month's people linked as the monthly run links them (the saved
+    model, no decisions, household links): the records, the linkage and the
+    seconds `link_month` took."""
+    config = PipelineConfig()
+    records = _landing_people(month_dir)
+    t0 = time.perf_counter()
+    result = link_month(
+        records,
+        load_model(MODEL_PATH),
+        NO_DECISIONS,
+        config.auto_match_threshold,
+        config.review_floor,
+        landing_households(month_dir),
+        config.household_floor,
+    )
+    return records, result, time.perf_counter() - t0
+
+
+def links_scored(result: MonthLinkage, truth: pd.DataFrame, records: dict) -> dict:
+    """evaluate() of the links the monthly linkage decided (household links too)."""
+    return evaluate(
+        links_as_pairs(result.links).assign(match_probability=1.0),
+        truth,
+        records,
+        0.0,
+        guard=False,
+    )
+
+
 def blocking_counts(frames: dict) -> str:
     """Splink's own count of the comparisons each blocking rule adds."""
     import duckdb
@@ -198,28 +234,10 @@ def main() -> None:
             capture_output=True,
         )
     config = PipelineConfig()
-    records = _landing_people(data / "landing" / MONTH)
     truth = pd.read_csv(data / "truth" / "person_records.csv", dtype=str)
-
-    t0 = time.perf_counter()
-    result = link_month(
-        records,
-        load_model(MODEL_PATH),
-        NO_DECISIONS,
-        config.auto_match_threshold,
-        config.review_floor,
-        landing_households(data / "landing" / MONTH),
-        config.household_floor,
-    )
-    ours_time = time.perf_counter() - t0
+    records, result, ours_time = link_landing_month(data / "landing" / MONTH)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-    ours = evaluate(
-        links_as_pairs(result.links).assign(match_probability=1.0),
-        truth,
-        records,
-        0.0,
-        guard=False,
-    )
+    ours = links_scored(result, truth, records)
     ours_pairs = result.pairs
     model_only = evaluate(
         ours_pairs, truth, records, config.auto_match_threshold, guard=True

@@ -518,20 +518,15 @@ def _ssns(values: pd.Series) -> list[Coded]:
     missing, then ssn_stand_in."""
     ssn, padded = _per_distinct(values, _ssn_fields)
     records = np.bincount(ssn.codes, minlength=len(ssn.values))
-    short = records[_given(padded.values)].sum()
+    is_short = pd.notna(padded.values)
+    short = records[is_short].sum()
     zero_led = records[
         np.array([v is not None and v[0] == "0" for v in ssn.values], dtype=bool)
     ].sum()
-    given = records[_given(ssn.values) | _given(padded.values)].sum()
+    given = records[pd.notna(ssn.values) | is_short].sum()
     if short > 0 and zero_led == 0 and short >= SHORT_SSNS_SHARE * given:
-        ssn = ssn._replace(
-            values=np.where(_given(padded.values), padded.values, ssn.values)
-        )
+        ssn = ssn._replace(values=np.where(is_short, padded.values, ssn.values))
     return _without_stand_ins([ssn], _stand_ins(ssn, _stand_in_ssns))
-
-
-def _given(values: np.ndarray) -> np.ndarray:
-    return np.array([v is not None for v in values], dtype=bool)
 
 
 def _zip(value) -> str | None:
