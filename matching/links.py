@@ -175,6 +175,47 @@ def explained_birth_dates(
     return explained
 
 
+def born_alone_in_family(
+    cross: pd.DataFrame,
+    linked: pd.Series,
+    candidates: pd.Series,
+    households: pd.DataFrame,
+    frames: dict[str, pa.Table],
+) -> pd.Series:
+    """The household candidates (`candidates`: each other's best in families
+    another link joins) that the relatives' guard holds only for first names that
+    differ outright, beside the same birth date and sex and no two SSNs, where no
+    one else in either family was born that day (borrowed_birth_date) and neither
+    record's first name is alike any name in the other family. A twin is then not
+    in sight: twins are on one CalWORKs case together, so the CalWORKs family
+    would hold the other twin's birth date too. What is left is a person who goes
+    by another given name in one system (her middle name, the other record
+    lacking it) -- or a relative's birth date keyed on a record whose own person
+    is in neither family, which nothing in the fields tells apart. Measured on a
+    county month (docs/linkage.md): 142 more links, 3 of them such relatives."""
+    shape = (
+        candidates
+        & _outright(cross, "gamma_first_name")
+        & _at(cross, "gamma_dob", DOB_EXACT)
+        & ~_other_sex(cross)
+        & ~_outright(cross, "gamma_ssn")
+    )
+    if not shape.any():
+        return shape
+    shape.loc[shape] = ~borrowed_birth_date(cross.loc[shape], households, frames)
+    near = among(
+        cross["calworks_person_id"], cross.loc[shape, "calworks_person_id"]
+    ) | among(cross["cws_client_id"], cross.loc[shape, "cws_client_id"])
+    done = cross.loc[linked, ["calworks_person_id", "cws_client_id"]]
+    in_family = _with_families(cross.loc[near & ~shape], households).merge(
+        _joined_families(done, households), on=["household_cw", "household_cws"]
+    )
+    alike = in_family.loc[in_family["gamma_first_name"].gt(DISAGREES)]
+    shape &= ~among(cross["calworks_person_id"], alike["calworks_person_id"])
+    shape &= ~among(cross["cws_client_id"], alike["cws_client_id"])
+    return shape
+
+
 def file_families(sides: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Households (system, record_id, household) of files that carry no case
     numbers (`linkages link`), keyed by the role each plays: a record's family is
@@ -709,8 +750,12 @@ def link_month(
         # the family's evidence is in the probability; the relatives' guard holds
         # here most of all (a relative's SSN keyed on a child's record makes that
         # child look like the sibling), except for a birth date the family explains
+        # and another first name where no twin is in sight (born_alone_in_family)
         cross["match_probability"] = in_family.fillna(cross["match_probability"])
         guard = relative_like(cross) & ~explained
+        guard &= ~born_alone_in_family(
+            cross, linked, in_family.notna(), households, frames
+        )
         by_household = (
             in_family.notna()
             & (cross["match_probability"] >= threshold)

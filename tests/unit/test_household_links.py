@@ -11,6 +11,7 @@ from matching.links import (
     in_family_probability,
     person_evidence,
 )
+from matching.settings import DOB_EXACT
 
 FLOOR = 0.05
 # a hand model: per field log2(m/u) = exact +4 / else -3 for first names, +8 / -3 for
@@ -430,7 +431,9 @@ def test_a_birth_date_the_family_explains_does_not_hold_a_household_link(
     assert queued == ([] if linked else ["kid5"])
 
 
-def _link_scored(monkeypatch, scored: pd.DataFrame, people: dict, families):
+def _link_scored(
+    monkeypatch, scored: pd.DataFrame, people: dict, families, model: dict = MODEL
+):
     """link_month on pairs scored by hand: people = {system: [(id, first, dob)]}."""
     from matching.links import link_month
 
@@ -454,7 +457,7 @@ def _link_scored(monkeypatch, scored: pd.DataFrame, people: dict, families):
         columns=["calworks_person_id", "cws_client_id", "decision"]
     )
     households = pd.DataFrame(families, columns=["system", "record_id", "household"])
-    return link_month(records, MODEL, no_decisions, 0.95, 0.5, households, FLOOR)
+    return link_month(records, model, no_decisions, 0.95, 0.5, households, FLOOR)
 
 
 def test_a_child_keyed_with_the_mothers_birth_date_links_when_no_one_else_claims_it(
@@ -553,3 +556,100 @@ def test_two_explained_pairs_on_one_record_both_stay_held(monkeypatch):
     result = _link_scored(monkeypatch, scored, people, families)
     assert result.links.empty
     assert sorted(result.review_queue["calworks_person_id"]) == ["twin_a", "twin_b"]
+
+
+# CalWORKs case CA8: the mother and her daughter ROSA; CWS case K8: the mother, and
+# the daughter as KIMBERLY (her middle name, which CalWORKs does not have). The
+# mothers' pair links on the fields and joins the families; the daughters' pair has
+# first names wholly different and one birth date: a person who goes by another
+# given name, or a twin
+GOES_BY_MIDDLE = {
+    "calworks": [("mom8", "ANA", "1980-01-01"), ("kid8", "ROSA", "2015-06-01")],
+    "cws": [("c_mom8", "ANA", "1980-01-01"), ("c_kid8", "KIMBERLY", "2015-06-01")],
+}
+
+
+# the hand model with the birth date's exact level where the real model has it
+# (DOB_EXACT; the levels between weigh nothing), which the guard reads
+DOB_LEVELS_MODEL = {
+    **MODEL,
+    "comparisons": [
+        c
+        if c["output_column_name"] != "dob"
+        else {
+            **c,
+            "comparison_levels": [
+                *c["comparison_levels"][:2],
+                *[{"m_probability": 0.01, "u_probability": 0.01}] * (DOB_EXACT - 1),
+                c["comparison_levels"][-1],
+            ],
+        }
+        for c in MODEL["comparisons"]
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "change, linked",
+    [
+        # no one else in either family born that day: linked by household. In the
+        # family the daughters' pair is the only candidate, its evidence first name
+        # -3 and birth date +8 bits, so the family prior's fixed point is 1
+        ("none", True),
+        # her twin LUZ on the CalWORKs case, linked to her own CWS record: the
+        # CWS record could be either twin
+        ("twin on the case", False),
+        # a sister KIMBERLY on the CalWORKs case: the CWS name is hers
+        ("her name is a sister's", False),
+        # two SSNs: two people
+        ("two SSNs", False),
+        # the other sex: a twin brother
+        ("other sex", False),
+    ],
+)
+def test_another_first_name_links_in_the_family_only_where_no_twin_is_in_sight(
+    monkeypatch, change, linked
+):
+    people = {system: list(rows) for system, rows in GOES_BY_MIDDLE.items()}
+    scored = pd.DataFrame(
+        {
+            "unique_id_l": ["mom8", "kid8"],
+            "unique_id_r": ["c_mom8", "c_kid8"],
+            "match_probability": [0.99, 0.90],
+            "gamma_first_name": [FIRST_EXACT, 0],
+            "gamma_dob": [DOB_EXACT, DOB_EXACT],
+        }
+    )
+    if change == "twin on the case":
+        people["calworks"].append(("twin8", "LUZ", "2015-06-01"))
+        people["cws"].append(("c_twin8", "LUZ", "2015-06-01"))
+        twin = {
+            "unique_id_l": "twin8",
+            "unique_id_r": "c_twin8",
+            "match_probability": 0.99,
+            "gamma_first_name": FIRST_EXACT,
+            "gamma_dob": DOB_EXACT,
+        }
+        scored = pd.concat([scored, pd.DataFrame([twin])], ignore_index=True)
+    if change == "her name is a sister's":
+        people["calworks"].append(("sis8", "KIMBERLY", "2012-02-02"))
+        sister = {
+            "unique_id_l": "sis8",
+            "unique_id_r": "c_kid8",
+            "match_probability": 0.60,
+            "gamma_first_name": FIRST_EXACT,
+            "gamma_dob": 0,
+        }
+        scored = pd.concat([scored, pd.DataFrame([sister])], ignore_index=True)
+    if change == "two SSNs":
+        scored["gamma_ssn"] = [1, 0]
+    if change == "other sex":
+        scored["gamma_sex"] = [1, 0]
+    families = [("calworks", p, "case:CA8") for p, _, _ in people["calworks"]]
+    families += [("cws", c, "case:K8") for c, _, _ in people["cws"]]
+    result = _link_scored(monkeypatch, scored, people, families, DOB_LEVELS_MODEL)
+    links = result.links.set_index("calworks_person_id")["link_basis"].to_dict()
+    links.pop("twin8", None)  # linked on its own fields
+    assert links == (
+        {"mom8": "MODEL", "kid8": "HOUSEHOLD"} if linked else {"mom8": "MODEL"}
+    )
