@@ -27,7 +27,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from matching.arrow import arrow_table
-from matching.model import PAIR_COLUMNS, predict, without_term_frequencies
+from matching.model import (
+    PAIR_COLUMNS,
+    levels_by_gamma,
+    predict,
+    without_term_frequencies,
+)
 from matching.people import CALWORKS_PEOPLE
 from matching.settings import DOB_EXACT, FIRST_NAME_EXACT, FIRST_NAME_IS_MIDDLE
 from matching.standardize import STAND_IN_FIELDS, standardize_table
@@ -420,12 +425,8 @@ def comparison_evidence(pairs: pd.DataFrame, comparison: dict) -> np.ndarray:
     column = f"gamma_{comparison['output_column_name']}"
     if column not in pairs:
         return np.zeros(len(pairs))
-    # Splink numbers the levels after null from the top down to 0 ("else")
-    levels = [
-        lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")
-    ]
     weights = {}
-    for gamma, level in zip(range(len(levels) - 1, -1, -1), levels, strict=True):
+    for gamma, level in levels_by_gamma(comparison).items():
         m, u = level.get("m_probability"), level.get("u_probability")
         if m and u:
             weights[gamma] = np.log2(m / u)

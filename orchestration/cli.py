@@ -423,10 +423,12 @@ def cmd_link(args: argparse.Namespace) -> int:
         TrainingError,
         load_model,
         predict,
-        train,
+        train_and_predict,
         with_prior_of,
     )
 
+    floor = args.floor if args.floor is not None else _config().review_floor
+    pairs = None  # scored with the model: training scores them already
     frames = {
         "left_file": _person_file(Path(args.left), "left_file"),
         "right_file": _person_file(Path(args.right), "right_file"),
@@ -449,14 +451,14 @@ def cmd_link(args: argparse.Namespace) -> int:
         )
     else:
         try:
-            model = train(frames)
+            model, pairs = train_and_predict(frames, floor)
         except TrainingError as exc:
             raise InputError(f"{args.left} and {args.right}: {exc}") from None
     threshold = (
         args.threshold if args.threshold is not None else _config().auto_match_threshold
     )
-    floor = args.floor if args.floor is not None else _config().review_floor
-    pairs = predict(frames, model, floor)
+    if pairs is None:
+        pairs = predict(frames, model, floor)
     pairs = pairs.loc[pairs["source_dataset_l"] != pairs["source_dataset_r"]]
     guard = _relatives_guard(args.relatives_guard, frames)
     out = pd.DataFrame(

@@ -1072,3 +1072,81 @@ def test_a_childs_record_with_the_mothers_birth_date_links_as_in_the_monthly_run
     held = pairs.loc[pairs["right_record_id"] == "R1"]
     assert code == 0 and _matches(pairs) == set()
     assert held["match_probability"].astype(float).max() >= 0.5  # held, not unscored
+
+
+def _two_level_model(u_exact: float, tf: bool = False) -> dict:
+    exact = {"sql_condition": "a", "m_probability": 0.8, "u_probability": u_exact}
+    if tf:
+        exact |= {"tf_adjustment_column": "first_name", "tf_adjustment_weight": 1.0}
+    return {
+        "probability_two_random_records_match": 0.01,
+        "comparisons": [
+            {
+                "output_column_name": "first_name",
+                "comparison_levels": [
+                    {"sql_condition": "null", "is_null_level": True},
+                    exact,
+                    {
+                        "sql_condition": "else",
+                        "m_probability": 0.2,
+                        "u_probability": 0.9,
+                    },
+                ],
+            }
+        ],
+    }
+
+
+def test_rescoring_moves_each_pair_by_its_levels_change_of_u():
+    from matching.model import rescored
+
+    # a pair agreeing (gamma 1) at weight 0 (p 0.5), one disagreeing (gamma 0) at
+    # -3, one with the name missing (-1) at 1; u of the exact level 0.04 -> 0.01
+    scored = pd.DataFrame(
+        {
+            "unique_id_l": ["a", "b", "c"],
+            "unique_id_r": ["x", "y", "z"],
+            "match_weight": [0.0, -3.0, 1.0],
+            "match_probability": [0.5, 1 / 9, 2 / 3],
+            "gamma_first_name": [1, 0, -1],
+        }
+    )
+    before, after = _two_level_model(0.04), _two_level_model(0.01)
+    out = rescored(scored, before, after, floor=0.5, term_frequencies=False)
+    # log2(0.04 / 0.01) = 2 bits for the agreeing pair: weight 2, p = 4/5; the
+    # disagreeing pair stays at -3 (under the floor), the missing one at 1
+    assert out["unique_id_l"].tolist() == ["a", "c"]
+    assert out["match_weight"].tolist() == pytest.approx([2.0, 1.0])
+    assert out["match_probability"].tolist() == pytest.approx([0.8, 2 / 3])
+    # a name level with term frequencies weighs log2(m / tf): u does not move it
+    out = rescored(
+        scored, _two_level_model(0.04, True), _two_level_model(0.01, True), 0.5, True
+    )
+    assert out["match_weight"].tolist() == pytest.approx([0.0, 1.0])
+    # ... unless the scoring left term frequencies out (a small input)
+    out = rescored(
+        scored, _two_level_model(0.04, True), _two_level_model(0.01, True), 0.5, False
+    )
+    assert out["match_weight"].tolist() == pytest.approx([2.0, 1.0])
+    # another m, or a rise that could lift a pair not kept (under 1e-6, -19.9 bits)
+    # to the floor: None, score again
+    other_m = _two_level_model(0.01)
+    other_m["comparisons"][0]["comparison_levels"][1]["m_probability"] = 0.7
+    assert rescored(scored, before, other_m, 0.5, False) is None
+    assert rescored(scored, before, _two_level_model(0.04 / 2**20), 0.5, False) is None
+
+
+def test_linking_after_training_scores_as_a_second_scoring_would():
+    from matching.model import predict, train_and_predict
+
+    left, right = _population(MIN_RECORDS_TO_TRAIN + 200, seed=61)
+    frames = _frames(left, right)
+    model, pairs = train_and_predict(frames, 0.5)
+    again = predict(frames, model, 0.5)
+    assert len(pairs) > MIN_RECORDS_TO_TRAIN
+    assert pairs[["unique_id_l", "unique_id_r"]].equals(
+        again[["unique_id_l", "unique_id_r"]]
+    )
+    assert pairs["match_weight"].to_numpy() == pytest.approx(
+        again["match_weight"].to_numpy(), abs=1e-9
+    )
