@@ -632,9 +632,9 @@ def _audit_review_queue(con, month: str, path: Path, rows: int) -> None:
 
 
 def _config():
-    from orchestration.lib.config import PipelineConfig
+    from orchestration.lib.settings import Settings
 
-    return PipelineConfig.from_env()
+    return Settings.from_env()
 
 
 def parser() -> argparse.ArgumentParser:
