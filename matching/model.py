@@ -230,17 +230,10 @@ def training_plan(
     }
 
 
-def train(
-    frames: dict[str, pd.DataFrame],
-    seed: int = 1,
-    max_pairs: float = 1e6,
-    link_type="link_only",
-    start: dict | None = None,
-    plan: dict | None = None,
-) -> dict:
-    """Estimate the model on these records; return it as a JSON-able dict
-    (_trained)."""
-    return _trained(frames, seed, max_pairs, link_type, start, plan)[0]
+def train(frames: dict[str, pd.DataFrame], **options) -> dict:
+    """Estimate the model on these records; return it as a JSON-able dict.
+    `options`: _trained's."""
+    return _trained(frames, **options)[0]
 
 
 def train_and_predict(

@@ -620,27 +620,19 @@ def test_another_first_name_links_in_the_family_only_where_no_twin_is_in_sight(
             "gamma_dob": [DOB_EXACT, DOB_EXACT],
         }
     )
+
+    def scored_too(person, client, probability, dob):  # the first names the same
+        pair = (person, client, probability, FIRST_EXACT, dob)
+        new = pd.DataFrame([pair], columns=scored.columns)
+        return pd.concat([scored, new], ignore_index=True)
+
     if change == "twin on the case":
         people["calworks"].append(("twin8", "LUZ", "2015-06-01"))
         people["cws"].append(("c_twin8", "LUZ", "2015-06-01"))
-        twin = {
-            "unique_id_l": "twin8",
-            "unique_id_r": "c_twin8",
-            "match_probability": 0.99,
-            "gamma_first_name": FIRST_EXACT,
-            "gamma_dob": DOB_EXACT,
-        }
-        scored = pd.concat([scored, pd.DataFrame([twin])], ignore_index=True)
+        scored = scored_too("twin8", "c_twin8", 0.99, DOB_EXACT)
     if change == "her name is a sister's":
         people["calworks"].append(("sis8", "KIMBERLY", "2012-02-02"))
-        sister = {
-            "unique_id_l": "sis8",
-            "unique_id_r": "c_kid8",
-            "match_probability": 0.60,
-            "gamma_first_name": FIRST_EXACT,
-            "gamma_dob": 0,
-        }
-        scored = pd.concat([scored, pd.DataFrame([sister])], ignore_index=True)
+        scored = scored_too("sis8", "c_kid8", 0.60, 0)
     if change == "two SSNs":
         scored["gamma_ssn"] = [1, 0]
     if change == "other sex":
