@@ -141,24 +141,32 @@ def borrowed_birth_date(
     sign of two people. (A junior with a twin, whose senior alone is in the other
     system, has that shape too; the first name, the suffix and the family's
     evidence still have to carry the pair.)"""
-    dob = {name: _by_id(frames[name], "dob").dropna() for name in frames}
     cw, cws = _by_system(households)
 
-    def borrowed(own: str, own_dob, other_side, other: str, other_dob) -> np.ndarray:
+    def borrowed(own: str, own_system, other_side, other: str, other_system):
         # own record's birth date among the other's family members' (not the other)
         fam = pairs[[own, other]].rename_axis("pair").reset_index()
         fam = fam.merge(other_side, on=other).merge(
             other_side.rename(columns={other: "member"}), on="household"
         )
         fam = fam.loc[fam["member"] != fam[other]]
-        same = fam[own].map(own_dob) == fam["member"].map(other_dob)
+        own_dob = _birth_dates_of(frames[own_system], fam[own])
+        member_dob = _birth_dates_of(frames[other_system], fam["member"])
+        same = fam[own].map(own_dob) == fam["member"].map(member_dob)
         return pairs.index.isin(fam.loc[same.fillna(False), "pair"].unique())
 
     cw_id, cws_id = "calworks_person_id", "cws_client_id"
-    flags = borrowed(cws_id, dob[CWS], cw, cw_id, dob[CALWORKS]) | borrowed(
-        cw_id, dob[CALWORKS], cws, cws_id, dob[CWS]
+    flags = borrowed(cws_id, CWS, cw, cw_id, CALWORKS) | borrowed(
+        cw_id, CALWORKS, cws, cws_id, CWS
     )
     return pd.Series(flags, index=pairs.index)
+
+
+def _birth_dates_of(frame: pa.Table, ids: pd.Series) -> pd.Series:
+    """The known birth dates of the records among these ids, by id: a month's
+    records whole took 0.4 s each time (Arrow to Python objects)."""
+    wanted = pc.is_in(frame.column("unique_id"), value_set=_text(ids.drop_duplicates()))
+    return _by_id(frame.filter(wanted), "dob").dropna()
 
 
 def explained_birth_dates(
